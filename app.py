@@ -1,0 +1,34 @@
+"""Chalice wiring only: one Lambda function per upload suffix, all running the same code.
+
+S3 suffix filters are literal and case-sensitive, and Chalice takes one suffix per decorator,
+so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda finds a handler as
+`app.<function __name__>`, so each one is also a module attribute under that name.
+"""
+
+from chalice import Chalice
+
+from chalicelib.keys import upload_suffixes
+from chalicelib.settings import source_bucket
+from chalicelib.thumbnailer import handle_event
+
+app = Chalice(app_name="thumbnailer")
+
+
+def handler_name(suffix: str) -> str:
+    """.jpg -> thumbnail_jpg, .JPG -> thumbnail_jpg_upper (IAM role names ignore case)."""
+    extension = suffix.lstrip(".")
+    return f"thumbnail_{extension.lower()}" + ("_upper" if extension.isupper() else "")
+
+
+def _register(suffix: str):
+    def handler(event):
+        return handle_event(event.to_dict())
+
+    handler.__name__ = handler.__qualname__ = handler_name(suffix)
+    return app.on_s3_event(
+        bucket=source_bucket(), events=["s3:ObjectCreated:*"], suffix=suffix
+    )(handler)
+
+
+for _suffix in upload_suffixes():
+    globals()[handler_name(_suffix)] = _register(_suffix)

@@ -1,0 +1,39 @@
+"""Object keys: which uploads we render, in which format, and where the thumbnail goes."""
+
+from __future__ import annotations
+
+from chalicelib.errors import PermanentError
+
+# Output format follows the uploaded extension (case-insensitive).
+FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
+THUMBNAIL_SUFFIX = "-thumbnail"
+MAX_KEY_BYTES = 1024  # S3's limit on an object key
+
+
+def upload_suffixes() -> tuple[str, ...]:
+    """The literal, case-sensitive suffixes S3 filters on: .jpg .jpeg .png and upper case."""
+    lower = tuple(f".{extension}" for extension in FORMAT_BY_EXTENSION)
+    return lower + tuple(suffix.upper() for suffix in lower)
+
+
+def output_format(key: str) -> str:
+    """JPEG or PNG, from the key's extension."""
+    name = key.rpartition("/")[2]
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        raise PermanentError(f"key has no file extension: {key!r}")
+    try:
+        return FORMAT_BY_EXTENSION[extension.lower()]
+    except KeyError:
+        raise PermanentError(f"unsupported extension .{extension} (want .jpg, .jpeg or .png)")
+
+
+def thumbnail_key(key: str) -> str:
+    """Same folder, stem plus -thumbnail, same extension: a/b/x.v2.JPG -> a/b/x.v2-thumbnail.JPG"""
+    output_format(key)  # validates the extension
+    folder, slash, name = key.rpartition("/")
+    stem, _, extension = name.rpartition(".")
+    result = f"{folder}{slash}{stem}{THUMBNAIL_SUFFIX}.{extension}"
+    if len(result.encode("utf-8")) > MAX_KEY_BYTES:
+        raise PermanentError(f"thumbnail key would exceed S3's {MAX_KEY_BYTES}-byte key limit")
+    return result

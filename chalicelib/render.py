@@ -1,0 +1,298 @@
+"""The pure core: image bytes in, thumbnail bytes out. No S3, no logging, no settings lookup.
+
+Every decision here is about real photos: orientation applied to the small image (never a
+full-size transpose), JPEG decoded at reduced scale, colour profiles kept only on pixels they
+describe, alpha flattened only where the output format cannot carry it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass, field
+
+from PIL import ExifTags, Image, UnidentifiedImageError
+
+from chalicelib.errors import PermanentError
+
+# The pixel limit is ours (ThumbnailSpec.max_pixels), checked right after the header is read.
+# Pillow's global check would otherwise cap it at 2 x 89 megapixels and warn on panoramas.
+Image.MAX_IMAGE_PIXELS = None
+
+# Pillow opens multi-picture (MPO) camera JPEGs through its JPEG plugin, at the primary image.
+ACCEPTED_FORMATS = ("JPEG", "PNG")
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+# Decode JPEGs at the smallest 1/2, 1/4 or 1/8 scale that stays at least this many times the
+# final size, then resample: shrink-on-load speed with Lanczos-quality edges.
+JPEG_DRAFT_MARGIN = 2.0
+# For large factors, Pillow first box-reduces to this many times the final size, then Lanczos.
+REDUCING_GAP = 3.0
+
+# Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
+# permanent: the same bytes fail the same way on every retry.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
+
+_TRANSPOSE_FOR_ORIENTATION = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+_MAGIC = (
+    (b"GIF8", "GIF"),
+    (b"RIFF", "RIFF/WebP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+    (b"%PDF", "PDF"),
+    (b"\x00\x00\x00\x0cjP", "JPEG 2000"),
+)
+
+
+class ImageRejected(PermanentError):
+    """The bytes can never become a thumbnail (not an image, corrupt, over a limit).
+
+    Permanent by construction: retrying the same bytes gives the same answer.
+    """
+
+
+@dataclass(frozen=True)
+class ThumbnailSpec:
+    """What to make: the output format and the limits that apply before any pixel is decoded."""
+
+    output_format: str  # "JPEG" or "PNG"
+    box: tuple[int, int] = (1280, 720)
+    jpeg_quality: int = 85
+    background: tuple[int, int, int] = (255, 255, 255)
+    max_pixels: int = 150_000_000
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    data: bytes
+    content_type: str
+    size: tuple[int, int]  # as displayed (orientation applied)
+    source_size: tuple[int, int]  # as displayed (orientation applied)
+    source_format: str
+    source_mode: str
+    notes: tuple[str, ...] = field(default=())  # harmless oddities worth a log mention
+
+
+def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
+    """Make a thumbnail of `data` that fits inside `spec.box`, upright, in `spec.output_format`.
+
+    Raises ImageRejected with a human-readable reason when the bytes cannot be rendered.
+    """
+    if spec.output_format not in CONTENT_TYPES:
+        raise ValueError(f"unsupported output format {spec.output_format!r}")
+    if not data:
+        raise ImageRejected("empty file (0 bytes)")
+    notes: list[str] = []
+    try:
+        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as source:
+            _check_pixel_count(source.size, spec.max_pixels)
+            source_size, source_format, source_mode = source.size, source.format, source.mode
+            orientation = _read_orientation(source, notes)
+            box = spec.box if orientation < 5 else (spec.box[1], spec.box[0])
+            small = _decode_reduced(source, fit_inside(source_size, box))
+            icc_profile = source.info.get("icc_profile")
+    except UnidentifiedImageError:
+        raise ImageRejected(f"not a JPEG or PNG image{_sniff(data)}") from None
+    except Image.DecompressionBombError as error:
+        raise ImageRejected(f"over the pixel limit: {error}") from None
+    except _DECODE_ERRORS as error:
+        raise ImageRejected(f"corrupt or truncated image: {error}") from None
+
+    small = small.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation]) if orientation > 1 else small
+    pixels, icc_profile = _to_output_pixels(small, spec, icc_profile, notes)
+    if orientation >= 5:
+        source_size = (source_size[1], source_size[0])
+    return Thumbnail(
+        data=_encode(pixels, spec, icc_profile),
+        content_type=CONTENT_TYPES[spec.output_format],
+        size=pixels.size,
+        source_size=source_size,
+        source_format=source_format or "?",
+        source_mode=source_mode,
+        notes=tuple(notes),
+    )
+
+
+def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The largest size with `size`'s aspect ratio that fits in `box`; never larger than `size`."""
+    width, height = size
+    scale = min(box[0] / width, box[1] / height, 1.0)
+    if scale == 1.0:
+        return size
+    return (
+        max(1, min(box[0], round(width * scale))),
+        max(1, min(box[1], round(height * scale))),
+    )
+
+
+def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
+    width, height = size
+    if width * height > max_pixels:
+        raise ImageRejected(
+            f"over the pixel limit: {width}x{height} is {width * height:,} pixels, "
+            f"the limit is {max_pixels:,}"
+        )
+
+
+def _read_orientation(image: Image.Image, notes: list[str]) -> int:
+    """EXIF orientation 1-8; anything unreadable or out of range counts as upright (1)."""
+    try:
+        value = image.getexif().get(ExifTags.Base.Orientation, 1)
+    except (SyntaxError, ValueError, struct.error, KeyError, IndexError, TypeError) as error:
+        notes.append(f"unreadable EXIF ignored ({error})")
+        return 1
+    if value == 0:  # "undefined", written by some cameras and editors: upright
+        return 1
+    if value not in range(1, 9):
+        notes.append(f"invalid EXIF orientation {value!r} ignored")
+        return 1
+    return value
+
+
+def _decode_reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
+    """Decode (JPEG: at reduced scale) and resample to exactly `target`."""
+    if target != image.size:
+        image.draft(None, (int(target[0] * JPEG_DRAFT_MARGIN), int(target[1] * JPEG_DRAFT_MARGIN)))
+    image.load()
+    pixels = _to_resizable_mode(image)
+    if pixels.size == target:
+        return pixels.copy() if pixels is image else pixels
+    return pixels.resize(target, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+
+
+_WITH_ALPHA = {"P": "RGBA", "L": "LA", "RGB": "RGBA"}
+
+
+def _to_resizable_mode(image: Image.Image) -> Image.Image:
+    """Bring rare modes to one that resamples well; leave RGB, RGBA, L, LA and CMYK alone."""
+    mode = image.mode
+    if "transparency" in image.info and mode in _WITH_ALPHA:
+        return image.convert(_WITH_ALPHA[mode])  # a PNG tRNS colour key becomes real alpha
+    if mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        return image
+    if mode in ("P", "PA"):
+        return image.convert("RGBA" if mode == "PA" else "RGB")
+    if mode == "1":
+        return image.convert("L")
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        return to_8bit_gray(image)
+    raise ImageRejected(f"cannot render pixel mode {mode}")
+
+
+def to_8bit_gray(image: Image.Image) -> Image.Image:
+    """Map 16-bit, 32-bit integer and float grayscale to 8-bit L.
+
+    16-bit data keeps its nominal 0-65535 range (a dark photo stays dark); 32-bit integers that
+    fit 16 bits are treated the same; float images in 0-1 scale by 255; anything else is
+    stretched from its own minimum to maximum.
+    """
+    if image.mode.startswith("I;16"):
+        image = image.convert("I")
+    if image.mode == "I":
+        low, high = image.getextrema()
+        if low >= 0 and high <= 65535:
+            low, high = 0, 65535
+    else:
+        low, high = image.getextrema()
+        if low >= 0.0 and high <= 1.0:
+            low, high = 0.0, 1.0
+    span = (high - low) or 1
+    scale = 255 / span
+    floats = image.convert("F") if image.mode != "F" else image
+    return floats.point(lambda value: (value - low) * scale).convert("L")
+
+
+def _to_output_pixels(
+    image: Image.Image, spec: ThumbnailSpec, icc_profile: bytes | None, notes: list[str]
+) -> tuple[Image.Image, bytes | None]:
+    """Convert to a mode the output format stores, keeping the profile only where it fits."""
+    if icc_profile and not _is_icc_profile(icc_profile):
+        notes.append("malformed ICC profile dropped")
+        icc_profile = None
+    if image.mode == "CMYK":
+        image, icc_profile = _cmyk_to_srgb(image, icc_profile, notes)
+    if spec.output_format == "JPEG" and image.mode in ("RGBA", "LA"):
+        image = _flatten(image, spec.background)
+    if icc_profile and _icc_colour_space(icc_profile) != _COLOUR_SPACE_OF_MODE[image.mode]:
+        icc_profile = None
+    return image, icc_profile
+
+
+_COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+
+
+def _is_icc_profile(profile: bytes) -> bool:
+    return len(profile) >= 128 and profile[36:40] == b"acsp"
+
+
+def _icc_colour_space(profile: bytes) -> bytes:
+    return profile[16:20]
+
+
+def _cmyk_to_srgb(
+    image: Image.Image, icc_profile: bytes | None, notes: list[str]
+) -> tuple[Image.Image, None]:
+    """CMYK pixels become sRGB: through their own profile when they have one."""
+    if icc_profile and _icc_colour_space(icc_profile) == b"CMYK":
+        from PIL import ImageCms  # only CMYK sources pay for loading LittleCMS
+
+        try:
+            converted = ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)),
+                ImageCms.createProfile("sRGB"),
+                outputMode="RGB",
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError) as error:
+            notes.append(f"CMYK profile unusable, converted without it ({error})")
+        else:
+            if converted is not None:
+                return converted, None
+    return image.convert("RGB"), None
+
+
+def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
+    """Composite transparent pixels onto the background colour (JPEG has no alpha)."""
+    gray_background = background[0] == background[1] == background[2]
+    if image.mode == "LA" and gray_background:
+        base = Image.new("L", image.size, background[0])
+        base.paste(image.convert("L"), mask=image.getchannel("A"))
+        return base
+    base = Image.new("RGB", image.size, background)
+    rgba = image.convert("RGBA")
+    base.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
+    return base
+
+
+def _encode(image: Image.Image, spec: ThumbnailSpec, icc_profile: bytes | None) -> bytes:
+    # Nothing from the source's metadata travels except the colour profile: no EXIF (GPS is
+    # private, and a leftover orientation tag would turn the upright pixels again), no comments.
+    image.info = {}
+    out = io.BytesIO()
+    extra = {"icc_profile": icc_profile} if icc_profile else {}
+    if spec.output_format == "JPEG":
+        image.save(out, "JPEG", quality=spec.jpeg_quality, optimize=True, **extra)
+    else:
+        image.save(out, "PNG", compress_level=6, **extra)
+    return out.getvalue()
+
+
+def _sniff(data: bytes) -> str:
+    """A hint for the log: what the bytes look like instead."""
+    for magic, name in _MAGIC:
+        if data.startswith(magic):
+            return f" (looks like {name})"
+    head = data[:64].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
+        return " (looks like HTML/XML text)"
+    return ""

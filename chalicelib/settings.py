@@ -1,0 +1,123 @@
+"""All thumbnail settings, read from the environment and validated in one place.
+
+`.chalice/config.json` sets these per stage; a bad value fails with a message that names the
+variable, so a misconfigured deploy fails loudly at its first event instead of writing odd
+thumbnails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the environment variable."""
+
+
+DEFAULTS = {
+    "THUMBNAIL_SIZE": "1280x720",
+    "JPEG_QUALITY": "85",
+    "CACHE_CONTROL": "public, max-age=86400",
+    "BACKGROUND_COLOR": "#ffffff",
+    # 100 MiB and 150 megapixels: a 100-megapixel panorama passes, a decompression bomb
+    # (a small file whose header claims billions of pixels) does not.
+    "MAX_SOURCE_BYTES": str(100 * 1024 * 1024),
+    "MAX_SOURCE_PIXELS": str(150_000_000),
+}
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
+_HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    source_bucket: str
+    target_bucket: str
+    box: tuple[int, int]
+    jpeg_quality: int
+    cache_control: str
+    background: tuple[int, int, int]
+    max_source_bytes: int
+    max_source_pixels: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        source = source_bucket(env)
+        target = _bucket(env, "TARGET_BUCKET")
+        if source == target:
+            raise SettingsError(
+                f"TARGET_BUCKET must differ from SOURCE_BUCKET (both are {source!r}): "
+                "thumbnails written into the source bucket would trigger the function again"
+            )
+        return cls(
+            source_bucket=source,
+            target_bucket=target,
+            box=_box(env, "THUMBNAIL_SIZE"),
+            jpeg_quality=_int(env, "JPEG_QUALITY", 1, 95),
+            cache_control=_text(env, "CACHE_CONTROL"),
+            background=_color(env, "BACKGROUND_COLOR"),
+            max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
+            max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
+        )
+
+
+def source_bucket(environ: Mapping[str, str] | None = None) -> str:
+    """The bucket the handlers subscribe to; app.py needs it at import time."""
+    return _bucket(os.environ if environ is None else environ, "SOURCE_BUCKET")
+
+
+def _raw(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, DEFAULTS.get(name))
+    if value is None or not value.strip():
+        raise SettingsError(f"{name} is not set (set it per stage in .chalice/config.json)")
+    return value.strip()
+
+
+def _bucket(env: Mapping[str, str], name: str) -> str:
+    value = _raw(env, name)
+    if not _BUCKET_NAME.match(value) or ".." in value:
+        raise SettingsError(f"{name} must be an S3 bucket name, got {value!r}")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, lowest: int, highest: int) -> int:
+    value = _raw(env, name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {value!r}") from None
+    if not lowest <= number <= highest:
+        raise SettingsError(f"{name} must be between {lowest} and {highest}, got {number}")
+    return number
+
+
+def _box(env: Mapping[str, str], name: str) -> tuple[int, int]:
+    value = _raw(env, name)
+    match = _SIZE.match(value)
+    if not match:
+        raise SettingsError(f"{name} must look like 1280x720, got {value!r}")
+    width, height = int(match[1]), int(match[2])
+    if not (1 <= width <= 10000 and 1 <= height <= 10000):
+        raise SettingsError(f"{name} sides must be between 1 and 10000, got {value!r}")
+    return width, height
+
+
+def _color(env: Mapping[str, str], name: str) -> tuple[int, int, int]:
+    value = _raw(env, name)
+    match = _HEX_COLOR.match(value)
+    if not match:
+        raise SettingsError(f"{name} must be a colour like #ffffff, got {value!r}")
+    rgb = int(match[1], 16)
+    return (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+
+
+def _text(env: Mapping[str, str], name: str) -> str:
+    value = _raw(env, name)
+    if not value.isprintable() or not value.isascii():
+        raise SettingsError(f"{name} must be printable ASCII (it becomes an HTTP header)")
+    return value

@@ -1,0 +1,78 @@
+"""The S3 edge: fetch exactly the object an event names, store a thumbnail.
+
+Only the two outcomes that can never change on retry (the object is gone, or was replaced
+since the event) become PermanentError; everything else raises for Lambda to retry.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from chalicelib.errors import PermanentError
+
+# botocore's standard retry mode backs off on throttling (503 SlowDown), 5xx and connection
+# errors; after these attempts the error reaches the handler, which raises for Lambda to retry.
+S3_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 4},
+    connect_timeout=5,
+    read_timeout=20,
+)
+
+_GONE = {"NoSuchKey", "404", "NotFound"}
+_REPLACED = {"PreconditionFailed", "412"}
+# Environment that decides which client we need; tests and the local loop switch endpoints and
+# credentials between invocations, Lambda never does.
+_CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
+               "AWS_ACCESS_KEY_ID", "AWS_PROFILE")
+
+
+def s3_client():
+    """One client per process (per environment), reused across invocations."""
+    return _client_for(tuple(os.environ.get(name) for name in _CLIENT_ENV))
+
+
+@functools.lru_cache(maxsize=8)
+def _client_for(_environment: tuple) -> object:
+    return boto3.client("s3", config=S3_CONFIG)
+
+
+def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> bytes:
+    """The object's bytes, provided it is still the version the event announced (`etag`)."""
+    request = {"Bucket": bucket, "Key": key}
+    if etag:
+        request["IfMatch"] = etag if etag.startswith('"') else f'"{etag}"'
+    try:
+        response = s3_client().get_object(**request)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in _GONE:
+            raise PermanentError("object no longer exists (deleted since the event)") from None
+        if code in _REPLACED:
+            raise PermanentError("object was replaced since the event (ETag differs)") from None
+        raise
+    body = response["Body"]
+    length = response.get("ContentLength", 0)
+    if length > max_bytes:
+        body.close()
+        raise PermanentError(f"object is {length:,} bytes, over the limit of {max_bytes:,}")
+    with body:
+        return body.read()
+
+
+def store_thumbnail(
+    bucket: str, key: str, data: bytes, content_type: str, cache_control: str,
+    metadata: dict[str, str],
+) -> None:
+    s3_client().put_object(
+        Bucket=bucket,
+        Key=key,
+        Body=data,
+        ContentType=content_type,
+        CacheControl=cache_control,
+        Metadata=metadata,
+    )

@@ -1,0 +1,135 @@
+"""One S3 event in, one thumbnail per record out: parse, guard, fetch, render, store, log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+from chalicelib import keys, storage
+from chalicelib.errors import PermanentError
+from chalicelib.render import ThumbnailSpec, render_thumbnail
+from chalicelib.settings import Settings
+
+# Not Chalice's app.log (named after the app, ERROR level, plain text): these lines go through
+# the root logger, which Lambda's runtime formats and ships with the request id.
+logger = logging.getLogger(__name__)
+# The runtime leaves the root logger at WARNING; the per-record INFO line matters.
+logger.setLevel(logging.INFO)
+
+WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+
+
+@dataclass
+class RecordResult:
+    """What happened to one record; logged as one JSON line."""
+
+    bucket: str = ""
+    key: str = ""
+    outcome: str = FAILED
+    reason: str = ""
+    thumbnail_key: str = ""
+    source_size: str = ""
+    thumbnail_size: str = ""
+    bytes_in: int = 0
+    bytes_out: int = 0
+    ms: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+class RecordsFailed(Exception):
+    """Raised after every record was tried, so Lambda retries the event."""
+
+
+def handle_event(event: dict[str, Any]) -> dict[str, int]:
+    """Handle every record of an S3 event; raise if any record failed transiently."""
+    settings = Settings.from_env()
+    results: list[RecordResult] = []
+    first_error: BaseException | None = None
+    for record in event.get("Records", []):
+        result, error = process_record(record, settings)
+        results.append(result)
+        first_error = first_error or error
+    if first_error is not None:
+        failed = [r.key for r in results if r.outcome == FAILED]
+        raise RecordsFailed(f"{len(failed)} record(s) failed, retry the event: {failed}") \
+            from first_error
+    return {outcome: sum(r.outcome == outcome for r in results) for outcome in (WRITTEN, SKIPPED)}
+
+
+def process_record(
+    record: dict[str, Any], settings: Settings
+) -> tuple[RecordResult, Exception | None]:
+    """Returns the result and, for a transient failure, the exception to re-raise."""
+    started = time.perf_counter()
+    result = RecordResult()
+    error: Exception | None = None
+    try:
+        _make_thumbnail(record, settings, result)
+        result.outcome = WRITTEN
+    except PermanentError as permanent:
+        result.outcome, result.reason = SKIPPED, permanent.reason
+    except Exception as transient:  # noqa: BLE001 - logged here, re-raised by handle_event
+        result.outcome = FAILED
+        result.reason = f"{type(transient).__name__}: {transient}"
+        error = transient
+    result.ms = round((time.perf_counter() - started) * 1000, 1)
+    _log(result)
+    return result, error
+
+
+def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult) -> None:
+    s3 = record.get("s3") or {}
+    source = s3.get("object") or {}
+    result.bucket = (s3.get("bucket") or {}).get("name", "")
+    result.key = unquote_plus(source.get("key", ""))
+    event_name = record.get("eventName", "")
+    if not event_name.startswith("ObjectCreated:"):
+        raise PermanentError(f"not an object-created event: {event_name or 'no eventName'}")
+    if result.bucket != settings.source_bucket:
+        raise PermanentError(
+            f"event for bucket {result.bucket!r}, this function serves {settings.source_bucket!r}"
+        )
+    output_format = keys.output_format(result.key)
+    result.thumbnail_key = keys.thumbnail_key(result.key)
+    announced_size = int(source.get("size") or 0)
+    if announced_size > settings.max_source_bytes:
+        raise PermanentError(
+            f"object is {announced_size:,} bytes, over the limit of {settings.max_source_bytes:,}"
+        )
+
+    data = storage.fetch_object(
+        result.bucket, result.key, source.get("eTag"), settings.max_source_bytes
+    )
+    result.bytes_in = len(data)
+    thumbnail = render_thumbnail(
+        data,
+        ThumbnailSpec(
+            output_format=output_format,
+            box=settings.box,
+            jpeg_quality=settings.jpeg_quality,
+            background=settings.background,
+            max_pixels=settings.max_source_pixels,
+        ),
+    )
+    result.source_size = "{}x{}".format(*thumbnail.source_size)
+    result.thumbnail_size = "{}x{}".format(*thumbnail.size)
+    result.notes = thumbnail.notes
+    storage.store_thumbnail(
+        settings.target_bucket,
+        result.thumbnail_key,
+        thumbnail.data,
+        content_type=thumbnail.content_type,
+        cache_control=settings.cache_control,
+        metadata={"source-etag": (source.get("eTag") or "").strip('"')},
+    )
+    result.bytes_out = len(thumbnail.data)
+
+
+def _log(result: RecordResult) -> None:
+    level = {WRITTEN: logging.INFO, SKIPPED: logging.WARNING}.get(result.outcome, logging.ERROR)
+    fields = {name: value for name, value in asdict(result).items() if value not in ("", ())}
+    logger.log(level, json.dumps(fields, ensure_ascii=False))

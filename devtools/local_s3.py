@@ -1,0 +1,103 @@
+"""The embedded local S3: a moto server on loopback that emits real S3 event notifications.
+
+S3 -> SQS notifications are wired from the app's own event sources (bucket, events, suffix,
+prefix), so exactly what S3 would deliver to each Lambda function gets delivered to it, through
+Chalice's test client with the stage's environment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import boto3
+from chalice.app import S3EventConfig
+from moto.server import ThreadedMotoServer
+
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",  # never look for real credentials off-machine
+}
+QUEUE_NAME = "thumbnailer-s3-events"
+
+
+@contextmanager
+def local_s3(port: int = 0) -> Iterator[str]:
+    """Run a moto server on 127.0.0.1 and point boto3 (AWS_ENDPOINT_URL) at it."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    host, bound_port = server.get_host_and_port()
+    endpoint = f"http://{host}:{bound_port}"
+    saved = {name: os.environ.get(name) for name in [*LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL"]}
+    os.environ.update(LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint)
+    try:
+        yield endpoint
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@dataclass
+class EventRouter:
+    """Buckets and notifications made from the app's S3 event sources; delivers to handlers."""
+
+    queue_url: str
+
+    @classmethod
+    def wire(cls, app, buckets: list[str]) -> EventRouter:
+        s3, sqs = boto3.client("s3"), boto3.client("sqs")
+        for bucket in buckets:
+            s3.create_bucket(Bucket=bucket)
+        queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        by_bucket: dict[str, list[dict]] = {}
+        for source in s3_event_sources(app):
+            rules = [{"Name": "suffix", "Value": source.suffix}] if source.suffix else []
+            if source.prefix:
+                rules.append({"Name": "prefix", "Value": source.prefix})
+            by_bucket.setdefault(source.bucket, []).append({
+                "Id": source.name,  # arrives as configurationId: names the handler
+                "QueueArn": queue_arn,
+                "Events": source.events,
+                **({"Filter": {"Key": {"FilterRules": rules}}} if rules else {}),
+            })
+        for bucket, configurations in by_bucket.items():
+            s3.put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={"QueueConfigurations": configurations},
+            )
+        return cls(queue_url=queue_url)
+
+    def pending_events(self, wait_seconds: int = 0) -> Iterator[tuple[str, dict]]:
+        """(handler name, S3 event) for each notification waiting in the queue."""
+        sqs = boto3.client("sqs")
+        while True:
+            messages = sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+            ).get("Messages", [])
+            if not messages:
+                return
+            for message in messages:
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                event = json.loads(message["Body"])
+                if event.get("Event") == "s3:TestEvent" or not event.get("Records"):
+                    continue
+                yield event["Records"][0]["s3"]["configurationId"], event
+
+
+def s3_event_sources(app) -> list[S3EventConfig]:
+    return [source for source in app.event_sources if isinstance(source, S3EventConfig)]

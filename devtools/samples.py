@@ -1,0 +1,127 @@
+"""Generated sample images for tests, the demo and benchmarks: deterministic, no files needed."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+
+from PIL import Image, ImageDraw, ImageFilter
+
+ORIENTATION_TAG = 0x0112
+GPS_IFD_TAG = 0x8825
+
+# The pixels to store so that a viewer applying EXIF orientation N shows the upright image.
+# Orientations 6 and 8 are rotations in opposite directions, so each stores the other's turn.
+STORE_FOR_ORIENTATION = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+# Quadrant colours of the orientation card, upright: which corner is where is unambiguous.
+CARD_COLOURS = {
+    "top_left": (220, 30, 30),
+    "top_right": (30, 200, 30),
+    "bottom_left": (30, 30, 220),
+    "bottom_right": (240, 240, 240),
+}
+
+
+def photo_like(size: tuple[int, int], seed: int = 1) -> Image.Image:
+    """A photo-like RGB image: smooth sky and ground gradients, hard edges, fine noise."""
+    width, height = size
+    sky = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image = Image.merge("RGB", [
+        sky.getchannel(0).point(lambda v: 70 + v // 3),
+        sky.getchannel(1).point(lambda v: 110 + v // 4),
+        sky.getchannel(2).point(lambda v: 200 - v // 4),
+    ])
+    draw = ImageDraw.Draw(image)
+    horizon = height * 3 // 5
+    draw.polygon(
+        [(0, horizon), (width // 3, height // 3), (width * 2 // 3, horizon), (width, height // 2),
+         (width, height), (0, height)],
+        fill=(60 + seed * 7 % 40, 90, 50),
+    )
+    for i in range(12):
+        x = (seed * 97 + i * 131) % width
+        y = horizon + (i * 53 % max(1, height - horizon))
+        r = max(2, min(width, height) // (20 + i))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(120 + i * 9, 80 + i * 5, 40))
+    # Texture at several scales, so it survives downscaling the way real detail does.
+    for divisor, weight in ((16, 0.18), (4, 0.12), (1, 0.10)):
+        small = (max(1, width // divisor), max(1, height // divisor))
+        noise = Image.effect_noise(small, 60).resize(size, Image.Resampling.BICUBIC)
+        image = Image.blend(image, Image.merge("RGB", [noise] * 3), weight)
+    return image.filter(ImageFilter.DETAIL)
+
+
+def orientation_card(size: tuple[int, int] = (400, 300)) -> Image.Image:
+    """An upright image whose four quadrants have distinct colours."""
+    width, height = size
+    card = Image.new("RGB", size)
+    draw = ImageDraw.Draw(card)
+    half_w, half_h = width // 2, height // 2
+    draw.rectangle((0, 0, half_w, half_h), fill=CARD_COLOURS["top_left"])
+    draw.rectangle((half_w, 0, width, half_h), fill=CARD_COLOURS["top_right"])
+    draw.rectangle((0, half_h, half_w, height), fill=CARD_COLOURS["bottom_left"])
+    draw.rectangle((half_w, half_h, width, height), fill=CARD_COLOURS["bottom_right"])
+    return card
+
+
+def stored_with_orientation(upright: Image.Image, orientation: int) -> Image.Image:
+    """The pixels a camera stores when it tags the file with `orientation`."""
+    method = STORE_FOR_ORIENTATION[orientation]
+    return upright.copy() if method is None else upright.transpose(method)
+
+
+def exif_bytes(orientation: int | None = None, gps: bool = False) -> bytes:
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[ORIENTATION_TAG] = orientation
+    exif[0x010F] = "SampleCam"  # Make
+    if gps:
+        exif.get_ifd(GPS_IFD_TAG).update({
+            1: "N", 2: (48.0, 51.0, 29.0), 3: "E", 4: (2.0, 17.0, 40.0),
+        })
+    return exif.tobytes()
+
+
+def jpeg_bytes(image: Image.Image, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=options.pop("quality", 90), **options)
+    return out.getvalue()
+
+
+def png_bytes(image: Image.Image, **options) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", **options)
+    return out.getvalue()
+
+
+def transparent_logo(size: tuple[int, int] = (900, 600)) -> Image.Image:
+    """RGBA: an opaque disc with a soft edge on a fully transparent background."""
+    width, height = size
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).ellipse((width // 6, height // 8, width * 5 // 6, height * 7 // 8), fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(6))
+    logo = Image.new("RGBA", size, (200, 40, 120, 0))
+    logo.putalpha(mask)
+    return logo
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height pixels (a decompression bomb's shape)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
