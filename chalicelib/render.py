@@ -129,9 +129,9 @@ def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     scale = min(box[0] / width, box[1] / height, 1.0)
     if scale == 1.0:
         return size
-    return (
-        max(1, min(box[0], round(width * scale))),
-        max(1, min(box[1], round(height * scale))),
+    return (  # round half up: 112.5 -> 113, as an image editor would
+        max(1, min(box[0], int(width * scale + 0.5))),
+        max(1, min(box[1], int(height * scale + 0.5))),
     )
 
 

@@ -18,7 +18,7 @@ from chalicelib.errors import PermanentError
 # botocore's standard retry mode backs off on throttling (503 SlowDown), 5xx and connection
 # errors; after these attempts the error reaches the handler, which raises for Lambda to retry.
 S3_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 4},
+    retries={"mode": "standard", "total_max_attempts": 4},
     connect_timeout=5,
     read_timeout=20,
 )

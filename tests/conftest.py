@@ -1,0 +1,134 @@
+"""Shared fixtures: a real S3 endpoint on loopback (moto server), the dev stage's buckets, the
+Chalice test client, and S3 events shaped exactly as S3 sends them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.request
+from datetime import UTC, datetime
+from urllib.parse import quote_plus
+
+import boto3
+import pytest
+
+from devtools.local_s3 import local_s3, s3_event_sources
+from devtools.stage import PROJECT_DIR, stage_environment
+
+STAGE = "dev"
+
+
+@pytest.fixture(scope="session")
+def stage_env() -> dict[str, str]:
+    return stage_environment(STAGE)
+
+
+@pytest.fixture(scope="session")
+def chalice_app(stage_env):
+    """app.py imported as `chalice deploy` imports it: with the stage's environment set."""
+    saved = dict(os.environ)
+    os.environ.update(stage_env)
+    try:
+        import app as app_module
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return app_module
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    with local_s3() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3(s3_endpoint, stage_env):
+    """A clean local S3 with the stage's two buckets; a client for the test's own calls."""
+    urllib.request.urlopen(f"{s3_endpoint}/moto-api/reset", data=b"", timeout=10).close()
+    client = boto3.client("s3")
+    for bucket in (stage_env["SOURCE_BUCKET"], stage_env["TARGET_BUCKET"]):
+        client.create_bucket(Bucket=bucket)
+    return client
+
+
+@pytest.fixture
+def client(chalice_app):
+    from chalice.test import Client
+
+    with Client(chalice_app.app, stage_name=STAGE, project_dir=str(PROJECT_DIR)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def source_bucket(stage_env) -> str:
+    return stage_env["SOURCE_BUCKET"]
+
+
+@pytest.fixture
+def target_bucket(stage_env) -> str:
+    return stage_env["TARGET_BUCKET"]
+
+
+def s3_record(bucket: str, key: str, size: int, etag: str, sequencer: str = "0062E99A88DC407460",
+              event_name: str = "ObjectCreated:Put") -> dict:
+    """One record as S3 sends it: key URL-encoded (space as +), real size and ETag."""
+    return {
+        "eventVersion": "2.1",
+        "eventSource": "aws:s3",
+        "awsRegion": "us-east-1",
+        "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "eventName": event_name,
+        "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
+        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+        "responseElements": {
+            "x-amz-request-id": hashlib.md5(key.encode()).hexdigest()[:16].upper(),
+            "x-amz-id-2": "example/id2",
+        },
+        "s3": {
+            "s3SchemaVersion": "1.0",
+            "configurationId": "thumbnailer",
+            "bucket": {
+                "name": bucket,
+                "ownerIdentity": {"principalId": "A3EXAMPLE"},
+                "arn": f"arn:aws:s3:::{bucket}",
+            },
+            "object": {
+                "key": quote_plus(key, safe="/"),
+                "size": size,
+                "eTag": etag,
+                "sequencer": sequencer,
+            },
+        },
+    }
+
+
+def upload(s3_client, bucket: str, key: str, data: bytes) -> dict:
+    """Put the object and return the record S3 would send for it."""
+    s3_client.put_object(Bucket=bucket, Key=key, Body=data)
+    head = s3_client.head_object(Bucket=bucket, Key=key)
+    return s3_record(bucket, key, head["ContentLength"], head["ETag"].strip('"'))
+
+
+def handler_for(chalice_app, key: str) -> str:
+    """The function S3 would invoke for `key`: the event source whose filters match it."""
+    matches = [
+        source.name
+        for source in s3_event_sources(chalice_app.app)
+        if key.endswith(source.suffix or "") and key.startswith(source.prefix or "")
+    ]
+    assert len(matches) == 1, f"{key!r} matches {matches}"
+    return matches[0]
+
+
+@pytest.fixture
+def deliver(client, chalice_app):
+    """Invoke the handler S3 would pick for the first record's key, as Lambda would."""
+
+    def _deliver(*records: dict):
+        from urllib.parse import unquote_plus
+
+        key = unquote_plus(records[0]["s3"]["object"]["key"])
+        return client.lambda_.invoke(handler_for(chalice_app, key), {"Records": list(records)})
+
+    return _deliver

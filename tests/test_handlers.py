@@ -1,0 +1,263 @@
+"""The handlers end to end: Chalice's test client, a real S3 endpoint on loopback, S3-shaped
+events. What a user sees: which thumbnails appear, where, and what the logs say."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image
+
+from chalicelib.keys import upload_suffixes
+from chalicelib.thumbnailer import RecordsFailed
+from devtools import samples
+from devtools.local_s3 import EventRouter
+from tests.conftest import handler_for, s3_record, upload
+
+LOGGER = "chalicelib.thumbnailer"
+
+
+def log_lines(caplog) -> list[tuple[str, dict]]:
+    return [(r.levelname, json.loads(r.getMessage())) for r in caplog.records if r.name == LOGGER]
+
+
+def target_keys(s3, bucket) -> list[str]:
+    return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+def photo_for(key: str, size=(1600, 1200)) -> bytes:
+    photo = samples.photo_like(size)
+    return samples.png_bytes(photo) if key.lower().endswith(".png") else samples.jpeg_bytes(photo)
+
+
+@pytest.fixture(autouse=True)
+def _info_logs(caplog):
+    caplog.set_level(logging.INFO, logger=LOGGER)
+
+
+@pytest.mark.parametrize("suffix", upload_suffixes())
+def test_every_handler_writes_a_thumbnail(s3, deliver, source_bucket, target_bucket, suffix):
+    key = f"uploads/photo{suffix}"
+    record = upload(s3, source_bucket, key, photo_for(key))
+
+    response = deliver(record)
+
+    assert response.payload == {"written": 1, "skipped": 0}
+    thumbnail = s3.get_object(Bucket=target_bucket, Key=f"uploads/photo-thumbnail{suffix}")
+    expected_type = "image/png" if suffix.lower() == ".png" else "image/jpeg"
+    assert thumbnail["ContentType"] == expected_type
+    assert thumbnail["CacheControl"] == "public, max-age=86400"
+    assert thumbnail["Metadata"]["source-etag"] == record["s3"]["object"]["eTag"]
+    image = Image.open(io.BytesIO(thumbnail["Body"].read()))
+    assert image.size == (960, 720)
+    assert image.format == ("PNG" if suffix.lower() == ".png" else "JPEG")
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("my photo.jpg", "my photo-thumbnail.jpg"),
+        ("a+b=c.jpg", "a+b=c-thumbnail.jpg"),
+        ("100% real & true.png", "100% real & true-thumbnail.png"),
+        ("été/naïve café 東京.JPG", "été/naïve café 東京-thumbnail.JPG"),
+        ("a/b/c/d/my photo.v2.final.jpeg", "a/b/c/d/my photo.v2.final-thumbnail.jpeg"),
+        ("folder.with.dots/x?y#z.PNG", "folder.with.dots/x?y#z-thumbnail.PNG"),
+    ],
+)
+def test_odd_keys_are_decoded_and_keep_their_folder(
+    s3, deliver, source_bucket, target_bucket, key, expected
+):
+    record = upload(s3, source_bucket, key, photo_for(key, (300, 200)))
+    assert deliver(record).payload["written"] == 1
+    assert target_keys(s3, target_bucket) == [expected]
+
+
+def test_slash_encoded_as_percent_2f_is_decoded_too(s3, deliver, source_bucket, target_bucket):
+    record = upload(s3, source_bucket, "a b/c.jpg", photo_for("c.jpg", (300, 200)))
+    record["s3"]["object"]["key"] = "a+b%2Fc.jpg"  # the local S3 encodes "/" this way
+    assert deliver(record).payload["written"] == 1
+    assert target_keys(s3, target_bucket) == ["a b/c-thumbnail.jpg"]
+
+
+def test_every_record_of_an_event_is_handled(s3, deliver, source_bucket, target_bucket):
+    keys = ["one.jpg", "two.jpg", "three.jpg"]
+    records = [upload(s3, source_bucket, key, photo_for(key, (300, 200))) for key in keys]
+
+    assert deliver(*records).payload == {"written": 3, "skipped": 0}
+    assert sorted(target_keys(s3, target_bucket)) == [
+        "one-thumbnail.jpg", "three-thumbnail.jpg", "two-thumbnail.jpg"
+    ]
+
+
+def test_written_record_logs_one_json_line(s3, deliver, source_bucket, caplog):
+    record = upload(s3, source_bucket, "pics/x y.jpg", photo_for("x.jpg"))
+    deliver(record)
+
+    [(level, line)] = log_lines(caplog)
+    assert level == "INFO"
+    assert line["outcome"] == "written"
+    assert line["bucket"] == source_bucket
+    assert line["key"] == "pics/x y.jpg"
+    assert line["thumbnail_key"] == "pics/x y-thumbnail.jpg"
+    assert line["source_size"] == "1600x1200" and line["thumbnail_size"] == "960x720"
+    assert line["bytes_in"] == record["s3"]["object"]["size"]
+    assert 0 < line["bytes_out"] < line["bytes_in"]
+    assert line["ms"] > 0
+
+
+def test_sideways_phone_photo_is_stored_upright_without_gps(
+    s3, deliver, source_bucket, target_bucket
+):
+    card = samples.orientation_card((800, 600))
+    data = samples.jpeg_bytes(
+        samples.stored_with_orientation(card, 6), exif=samples.exif_bytes(orientation=6, gps=True)
+    )
+    deliver(upload(s3, source_bucket, "phone/IMG_0001.JPG", data))
+
+    body = s3.get_object(Bucket=target_bucket, Key="phone/IMG_0001-thumbnail.JPG")["Body"].read()
+    image = Image.open(io.BytesIO(body))
+    assert image.size == (800, 600)
+    assert not image.getexif()
+    top_left = image.convert("RGB").getpixel((200, 150))
+    assert all(abs(a - b) < 40 for a, b in zip(top_left, samples.CARD_COLOURS["top_left"]))
+
+
+def test_png_named_jpg_gets_a_jpeg_thumbnail(s3, deliver, source_bucket, target_bucket):
+    png = samples.png_bytes(samples.photo_like((400, 300)))
+    deliver(upload(s3, source_bucket, "mislabelled.jpg", png))
+    body = s3.get_object(Bucket=target_bucket, Key="mislabelled-thumbnail.jpg")["Body"].read()
+    assert Image.open(io.BytesIO(body)).format == "JPEG"
+
+
+@pytest.mark.parametrize(
+    ("key", "data", "reason"),
+    [
+        ("page.jpg", b"<!DOCTYPE html><html><body>not a photo</body></html>", "not a JPEG or PNG"),
+        ("empty.jpg", b"", "empty file"),
+        ("cut.jpg", samples.jpeg_bytes(samples.photo_like((600, 400)))[:4000], "truncated"),
+        ("bomb.png", samples.png_header_only(100_000, 100_000), "pixel limit"),
+        ("anim.png", b"GIF89a" + b"\x00" * 64, "looks like GIF"),
+    ],
+)
+def test_bad_input_is_a_logged_permanent_skip(
+    s3, deliver, source_bucket, target_bucket, caplog, key, data, reason
+):
+    response = deliver(upload(s3, source_bucket, key, data))
+
+    assert response.payload == {"written": 0, "skipped": 1}  # returned normally: no retry
+    assert target_keys(s3, target_bucket) == []
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING"
+    assert line["outcome"] == "skipped" and reason in line["reason"]
+
+
+def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket, caplog):
+    record = upload(s3, source_bucket, "gone.jpg", photo_for("gone.jpg", (300, 200)))
+    s3.delete_object(Bucket=source_bucket, Key="gone.jpg")
+
+    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert target_keys(s3, target_bucket) == []
+    assert "no longer exists" in log_lines(caplog)[0][1]["reason"]
+
+
+def test_object_replaced_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket, caplog):
+    old_record = upload(s3, source_bucket, "avatar.png", photo_for("a.png", (300, 200)))
+    upload(s3, source_bucket, "avatar.png", samples.png_bytes(samples.orientation_card()))
+
+    assert deliver(old_record).payload == {"written": 0, "skipped": 1}
+    assert target_keys(s3, target_bucket) == []  # the newer upload's own event will write it
+    assert "replaced since the event" in log_lines(caplog)[0][1]["reason"]
+
+
+def test_announced_size_over_the_limit_is_skipped_before_download(
+    s3, deliver, source_bucket, target_bucket, caplog
+):
+    record = upload(s3, source_bucket, "huge.jpg", photo_for("huge.jpg", (300, 200)))
+    record["s3"]["object"]["size"] = 500 * 1024 * 1024
+
+    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    line = log_lines(caplog)[0][1]
+    assert "over the limit" in line["reason"] and line["bytes_in"] == 0  # nothing was fetched
+
+
+def test_events_other_than_object_created_are_skipped(s3, deliver, source_bucket, caplog):
+    record = upload(s3, source_bucket, "x.jpg", photo_for("x.jpg", (300, 200)))
+    record["eventName"] = "ObjectRemoved:Delete"
+    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert "not an object-created event" in log_lines(caplog)[0][1]["reason"]
+
+
+def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket, caplog):
+    ok = upload(s3, source_bucket, "ok.jpg", photo_for("ok.jpg", (300, 200)))
+    s3.delete_bucket(Bucket=target_bucket)  # every PUT now fails
+
+    with pytest.raises(RecordsFailed, match="1 record"):
+        deliver(ok)
+    [(level, line)] = log_lines(caplog)
+    assert level == "ERROR" and line["outcome"] == "failed" and "NoSuchBucket" in line["reason"]
+
+
+class _SlowDown(BaseHTTPRequestHandler):
+    """An S3 endpoint that throttles every request."""
+
+    requests_seen = 0
+
+    def _answer(self):
+        type(self).requests_seen += 1
+        body = b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+        self.send_response(503)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_PUT = do_HEAD = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def test_throttling_is_retried_by_botocore_then_raised(s3, deliver, source_bucket, monkeypatch, caplog):
+    record = upload(s3, source_bucket, "busy.jpg", photo_for("busy.jpg", (300, 200)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowDown)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_port}")
+    try:
+        with pytest.raises(RecordsFailed):
+            deliver(record)
+    finally:
+        server.shutdown()
+    assert _SlowDown.requests_seen == 4  # botocore's standard mode: 1 try + 3 retries
+    assert "SlowDown" in log_lines(caplog)[0][1]["reason"]
+
+
+def test_events_from_the_local_s3_reach_the_right_handler(
+    s3, client, chalice_app, source_bucket, target_bucket
+):
+    """Notifications wired from app.event_sources: only what S3 would deliver arrives."""
+    router = EventRouter.wire(chalice_app.app, [])
+    uploads = {"in/a b.jpg": "thumbnail_jpg", "in/C.PNG": "thumbnail_png_upper"}
+    for key in uploads:
+        s3.put_object(Bucket=source_bucket, Key=key, Body=photo_for(key, (300, 200)))
+    s3.put_object(Bucket=source_bucket, Key="in/skip.gif", Body=b"GIF89a")
+    s3.put_object(Bucket=source_bucket, Key="in/mixed.Jpg", Body=b"")  # no filter matches
+
+    delivered = []
+    for handler, event in router.pending_events():
+        delivered.append(handler)
+        client.lambda_.invoke(handler, event)
+
+    assert sorted(delivered) == sorted(uploads.values())
+    assert sorted(target_keys(s3, target_bucket)) == ["in/C-thumbnail.PNG", "in/a b-thumbnail.jpg"]
+    for key, handler in uploads.items():
+        assert handler_for(chalice_app, key) == handler
+
+
+def test_record_helper_matches_what_s3_sends():
+    """S3 encodes keys like a form: space as +, + as %2B, non-ASCII as UTF-8 escapes."""
+    record = s3_record("b", "a b/c+d/é%.jpg", 1, "etag")
+    assert record["s3"]["object"]["key"] == "a+b/c%2Bd/%C3%A9%25.jpg"

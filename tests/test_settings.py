@@ -1,0 +1,61 @@
+import pytest
+
+from chalicelib.settings import DEFAULTS, Settings, SettingsError, source_bucket
+
+BUCKETS = {"SOURCE_BUCKET": "photos-in", "TARGET_BUCKET": "photos-thumbs"}
+
+
+def test_defaults_match_the_tutorial_box_and_sane_limits():
+    settings = Settings.from_env(BUCKETS)
+    assert settings.box == (1280, 720)
+    assert settings.jpeg_quality == 85
+    assert settings.background == (255, 255, 255)
+    assert settings.max_source_pixels >= 100_000_000  # a 100-megapixel panorama passes
+    assert settings.max_source_pixels < 100_000 * 100_000  # a bomb header does not
+
+
+def test_values_are_parsed():
+    settings = Settings.from_env({
+        **BUCKETS, "THUMBNAIL_SIZE": "200 x 100", "JPEG_QUALITY": "70",
+        "BACKGROUND_COLOR": "#102030", "CACHE_CONTROL": "max-age=60",
+    })
+    assert settings.box == (200, 100)
+    assert settings.jpeg_quality == 70
+    assert settings.background == (0x10, 0x20, 0x30)
+    assert settings.cache_control == "max-age=60"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("THUMBNAIL_SIZE", "big"),
+        ("THUMBNAIL_SIZE", "0x100"),
+        ("JPEG_QUALITY", "abc"),
+        ("JPEG_QUALITY", "101"),
+        ("BACKGROUND_COLOR", "white"),
+        ("MAX_SOURCE_BYTES", "-1"),
+        ("MAX_SOURCE_PIXELS", "1e9"),
+        ("CACHE_CONTROL", "max-age=1\r\nX-Injected: 1"),
+        ("SOURCE_BUCKET", "Not_A_Bucket"),
+        ("TARGET_BUCKET", ""),
+    ],
+)
+def test_a_bad_value_names_its_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({**BUCKETS, name: value})
+
+
+def test_missing_bucket_is_an_error_naming_it():
+    with pytest.raises(SettingsError, match="TARGET_BUCKET is not set"):
+        Settings.from_env({"SOURCE_BUCKET": "photos-in"})
+    with pytest.raises(SettingsError, match="SOURCE_BUCKET is not set"):
+        source_bucket({})
+
+
+def test_source_equal_to_target_is_refused():
+    with pytest.raises(SettingsError, match="TARGET_BUCKET must differ from SOURCE_BUCKET"):
+        Settings.from_env({"SOURCE_BUCKET": "same-bucket", "TARGET_BUCKET": "same-bucket"})
+
+
+def test_every_default_is_valid():
+    Settings.from_env({**DEFAULTS, **BUCKETS})
