@@ -13,12 +13,18 @@ for candidate in python3.13 python3 $$(ls -d $$HOME/.pyenv/versions/3.13*/bin/py
 done; exit 1
 endef
 
-.PHONY: help venv test demo clean
+STAGE ?= dev
+
+.PHONY: help venv test demo vendor policy buckets package clean
 
 help:
-	@echo "make demo   - run the thumbnailer on the embedded local S3, thumbnails in demo-output/"
-	@echo "make test   - run the test suite"
-	@echo "make clean  - remove .venv, demo-output and caches"
+	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
+	@echo "make test               - the test suite"
+	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
+	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
+	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
+	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/"
+	@echo "make clean              - remove .venv, demo-output, build and caches"
 
 venv: $(STAMP)
 
@@ -38,6 +44,20 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m devtools.demo
 
+vendor: $(STAMP)
+	$(PY) -m devtools.vendor
+
+policy: $(STAMP)
+	$(PY) -m devtools.policy
+
+buckets: $(STAMP)
+	$(PY) -m devtools.buckets --stage $(STAGE)
+
+package: $(STAMP)
+	find app.py chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf build/$(STAGE)
+	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
+
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache
+	rm -rf $(VENV) demo-output build .pytest_cache .chalice/deployments
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

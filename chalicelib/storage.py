@@ -38,7 +38,8 @@ def s3_client():
 
 @functools.lru_cache(maxsize=8)
 def _client_for(_environment: tuple) -> object:
-    return boto3.client("s3", config=S3_CONFIG)
+    # A session of its own: boto3's default session would keep the first credentials it found.
+    return boto3.session.Session().client("s3", config=S3_CONFIG)
 
 
 def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> bytes:

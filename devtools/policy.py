@@ -1,0 +1,94 @@
+"""`make policy`: the IAM policy of each stage, generated from its settings.
+
+With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/policy-<stage>.json`.
+What goes in is what a record needs and nothing more: read uploads from the source bucket,
+write thumbnails to the target bucket, write the functions' own logs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from devtools.stage import PROJECT_DIR, stage_environment
+
+
+def stage_names(project_dir: Path = PROJECT_DIR) -> list[str]:
+    config = json.loads((project_dir / ".chalice" / "config.json").read_text())
+    return sorted(config["stages"])
+
+
+def app_name(project_dir: Path = PROJECT_DIR) -> str:
+    return json.loads((project_dir / ".chalice" / "config.json").read_text())["app_name"]
+
+
+def policy_for(stage: str, project_dir: Path = PROJECT_DIR) -> dict:
+    environment = stage_environment(stage, project_dir)
+    source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
+    # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
+    log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ReadUploads",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": [f"arn:aws:s3:::{source}/*"],
+            },
+            {
+                # Without it S3 answers 403, not 404, for an upload deleted before its event was
+                # handled, and that harmless case would be retried and land in the failure
+                # destination. Listing keys is all it grants; no object can be read through it.
+                "Sid": "Tell404From403OnUploads",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket"],
+                "Resource": [f"arn:aws:s3:::{source}"],
+            },
+            {
+                "Sid": "WriteThumbnails",
+                "Effect": "Allow",
+                "Action": ["s3:PutObject"],
+                "Resource": [f"arn:aws:s3:::{target}/*"],
+            },
+            {
+                "Sid": "WriteOwnLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [log_group, f"{log_group}:log-stream:*"],
+            },
+        ],
+    }
+
+
+def policy_path(stage: str, project_dir: Path = PROJECT_DIR) -> Path:
+    return project_dir / ".chalice" / f"policy-{stage}.json"
+
+
+def render(policy: dict) -> str:
+    return json.dumps(policy, indent=2) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="fail if a committed policy differs from what would be generated")
+    args = parser.parse_args()
+    stale = []
+    for stage in stage_names():
+        path, text = policy_path(stage), render(policy_for(stage))
+        if args.check:
+            if not path.exists() or path.read_text() != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text)
+            print(f"wrote {path.relative_to(PROJECT_DIR)}")
+    if stale:
+        print(f"out of date: {', '.join(stale)} (run `make policy`)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

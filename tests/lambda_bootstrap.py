@@ -1,0 +1,21 @@
+"""Runs one Lambda handler the way the python3.13 runtime does, in a process of its own.
+
+Started with `python -I -S`, so nothing from the developer's environment is importable: sys.path
+is the function code (/var/task), the layer (/opt/python/...), the runtime's own boto3, and the
+standard library. Usage: lambda_bootstrap.py HANDLER EVENT_JSON TASK_DIR OPT_DIR RUNTIME_DIR
+"""
+
+import importlib
+import json
+import sys
+
+handler, event_file, task_dir, opt_dir, runtime_dir = sys.argv[1:6]
+sys.path[:0] = [task_dir, f"{opt_dir}/python/lib/python3.13/site-packages", f"{opt_dir}/python",
+                runtime_dir]
+module_name, _, function_name = handler.rpartition(".")
+module = importlib.import_module(module_name)
+with open(event_file) as file:
+    event = json.load(file)
+result = getattr(module, function_name)(event, None)
+pil = sys.modules["PIL"].__file__
+print(json.dumps({"result": result, "PIL": pil}))

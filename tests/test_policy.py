@@ -1,0 +1,117 @@
+"""The generated IAM policy: committed as generated, lint-clean, and enough but no more when
+the local S3 enforces IAM."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import warnings
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from devtools import samples
+from devtools.policy import policy_for, policy_path, render, stage_names
+from tests.conftest import upload
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_committed_policy_is_what_the_generator_makes(stage):
+    assert policy_path(stage).read_text() == render(policy_for(stage)), "run `make policy`"
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_policy_linter_finds_nothing(stage):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # parliament imports the deprecated pkg_resources
+        from parliament import analyze_policy_string
+    findings = analyze_policy_string(policy_path(stage).read_text()).findings
+    assert [str(finding) for finding in findings] == []
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_policy_names_only_the_stages_buckets_and_logs(stage):
+    statements = policy_for(stage)["Statement"]
+    actions = sorted(action for statement in statements for action in statement["Action"])
+    assert actions == sorted([
+        "s3:GetObject", "s3:ListBucket", "s3:PutObject",
+        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+    ])
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert "*" not in statement["Resource"]
+
+
+def _user_with_policy(iam, name: str, policy: dict) -> dict[str, str]:
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+
+
+@pytest.fixture
+def enforced_iam(s3_endpoint):
+    """Turn on IAM enforcement in the local S3 for one test, and off again after it."""
+
+    def enforce(no_auth_requests: str) -> None:
+        request = urllib.request.Request(
+            f"{s3_endpoint}/moto-api/reset-auth", data=no_auth_requests.encode(),
+            headers={"Content-Type": "text/plain"},  # a form body would be parsed away
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+
+    yield lambda: enforce("0")
+    enforce("inf")
+
+
+def test_handler_under_exactly_the_generated_policy(
+    s3, deliver, source_bucket, target_bucket, monkeypatch, enforced_iam
+):
+    iam = boto3.client("iam")
+    function_credentials = _user_with_policy(iam, "thumbnailer-fn", policy_for("dev"))
+    admin_credentials = _user_with_policy(iam, "admin", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    })
+    record = upload(s3, source_bucket, "in/photo.jpg",
+                    samples.jpeg_bytes(samples.photo_like((400, 300))))
+    upload(s3, target_bucket, "private.jpg", b"someone else's object")
+    enforced_iam()
+
+    for name, value in function_credentials.items():
+        monkeypatch.setenv(name, value)
+    assert deliver(record).payload == {"written": 1, "skipped": 0}
+
+    as_function = boto3.client("s3", **_as_kwargs(function_credentials))
+    denied = [
+        lambda: as_function.put_object(Bucket=source_bucket, Key="evil.jpg", Body=b"x"),
+        lambda: as_function.delete_object(Bucket=source_bucket, Key="in/photo.jpg"),
+        lambda: as_function.get_object(Bucket=target_bucket, Key="private.jpg"),
+        lambda: as_function.list_objects_v2(Bucket=target_bucket),
+    ]
+    for call in denied:
+        with pytest.raises(ClientError) as error:
+            call()
+        assert error.value.response["Error"]["Code"] == "AccessDenied"
+
+    as_admin = boto3.client("s3", **_as_kwargs(admin_credentials))
+    assert as_admin.head_object(Bucket=target_bucket, Key="in/photo-thumbnail.jpg")["ContentLength"]
+
+
+def _as_kwargs(credentials: dict[str, str]) -> dict[str, str]:
+    return {"aws_access_key_id": credentials["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": credentials["AWS_SECRET_ACCESS_KEY"]}
+
+
+def test_bucket_command_creates_locked_down_buckets(s3_endpoint):
+    from devtools.buckets import create_locked_down_bucket
+
+    s3 = boto3.client("s3")
+    assert create_locked_down_bucket(s3, "locked-down-example") == "created"
+    assert create_locked_down_bucket(s3, "locked-down-example") == "exists"
+    block = s3.get_public_access_block(Bucket="locked-down-example")
+    assert all(block["PublicAccessBlockConfiguration"].values())
+    rule = s3.get_bucket_encryption(Bucket="locked-down-example")[
+        "ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
