@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import dataclass
 
 import boto3
 from botocore.config import Config
@@ -42,19 +43,30 @@ def _client_for(_environment: tuple) -> object:
     return boto3.session.Session().client("s3", config=S3_CONFIG)
 
 
-def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> bytes:
-    """The object's bytes, provided it is still the version the event announced (`etag`)."""
+@dataclass(frozen=True)
+class SourceObject:
+    data: bytes
+    etag: str  # without quotes, as S3 events carry it
+
+
+def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> SourceObject:
+    """The object's bytes, provided it is still the version the event announced (`etag`).
+
+    If-Match makes S3 itself refuse a replaced object (412), so a stale event can never render
+    an object other than the one it announced.
+    """
     request = {"Bucket": bucket, "Key": key}
     if etag:
-        request["IfMatch"] = etag if etag.startswith('"') else f'"{etag}"'
+        request["IfMatch"] = _quoted(etag)
     try:
         response = s3_client().get_object(**request)
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
+        code = _code(error)
         if code in _GONE:
             raise PermanentError("object no longer exists (deleted since the event)") from None
         if code in _REPLACED:
-            raise PermanentError("object was replaced since the event (ETag differs)") from None
+            raise PermanentError("stale event: the object was replaced since (ETag differs)") \
+                from None
         raise
     body = response["Body"]
     length = response.get("ContentLength", 0)
@@ -62,7 +74,18 @@ def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> byt
         body.close()
         raise PermanentError(f"object is {length:,} bytes, over the limit of {max_bytes:,}")
     with body:
-        return body.read()
+        data = body.read()
+    return SourceObject(data=data, etag=response["ETag"].strip('"'))
+
+
+def current_etag(bucket: str, key: str) -> str | None:
+    """The ETag of the object now under `key`, or None once it is deleted."""
+    try:
+        return s3_client().head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+    except ClientError as error:
+        if _code(error) in _GONE:
+            return None
+        raise
 
 
 def store_thumbnail(
@@ -77,3 +100,11 @@ def store_thumbnail(
         CacheControl=cache_control,
         Metadata=metadata,
     )
+
+
+def _quoted(etag: str) -> str:
+    return etag if etag.startswith('"') else f'"{etag}"'
+
+
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")

@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 logger.setLevel(logging.INFO)
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+MAX_RENDERS_PER_RECORD = 3
 
 
 @dataclass
@@ -38,6 +39,10 @@ class RecordResult:
     bytes_out: int = 0
     ms: float = 0.0
     notes: tuple[str, ...] = ()
+
+
+class SourceKeepsChanging(Exception):
+    """Transient: the upload changed under every render; a retry will find it settled."""
 
 
 class RecordsFailed(Exception):
@@ -101,32 +106,50 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
             f"object is {announced_size:,} bytes, over the limit of {settings.max_source_bytes:,}"
         )
 
-    data = storage.fetch_object(
-        result.bucket, result.key, source.get("eTag"), settings.max_source_bytes
+    spec = ThumbnailSpec(
+        output_format=output_format,
+        box=settings.box,
+        jpeg_quality=settings.jpeg_quality,
+        background=settings.background,
+        max_pixels=settings.max_source_pixels,
     )
-    result.bytes_in = len(data)
-    thumbnail = render_thumbnail(
-        data,
-        ThumbnailSpec(
-            output_format=output_format,
-            box=settings.box,
-            jpeg_quality=settings.jpeg_quality,
-            background=settings.background,
-            max_pixels=settings.max_source_pixels,
-        ),
+    etag = (source.get("eTag") or "").strip('"') or None
+    for _ in range(MAX_RENDERS_PER_RECORD):
+        fetched = storage.fetch_object(result.bucket, result.key, etag, settings.max_source_bytes)
+        result.bytes_in = len(fetched.data)
+        thumbnail = render_thumbnail(fetched.data, spec)
+        storage.store_thumbnail(
+            settings.target_bucket,
+            result.thumbnail_key,
+            thumbnail.data,
+            content_type=thumbnail.content_type,
+            cache_control=settings.cache_control,
+            metadata=_provenance(fetched.etag, source),
+        )
+        result.source_size = "{}x{}".format(*thumbnail.source_size)
+        result.thumbnail_size = "{}x{}".format(*thumbnail.size)
+        result.bytes_out = len(thumbnail.data)
+        result.notes = (*result.notes, *thumbnail.notes)
+        # Newest wins: if the upload was replaced while we worked, a newer upload's event may
+        # already have written its thumbnail, which ours just overwrote. Render the newer one.
+        now = storage.current_etag(result.bucket, result.key)
+        if now in (fetched.etag, None):
+            return
+        result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
+        etag = now
+    raise SourceKeepsChanging(
+        f"{result.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
     )
-    result.source_size = "{}x{}".format(*thumbnail.source_size)
-    result.thumbnail_size = "{}x{}".format(*thumbnail.size)
-    result.notes = thumbnail.notes
-    storage.store_thumbnail(
-        settings.target_bucket,
-        result.thumbnail_key,
-        thumbnail.data,
-        content_type=thumbnail.content_type,
-        cache_control=settings.cache_control,
-        metadata={"source-etag": (source.get("eTag") or "").strip('"')},
-    )
-    result.bytes_out = len(thumbnail.data)
+
+
+def _provenance(etag: str, source: dict[str, Any]) -> dict[str, str]:
+    """Which upload a thumbnail was made from, as S3 user metadata (ASCII only)."""
+    metadata = {"source-etag": etag}
+    for field, name in (("sequencer", "source-sequencer"), ("versionId", "source-version-id")):
+        value = source.get(field)
+        if value and str(value).isascii():
+            metadata[name] = str(value)
+    return metadata
 
 
 def _log(result: RecordResult) -> None:

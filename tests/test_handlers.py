@@ -170,7 +170,7 @@ def test_object_replaced_since_the_event_is_skipped(s3, deliver, source_bucket, 
 
     assert deliver(old_record).payload == {"written": 0, "skipped": 1}
     assert target_keys(s3, target_bucket) == []  # the newer upload's own event will write it
-    assert "replaced since the event" in log_lines(caplog)[0][1]["reason"]
+    assert "stale event" in log_lines(caplog)[0][1]["reason"]
 
 
 def test_announced_size_over_the_limit_is_skipped_before_download(

@@ -1,0 +1,135 @@
+"""A fault-injecting proxy on loopback in front of the local S3: S3 misbehaving for real.
+
+Each request is, with the given probability, answered with 503 SlowDown or 500 InternalError,
+dropped before it reaches S3, dropped after S3 handled it (the client never hears the answer),
+cut off half-way through the response body, or forwarded with half its body (a client dying
+mid-upload). Everything else is forwarded untouched.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "cut_response", "cut_upload")
+_ERROR_BODIES = {
+    "slowdown": (503, b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"),
+    "internal": (500, b"<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"),
+}
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+
+
+class FaultyS3:
+    """Start with `with FaultyS3(upstream, rate) as proxy:`; point AWS_ENDPOINT_URL at proxy.url."""
+
+    def __init__(self, upstream: str, fault_rate: float, seed: int = 7,
+                 faults: tuple[str, ...] = FAULTS):
+        self.upstream = urlsplit(upstream)
+        self.fault_rate = fault_rate
+        self.faults = faults
+        self.injected: Counter[str] = Counter()
+        self.requests = 0
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def __enter__(self) -> FaultyS3:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _choose_fault(self, method: str) -> str | None:
+        with self._lock:
+            self.requests += 1
+            if self._random.random() >= self.fault_rate:
+                return None
+            candidates = [f for f in self.faults if f != "cut_upload" or method == "PUT"]
+            fault = self._random.choice(candidates)
+            self.injected[fault] += 1
+            return fault
+
+    def _handler_class(self):
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def _handle(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                fault = proxy._choose_fault(self.command)
+                if fault in _ERROR_BODIES:
+                    status, error = _ERROR_BODIES[fault]
+                    self._reply(status, {"Content-Type": "application/xml"}, error)
+                    return
+                if fault == "drop_before":
+                    self.close_connection = True
+                    return
+                sent_body = body[: len(body) // 2] if fault == "cut_upload" else body
+                status, headers, answer = self._forward(sent_body, len(body))
+                if fault in ("drop_after", "cut_upload"):
+                    self.close_connection = True
+                    return
+                if fault == "cut_response" and len(answer) > 1:
+                    self.send_response(status)
+                    for name, value in headers:
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer[: len(answer) // 2])
+                    self.close_connection = True
+                    return
+                self._reply(status, dict(headers), answer)
+
+            def _forward(self, body: bytes, declared_length: int):
+                connection = http.client.HTTPConnection(
+                    proxy.upstream.hostname, proxy.upstream.port, timeout=30
+                )
+                try:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+                    headers["Content-Length"] = str(declared_length)
+                    connection.putrequest(self.command, self.path, skip_host=True,
+                                          skip_accept_encoding=True)
+                    for name, value in headers.items():
+                        connection.putheader(name, value)
+                    connection.endheaders()
+                    connection.send(body)
+                    if len(body) < declared_length:  # the uploader died mid-body
+                        connection.sock.shutdown(2)
+                        return 0, [], b""
+                    response = connection.getresponse()
+                    answer = response.read()
+                    kept = [(k, v) for k, v in response.getheaders()
+                            if k.lower() not in _HOP_BY_HOP
+                            or (self.command == "HEAD" and k.lower() == "content-length")]
+                    return response.status, kept, answer
+                finally:
+                    connection.close()
+
+            def _reply(self, status: int, headers: dict, body: bytes):
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if self.command != "HEAD":  # HEAD keeps the object's length from upstream
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+
+            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _handle
+
+        return Handler
