@@ -29,6 +29,9 @@ JPEG_DRAFT_MARGIN = 2.0
 # For large factors, Pillow first box-reduces to this many times the final size, then Lanczos.
 REDUCING_GAP = 3.0
 
+# A colour profile larger than this is not copied into thumbnails (CMYK ones are still used).
+MAX_EMBEDDED_PROFILE = 256 * 1024
+
 # Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
 # permanent: the same bytes fail the same way on every retry.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
@@ -216,9 +219,7 @@ def _to_output_pixels(
     image: Image.Image, spec: ThumbnailSpec, icc_profile: bytes | None, notes: list[str]
 ) -> tuple[Image.Image, bytes | None]:
     """Convert to a mode the output format stores, keeping the profile only where it fits."""
-    if icc_profile and not _is_icc_profile(icc_profile):
-        notes.append("malformed ICC profile dropped")
-        icc_profile = None
+    icc_profile = _usable_profile(icc_profile, notes)
     if image.mode == "CMYK":
         image, icc_profile = _cmyk_to_srgb(image, icc_profile, notes)
     if spec.output_format == "JPEG" and image.mode in ("RGBA", "LA"):
@@ -231,8 +232,22 @@ def _to_output_pixels(
 _COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
 
 
-def _is_icc_profile(profile: bytes) -> bool:
-    return len(profile) >= 128 and profile[36:40] == b"acsp"
+def _usable_profile(profile: bytes | None, notes: list[str]) -> bytes | None:
+    """The profile trimmed to its declared size, or None if it is malformed or oversized.
+
+    Real RGB and grey profiles are a few kilobytes; one that is not would make every
+    thumbnail carry it (an upload could pad it to a megabyte).
+    """
+    if not profile:
+        return None
+    declared = int.from_bytes(profile[:4], "big")
+    if len(profile) < 128 or profile[36:40] != b"acsp" or not 128 <= declared <= len(profile):
+        notes.append("malformed ICC profile dropped")
+        return None
+    if declared > MAX_EMBEDDED_PROFILE and _icc_colour_space(profile) != b"CMYK":
+        notes.append(f"ICC profile of {declared:,} bytes dropped (over {MAX_EMBEDDED_PROFILE:,})")
+        return None
+    return profile[:declared]
 
 
 def _icc_colour_space(profile: bytes) -> bytes:

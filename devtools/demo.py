@@ -1,110 +1,166 @@
 """`make demo`: the thumbnailer end to end on the embedded local S3, no AWS account needed.
 
 Starts the local S3 on loopback, creates the dev stage's buckets, wires S3 event notifications
-from the app's own event sources, uploads generated samples, delivers each event the local S3
-emits to its handler (as Lambda would), saves the thumbnails under demo-output/ and prints one
-line per upload.
+from the app's own event sources, uploads generated samples that show what the thumbnailer gets
+right, runs each event the local S3 emits through its handler (the same loop as `make dev`),
+prints one line per upload and writes demo-output/index.html: each original beside its
+thumbnail, with sizes, bytes, timing and outcome. The page needs no server.
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import argparse
+import html
 import os
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
+
+from PIL import Image
 
 from devtools import samples
-from devtools.local_s3 import EventRouter, local_s3
+from devtools.dev import Delivery, DevLoop
+from devtools.local_s3 import local_s3
 from devtools.stage import PROJECT_DIR, stage_environment
 
-OUTPUT_DIR = PROJECT_DIR / "demo-output"
 STAGE = "dev"
 
 
-def sample_uploads() -> list[tuple[str, bytes]]:
-    """(key, bytes) pairs that show what the thumbnailer gets right."""
-    upright_portrait = samples.photo_like((2268, 3024), seed=2)
+def sample_uploads() -> list[tuple[str, str, bytes]]:
+    """(key, what it shows, bytes)."""
+    photo = samples.photo_like((4000, 3000))
+    portrait = samples.photo_like((2268, 3024), seed=2)
+    gray_ramp = Image.linear_gradient("L").resize((1600, 1200)).convert("I")
     return [
-        ("photos/landscape-12mp.jpg", samples.jpeg_bytes(samples.photo_like((4000, 3000)))),
-        (
-            "photos/phone portrait.JPG",  # stored sideways, EXIF says rotate: must come out upright
-            samples.jpeg_bytes(
-                samples.stored_with_orientation(upright_portrait, 6),
-                exif=samples.exif_bytes(orientation=6, gps=True),
-            ),
-        ),
-        ("logos/transparent.png", samples.png_bytes(samples.transparent_logo())),
-        (
-            "uploads/été 2026/naïve café + friends.v2.jpeg",
-            samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=3)),
-        ),
-        ("uploads/not-really-an-image.jpg", b"<!doctype html><html><body>oops</body></html>"),
+        ("photos/landscape-12mp.jpg", "12-megapixel camera JPEG, decoded at reduced scale",
+         samples.jpeg_bytes(photo)),
+        ("photos/phone portrait.JPG",
+         "stored sideways with EXIF orientation 6 and GPS: comes out upright, GPS dropped",
+         samples.jpeg_bytes(samples.stored_with_orientation(portrait, 6),
+                            exif=samples.exif_bytes(orientation=6, gps=True))),
+        ("logos/transparent.png", "RGBA PNG: transparency kept in the PNG thumbnail",
+         samples.png_bytes(samples.transparent_logo())),
+        ("print/cmyk-brochure.jpg", "CMYK JPEG: converted to RGB",
+         samples.jpeg_bytes(samples.photo_like((2400, 1600), seed=4).convert("CMYK"))),
+        ("scans/16-bit gray.png", "16-bit grayscale PNG: tones kept, not clipped to white",
+         samples.png_bytes(gray_ramp.point(lambda v: v * 257).convert("I;16"))),
+        ("uploads/été 2026/naïve café + friends.v2.jpeg",
+         "key with spaces, +, unicode and extra dots: same folder, -thumbnail added",
+         samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=3))),
+        ("uploads/bomb.png", "a tiny file whose header claims 100000x100000 pixels: refused unread",
+         samples.png_header_only(100_000, 100_000)),
+        ("uploads/cut-off.jpg", "a JPEG cut off part-way: refused, no retry",
+         samples.jpeg_bytes(samples.photo_like((1200, 900), seed=5))[:60_000]),
+        ("uploads/not-really-an-image.jpg", "an HTML page named .jpg: refused",
+         b"<!doctype html><html><body>oops</body></html>"),
     ]
 
 
-class _Collect(logging.Handler):
-    """Keeps the handlers' JSON log lines, one per record, to print the table from them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.lines: list[dict] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(json.loads(record.getMessage()))
-
-
 def main() -> int:
-    os.environ.update(stage_environment(STAGE))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "demo-output")
+    output_dir = parser.parse_args().out.resolve()
     started = time.perf_counter()
+    uploads = sample_uploads()
+    deliveries: list[Delivery] = []
     with local_s3() as endpoint:
+        os.environ.update(stage_environment(STAGE))
         import boto3
-        from chalice.test import Client
 
         from app import app
 
-        collected = _Collect()
-        logging.getLogger("chalicelib.thumbnailer").addHandler(collected)
-        source, target = os.environ["SOURCE_BUCKET"], os.environ["TARGET_BUCKET"]
-        router = EventRouter.wire(app, [source, target])
-        s3 = boto3.client("s3")
+        loop = DevLoop(app, stage=STAGE, workers=2, report=deliveries.append)
+        source, target = loop.buckets
         print(f"local S3 at {endpoint}; uploading to s3://{source}, thumbnails to s3://{target}\n")
-        for key, data in sample_uploads():
+        s3 = boto3.client("s3")
+        for key, _, data in uploads:
             s3.put_object(Bucket=source, Key=key, Body=data)
+        loop.run(threading.Event(), until_idle=True)
 
-        with Client(app, stage_name=STAGE, project_dir=str(PROJECT_DIR)) as client:
-            for handler, event in router.pending_events():
-                try:
-                    client.lambda_.invoke(handler, event)
-                except Exception as error:  # reported in the table from its log line
-                    print(f"  handler {handler} raised {type(error).__name__}: {error}")
+        lines = {line["key"]: line for delivery in deliveries for line in delivery.lines}
+        raised = {key: d.error for d in deliveries if d.error for key in d.keys}
+        shutil.rmtree(output_dir, ignore_errors=True)
+        for key, _, data in uploads:
+            _save(output_dir / "originals" / key, data)
+            line = lines.get(key, {})
+            if line.get("outcome") == "written":
+                body = s3.get_object(Bucket=target, Key=line["thumbnail_key"])["Body"].read()
+                _save(output_dir / "thumbnails" / line["thumbnail_key"], body)
 
-        shutil.rmtree(OUTPUT_DIR, ignore_errors=True)
-        for line in collected.lines:
-            if line["outcome"] == "written":
-                path = OUTPUT_DIR / line["thumbnail_key"]
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(s3.get_object(Bucket=target, Key=line["thumbnail_key"])["Body"].read())
-        _print_table(collected.lines)
-    print(f"\nthumbnails saved under {OUTPUT_DIR.relative_to(Path.cwd()) if OUTPUT_DIR.is_relative_to(Path.cwd()) else OUTPUT_DIR}/"
-          f" ({time.perf_counter() - started:.1f} s in all)")
+    rows = [(key, what, len(data), lines.get(key), raised.get(key)) for key, what, data in uploads]
+    _print_table(rows)
+    (output_dir / "index.html").write_text(contact_sheet(rows), encoding="utf-8")
+    print(f"\ncontact sheet: {output_dir / 'index.html'} (open it in a browser; "
+          f"{time.perf_counter() - started:.1f} s in all)")
     return 0
 
 
-def _print_table(lines: list[dict]) -> None:
-    header = f"{'key':<48} {'outcome':<8} {'source':>10} {'thumb':>9} {'bytes in':>9} {'bytes out':>9} {'ms':>7}"
+def _save(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _print_table(rows) -> None:
+    header = (f"{'key':<48} {'outcome':<8} {'source':>10} {'thumb':>9} {'bytes in':>9} "
+              f"{'bytes out':>9} {'ms':>7}")
     print(header)
     print("-" * len(header))
-    for line in lines:
-        print(
-            f"{line['key'][:48]:<48} {line['outcome']:<8} {line.get('source_size', '-'):>10} "
-            f"{line.get('thumbnail_size', '-'):>9} {line.get('bytes_in', 0):>9} "
-            f"{line.get('bytes_out', 0):>9} {line['ms']:>7.1f}"
-        )
+    for key, _, _, line, error in rows:
+        line = line or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
+        print(f"{key[:48]:<48} {line['outcome']:<8} {line.get('source_size', '-'):>10} "
+              f"{line.get('thumbnail_size', '-'):>9} {line.get('bytes_in', 0):>9} "
+              f"{line.get('bytes_out', 0):>9} {line['ms']:>7.1f}")
         if line.get("reason"):
             print(f"{'':<4}reason: {line['reason']}")
+
+
+def contact_sheet(rows) -> str:
+    """A self-contained page: relative links only, so it opens from the file system."""
+    cards = []
+    for key, what, size, line, error in rows:
+        line = line or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
+        outcome = line["outcome"]
+        original = f"originals/{quote(key)}"
+        if outcome == "written":
+            thumbnail = f"thumbnails/{quote(line['thumbnail_key'])}"
+            pictures = (f'<figure><img src="{original}" alt="original"><figcaption>original '
+                        f'{line["source_size"]}, {size:,} bytes</figcaption></figure>'
+                        f'<figure><img src="{thumbnail}" alt="thumbnail" class="thumb">'
+                        f'<figcaption>thumbnail {line["thumbnail_size"]}, '
+                        f'{line["bytes_out"]:,} bytes</figcaption></figure>')
+        else:
+            pictures = (f'<div><p class="reason">{html.escape(line.get("reason", ""))}</p>'
+                        f'<p><a href="{original}">the uploaded file</a> ({size:,} bytes), '
+                        f'not shown: it is not a renderable image</p></div>')
+        cards.append(
+            f'<section class="{outcome}"><h2><code>{html.escape(key)}</code> '
+            f'<span class="badge">{outcome}</span> <span class="ms">{line["ms"]:.0f} ms</span></h2>'
+            f'<p class="what">{html.escape(what)}</p><div class="pair">{pictures}</div></section>'
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>thumbnailer demo</title>
+<style>
+body {{ font: 15px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }}
+section {{ border: 1px solid #ddd; border-radius: 8px; padding: 0.5em 1em 1em; margin: 1em 0; }}
+h2 {{ font-size: 1.05em; }} .what {{ color: #555; margin-top: -0.5em; }}
+.badge {{ padding: 0.1em 0.6em; border-radius: 1em; color: white; font-size: 0.85em; }}
+.written .badge {{ background: #2a7d2e; }} .skipped .badge {{ background: #a66b00; }}
+.failed .badge {{ background: #b00020; }} .ms {{ color: #777; font-weight: normal; }}
+.pair {{ display: flex; gap: 1.5em; align-items: flex-start; flex-wrap: wrap; }}
+figure {{ margin: 0; }} figure img {{ max-width: 420px; max-height: 320px; display: block;
+  background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 0 0 / 16px 16px; }}
+figcaption {{ color: #555; font-size: 0.9em; }} .reason {{ font-family: monospace; }}
+</style></head><body>
+<h1>thumbnailer demo</h1>
+<p>Each upload to the local S3 source bucket went through the real Lambda handler. Originals on
+the left (scaled by your browser), thumbnails on the right (box 1280x720, shown scaled down too).
+The checkerboard shows through transparent pixels.</p>
+{''.join(cards)}
+</body></html>
+"""
 
 
 if __name__ == "__main__":

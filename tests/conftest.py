@@ -3,15 +3,13 @@ Chalice test client, and S3 events shaped exactly as S3 sends them."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import urllib.request
-from datetime import UTC, datetime
-from urllib.parse import quote_plus
 
 import boto3
 import pytest
 
+from devtools.events import s3_record
 from devtools.local_s3 import local_s3, s3_event_sources
 from devtools.stage import PROJECT_DIR, stage_environment
 
@@ -68,39 +66,6 @@ def source_bucket(stage_env) -> str:
 @pytest.fixture
 def target_bucket(stage_env) -> str:
     return stage_env["TARGET_BUCKET"]
-
-
-def s3_record(bucket: str, key: str, size: int, etag: str, sequencer: str = "0062E99A88DC407460",
-              event_name: str = "ObjectCreated:Put") -> dict:
-    """One record as S3 sends it: key URL-encoded (space as +), real size and ETag."""
-    return {
-        "eventVersion": "2.1",
-        "eventSource": "aws:s3",
-        "awsRegion": "us-east-1",
-        "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
-        "eventName": event_name,
-        "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
-        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-        "responseElements": {
-            "x-amz-request-id": hashlib.md5(key.encode()).hexdigest()[:16].upper(),
-            "x-amz-id-2": "example/id2",
-        },
-        "s3": {
-            "s3SchemaVersion": "1.0",
-            "configurationId": "thumbnailer",
-            "bucket": {
-                "name": bucket,
-                "ownerIdentity": {"principalId": "A3EXAMPLE"},
-                "arn": f"arn:aws:s3:::{bucket}",
-            },
-            "object": {
-                "key": quote_plus(key, safe="/"),
-                "size": size,
-                "eTag": etag,
-                "sequencer": sequencer,
-            },
-        },
-    }
 
 
 def upload(s3_client, bucket: str, key: str, data: bytes) -> dict:

@@ -16,7 +16,8 @@ from chalicelib.keys import upload_suffixes
 from chalicelib.thumbnailer import RecordsFailed
 from devtools import samples
 from devtools.local_s3 import EventRouter
-from tests.conftest import handler_for, s3_record, upload
+from devtools.events import s3_record
+from tests.conftest import handler_for, upload
 
 LOGGER = "chalicelib.thumbnailer"
 

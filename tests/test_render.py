@@ -320,3 +320,11 @@ def test_a_100_megapixel_panorama_passes_the_default_limits():
     panorama = Image.new("RGB", (20_000, 5_000), (90, 140, 200))
     thumbnail = render_thumbnail(samples.jpeg_bytes(panorama, quality=50), ThumbnailSpec("JPEG"))
     assert thumbnail.size == (1280, 320)
+
+
+def test_padded_profile_is_trimmed_to_its_declared_size():
+    data = samples.jpeg_bytes(samples.photo_like((300, 200)),
+                              icc_profile=SRGB_PROFILE + b"\x00" * 1_000_000)
+    thumbnail = render_thumbnail(data, JPEG)
+    assert open_output(thumbnail).info["icc_profile"] == SRGB_PROFILE
+    assert len(thumbnail.data) < 100_000

@@ -1,0 +1,192 @@
+"""`make dev`: the embedded local S3 on loopback, where every upload triggers the real handlers.
+
+Starts the local S3 (moto server) on a fixed port, creates the stage's buckets, wires S3 -> SQS
+notifications from the app's own event sources, and delivers each event to its handler through
+Chalice's test client with the stage's environment, as Lambda would. Handlers run in parallel in
+worker processes (each one like a Lambda execution environment); one line is printed per event.
+Ctrl-C or SIGTERM stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from urllib.parse import unquote_plus
+
+from devtools.local_s3 import EventRouter, local_s3
+from devtools.stage import PROJECT_DIR, stage_environment
+
+DEFAULT_PORT = 4569
+RECORD_LOGGER = "chalicelib.thumbnailer"
+
+
+@dataclass
+class Delivery:
+    """One event delivered to one handler: its per-record log lines, or what it raised."""
+
+    handler: str
+    keys: list[str]
+    lines: list[dict] = field(default_factory=list)
+    error: str | None = None
+    ms: float = 0.0
+
+
+@dataclass
+class Stats:
+    outcomes: Counter = field(default_factory=Counter)
+    events: int = 0
+    raised: int = 0
+    seconds: float = 0.0
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+
+# --- worker processes: one Chalice test client each, like one Lambda execution environment ---
+
+_client = None
+_lines: list[dict] = []
+
+
+class _KeepLines(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _lines.append(json.loads(record.getMessage()))
+
+
+def _start_worker(stage: str, environment: dict[str, str]) -> None:
+    global _client
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    os.environ.update(environment)
+    from chalice.test import Client
+
+    from app import app
+
+    logging.getLogger(RECORD_LOGGER).addHandler(_KeepLines())
+    _client = Client(app, stage_name=stage, project_dir=str(PROJECT_DIR))
+
+
+def _deliver(handler: str, event: dict) -> Delivery:
+    keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
+    delivery = Delivery(handler=handler, keys=keys)
+    _lines.clear()
+    started = time.perf_counter()
+    try:
+        _client.lambda_.invoke(handler, event)
+    except Exception as error:  # noqa: BLE001 - reported, and the loop goes on
+        delivery.error = f"{type(error).__name__}: {error}"
+    delivery.ms = (time.perf_counter() - started) * 1000
+    delivery.lines = list(_lines)
+    return delivery
+
+
+# --- the loop ----------------------------------------------------------------------------------
+
+class DevLoop:
+    """Pulls the local S3's event notifications and runs each through its handler."""
+
+    def __init__(self, app, stage: str = "dev", workers: int = 2,
+                 report: Callable[[Delivery], None] | None = None):
+        environment = stage_environment(stage)
+        self.buckets = [environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]]
+        self.router = EventRouter.wire(app, self.buckets)
+        self.report = report or print_delivery
+        self.stats = Stats()
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(stage, {**environment, **_aws_environment()}),
+        )
+
+    def run(self, stop: threading.Event, until_idle: bool = False) -> Stats:
+        """Deliver events until `stop` is set (or, with until_idle, until none are left)."""
+        started = time.perf_counter()
+        in_flight: set[Future] = set()
+        try:
+            while not stop.is_set():
+                submitted = 0
+                for handler, event in self.router.pending_events(wait_seconds=0 if until_idle else 1):
+                    future = self._pool.submit(_deliver, handler, event)
+                    future.add_done_callback(self._finished)
+                    in_flight.add(future)
+                    submitted += 1
+                in_flight = {future for future in in_flight if not future.done()}
+                if until_idle and not submitted:
+                    if not in_flight:
+                        break  # handlers write to the target bucket, which raises no events
+                    wait(in_flight, return_when=FIRST_COMPLETED)
+        finally:
+            self._pool.shutdown(wait=True)
+            self.stats.seconds = time.perf_counter() - started
+        return self.stats
+
+    def _finished(self, future: Future) -> None:
+        delivery: Delivery = future.result()
+        self.stats.events += 1
+        self.stats.raised += delivery.error is not None
+        for line in delivery.lines:
+            self.stats.outcomes[line["outcome"]] += 1
+        self.report(delivery)
+
+
+def _aws_environment() -> dict[str, str]:
+    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+             "AWS_REGION", "AWS_EC2_METADATA_DISABLED")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
+def print_delivery(delivery: Delivery) -> None:
+    for line in delivery.lines:
+        sizes = (f"{line.get('source_size', '?')} -> {line['thumbnail_size']}"
+                 if "thumbnail_size" in line else "")
+        detail = line.get("reason") or f"{line.get('bytes_in', 0):,} B -> {line.get('bytes_out', 0):,} B"
+        print(f"{line['key']}  {line['outcome']}  {sizes}  {detail}  {line['ms']:.0f} ms", flush=True)
+    if delivery.error:
+        print(f"{', '.join(delivery.keys)}  HANDLER RAISED ({delivery.handler}): {delivery.error}"
+              "  -- Lambda would retry this event", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
+    parser.add_argument("--stage", default="dev")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with local_s3(port=args.port) as endpoint:
+        os.environ.update(stage_environment(args.stage))
+        from app import app
+
+        loop = DevLoop(app, stage=args.stage, workers=args.workers)
+        source, target = loop.buckets
+        print(f"local S3 at {endpoint} (stage {args.stage}); upload to s3://{source}, "
+              f"thumbnails appear in s3://{target}\n"
+              f"  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1\n"
+              f"  aws --endpoint-url {endpoint} s3 cp photo.jpg s3://{source}/photo.jpg\n"
+              f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
+              f"ready; Ctrl-C to stop", flush=True)
+        try:
+            stats = loop.run(stop)
+        except KeyboardInterrupt:
+            stop.set()
+            stats = loop.stats
+    print(f"stopped: {stats.events} events, {dict(stats.outcomes)}, {stats.raised} raised", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

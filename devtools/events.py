@@ -1,0 +1,40 @@
+"""S3 event records shaped exactly as S3 sends them, for tests, benchmarks and backfill."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import quote_plus
+
+
+def s3_record(bucket: str, key: str, size: int, etag: str, sequencer: str = "0062E99A88DC407460",
+              event_name: str = "ObjectCreated:Put") -> dict:
+    """One record as S3 sends it: key URL-encoded (space as +), real size and ETag."""
+    return {
+        "eventVersion": "2.1",
+        "eventSource": "aws:s3",
+        "awsRegion": "us-east-1",
+        "eventTime": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "eventName": event_name,
+        "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
+        "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+        "responseElements": {
+            "x-amz-request-id": hashlib.md5(key.encode()).hexdigest()[:16].upper(),
+            "x-amz-id-2": "example/id2",
+        },
+        "s3": {
+            "s3SchemaVersion": "1.0",
+            "configurationId": "thumbnailer",
+            "bucket": {
+                "name": bucket,
+                "ownerIdentity": {"principalId": "A3EXAMPLE"},
+                "arn": f"arn:aws:s3:::{bucket}",
+            },
+            "object": {
+                "key": quote_plus(key, safe="/"),
+                "size": size,
+                "eTag": etag.strip('"'),
+                "sequencer": sequencer,
+            },
+        },
+    }

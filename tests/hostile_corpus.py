@@ -1,0 +1,183 @@
+"""A few hundred generated files that users (or attackers) upload under .jpg and .png names."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import zlib
+from collections.abc import Iterator
+
+from PIL import Image, ImageCms
+
+from devtools import samples
+
+
+def corpus() -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) pairs; deterministic."""
+    rng = random.Random(2026)
+    photo = samples.photo_like((320, 240), seed=5)
+    jpeg, png = samples.jpeg_bytes(photo), samples.png_bytes(photo)
+    yield from _modes(photo)
+    yield from _odd_shapes()
+    yield from _encoder_variants(photo)
+    for n, cut in enumerate(_offsets(len(jpeg), 40)):
+        yield f"truncated-{n:02d}.jpg", jpeg[:cut]
+    for n, cut in enumerate(_offsets(len(png), 40)):
+        yield f"truncated-{n:02d}.png", png[:cut]
+    for n in range(30):
+        yield f"bitflip-{n:02d}.jpg", _flip_bytes(jpeg, rng, 8)
+        yield f"bitflip-{n:02d}.png", _flip_bytes(png, rng, 8)
+    for n in range(20):
+        size = rng.choice([1, 7, 100, 5000])
+        yield f"random-{n:02d}.jpg", rng.randbytes(size)
+        yield f"random-magic-{n:02d}.jpg", b"\xff\xd8\xff\xe0" + rng.randbytes(size)
+        yield f"random-magic-{n:02d}.png", b"\x89PNG\r\n\x1a\n" + rng.randbytes(size)
+    yield from _bombs()
+    yield from _other_formats(photo)
+    yield from _animations(photo)
+    yield from _metadata_abuse(photo, rng)
+
+
+def _offsets(length: int, count: int) -> list[int]:
+    return sorted({max(0, length * i // count) for i in range(count)} | {length - 1, length - 2})
+
+
+def _flip_bytes(data: bytes, rng: random.Random, flips: int) -> bytes:
+    mutable = bytearray(data)
+    for _ in range(flips):
+        position = rng.randrange(20, len(mutable))
+        mutable[position] ^= 1 << rng.randrange(8)
+    return bytes(mutable)
+
+
+def _modes(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
+    for mode in ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"):
+        image = photo.convert("L").convert("I").point(lambda v: v * 257).convert("I;16") \
+            if mode == "I;16" else photo.convert(mode)
+        yield f"mode-{mode.replace(';', '')}.png", samples.png_bytes(image)
+    for mode in ("L", "RGB", "CMYK"):
+        yield f"mode-{mode}.jpg", samples.jpeg_bytes(photo.convert(mode))
+    with_alpha = photo.convert("RGBA")
+    with_alpha.putalpha(128)
+    yield "mode-P-alpha.png", samples.png_bytes(with_alpha.quantize(32, method=Image.Quantize.FASTOCTREE))
+    keyed = photo.copy()
+    yield "mode-RGB-trns.png", samples.png_bytes(keyed, transparency=keyed.getpixel((0, 0)))
+    yield "mode-16bit-rgb.png", _png_16bit_rgb(64, 48)
+
+
+def _png_16bit_rgb(width: int, height: int) -> bytes:
+    rows = b"".join(b"\x00" + struct.pack(">" + "H" * width * 3, *([x * 1000 for x in range(width)] * 3))
+                    for _ in range(height))
+    return _png(width, height, bit_depth=16, colour_type=2, raw=rows)
+
+
+def _png(width: int, height: int, bit_depth: int, colour_type: int, raw: bytes,
+         extra_chunks: list[tuple[bytes, bytes]] = ()) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
+    extras = b"".join(chunk(kind, body) for kind, body in extra_chunks)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + extras
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def _odd_shapes() -> Iterator[tuple[str, bytes]]:
+    for width, height in ((1, 1), (1, 3000), (3000, 1), (2, 2), (65500, 1)):
+        image = Image.new("RGB", (width, height), (10, 200, 30))
+        yield f"shape-{width}x{height}.jpg", samples.jpeg_bytes(image)
+        yield f"shape-{width}x{height}.png", samples.png_bytes(image)
+
+
+def _encoder_variants(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
+    yield "progressive.jpg", samples.jpeg_bytes(photo, progressive=True)
+    yield "optimized.jpg", samples.jpeg_bytes(photo, optimize=True)
+    for subsampling in (0, 1, 2):
+        yield f"subsampling-{subsampling}.jpg", samples.jpeg_bytes(photo, subsampling=subsampling)
+    yield "quality-1.jpg", samples.jpeg_bytes(photo, quality=1)
+    yield "restart-markers.jpg", samples.jpeg_bytes(photo, restart_marker_blocks=1)
+    yield "png-level0.png", samples.png_bytes(photo, compress_level=0)
+
+
+def _bombs() -> Iterator[tuple[str, bytes]]:
+    # By dimension: small files whose headers claim enormous images.
+    for width, height in ((100_000, 100_000), (65_535, 65_535), (1, 2**31 - 1), (2**31 - 1, 1)):
+        yield f"bomb-header-{width}x{height}.png", samples.png_header_only(width, height)
+    small = bytearray(samples.jpeg_bytes(Image.new("RGB", (16, 16))))
+    sof = small.index(b"\xff\xc0")
+    small[sof + 5: sof + 9] = struct.pack(">HH", 65_000, 65_000)
+    yield "bomb-header-65000x65000.jpg", bytes(small)
+    # By decompression: a valid 12000x12000 image of zeros, a few hundred kilobytes compressed.
+    rows = zlib.compressobj(9)
+    raw = rows.compress(b"\x00" * (12_001 * 12_000)) + rows.flush()
+    yield "bomb-zeros-12000x12000.png", _png_raw_idat(12_000, 12_000, 0, raw)
+    # Metadata that inflates: a zTXt and an iCCP chunk of 20 MB of zeros each.
+    inflating = zlib.compress(b"\x00" * 20_000_000, 9)
+    yield "bomb-ztxt.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"zTXt", b"Comment\x00\x00" + inflating)])
+    yield "bomb-iccp.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"iCCP", b"icc\x00\x00" + inflating)])
+
+
+def _png_raw_idat(width: int, height: int, colour_type: int, compressed: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", compressed) + chunk(b"IEND", b"")
+
+
+def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
+    for fmt, extension in (("GIF", "gif"), ("BMP", "bmp"), ("TIFF", "tiff"), ("WEBP", "webp"),
+                           ("ICO", "ico"), ("PPM", "ppm"), ("TGA", "tga")):
+        out = io.BytesIO()
+        photo.save(out, fmt)
+        yield f"other-{extension}.jpg", out.getvalue()
+        yield f"other-{extension}.png", out.getvalue()
+    yield "html.jpg", b"<!DOCTYPE html><html><body>hi</body></html>"
+    yield "svg.png", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    yield "pdf.jpg", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+    yield "empty.jpg", b""
+    yield "empty.png", b""
+    yield "zip.png", b"PK\x03\x04" + b"\x00" * 100
+
+
+def _animations(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
+    frames = [photo, photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT), photo.convert("L").convert("RGB")]
+    apng = io.BytesIO()
+    frames[0].save(apng, "PNG", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    yield "animated.png", apng.getvalue()
+    gif = io.BytesIO()
+    frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    yield "animated-gif.png", gif.getvalue()
+    yield "animated-gif.jpg", gif.getvalue()
+
+
+def _metadata_abuse(photo: Image.Image, rng: random.Random) -> Iterator[tuple[str, bytes]]:
+    yield "huge-comment.jpg", samples.jpeg_bytes(photo, comment=b"x" * 65_000)
+    big_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    yield "huge-icc.jpg", samples.jpeg_bytes(photo, icc_profile=big_profile + b"\x00" * 1_000_000)
+    texts = [(b"tEXt", b"key%d\x00" % n + b"v" * 1000) for n in range(1000)]
+    yield "many-text-chunks.png", _png(8, 8, 8, 0, b"".join(b"\x00" + b"\x80" * 8 for _ in range(8)), texts)
+    yield "exif-garbage.jpg", _with_app1(samples.jpeg_bytes(photo), b"Exif\x00\x00" + rng.randbytes(300))
+    yield "exif-truncated.jpg", _with_app1(samples.jpeg_bytes(photo), b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00")
+    bad_offset = b"Exif\x00\x00II*\x00" + struct.pack("<I", 0x7FFFFFF0)
+    yield "exif-bad-offset.jpg", _with_app1(samples.jpeg_bytes(photo), bad_offset)
+    for orientation in (0, 9, 255, 65535):
+        yield (f"exif-orientation-{orientation}.jpg",
+               samples.jpeg_bytes(photo, exif=samples.exif_bytes(orientation=orientation)))
+    yield "exif-gps-big.jpg", samples.jpeg_bytes(photo, exif=samples.exif_bytes(orientation=6, gps=True))
+    yield "icc-garbage.jpg", samples.jpeg_bytes(photo, icc_profile=rng.randbytes(500))
+    yield "icc-cmyk-on-rgb.jpg", samples.jpeg_bytes(photo, icc_profile=_cmyk_header(big_profile))
+    yield "png-exif-garbage.png", samples.png_bytes(photo, exif=b"MM\x00*" + rng.randbytes(50))
+
+
+def _cmyk_header(profile: bytes) -> bytes:
+    mutable = bytearray(profile)
+    mutable[16:20] = b"CMYK"
+    return bytes(mutable)
+
+
+def _with_app1(jpeg: bytes, payload: bytes) -> bytes:
+    """Insert an APP1 segment right after SOI."""
+    segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
