@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from urllib.parse import quote_plus
 
 
-def s3_record(bucket: str, key: str, size: int, etag: str, sequencer: str = "0062E99A88DC407460",
+def s3_record(bucket: str, key: str, size: int, etag: str,
+              sequencer: str | None = "0062E99A88DC407460",
               event_name: str = "ObjectCreated:Put") -> dict:
     """One record as S3 sends it: key URL-encoded (space as +), real size and ETag."""
-    return {
+    record = {
         "eventVersion": "2.1",
         "eventSource": "aws:s3",
         "awsRegion": "us-east-1",
@@ -38,3 +39,6 @@ def s3_record(bucket: str, key: str, size: int, etag: str, sequencer: str = "006
             },
         },
     }
+    if sequencer is None:  # not from a real event (backfill): claim no place in S3's order
+        del record["s3"]["object"]["sequencer"]
+    return record
