@@ -10,6 +10,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,10 +34,17 @@ QUEUE_NAME = "thumbnailer-s3-events"
 
 
 @contextmanager
-def local_s3(port: int = 0) -> Iterator[str]:
-    """Run a moto server on 127.0.0.1 and point boto3 (AWS_ENDPOINT_URL) at it."""
+def local_s3(port: int = 0, separate_process: bool = False) -> Iterator[str]:
+    """Run a moto server on 127.0.0.1 and point boto3 (AWS_ENDPOINT_URL) at it.
+
+    In a separate process when what runs here is being timed: the server's own work then does
+    not compete for this interpreter's GIL, as real S3 would not.
+    """
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    if separate_process:
+        server = _MotoProcess(port or _free_port())
+    else:
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     host, bound_port = server.get_host_and_port()
     endpoint = f"http://{host}:{bound_port}"
@@ -47,6 +59,42 @@ def local_s3(port: int = 0) -> Iterator[str]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+class _MotoProcess:
+    """moto's own server command, in a child process, with ThreadedMotoServer's interface."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/moto-api/", timeout=1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"moto server did not start on port {self.port}") from None
+                time.sleep(0.1)
+
+    def get_host_and_port(self) -> tuple[str, int]:
+        return "127.0.0.1", self.port
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass
