@@ -14,12 +14,18 @@ done; exit 1
 endef
 
 STAGE ?= dev
+PORT ?= 4569
 
-.PHONY: help venv test demo vendor policy buckets package clean
+.PHONY: help venv test demo dev backfill bench vendor policy buckets package clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
 	@echo "make test               - the test suite"
+	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
+	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
+	@echo "make bench              - ours vs AWS tutorial vs libvips: time, memory, quality, events,"
+	@echo "                          cold start; build/bench/results.json, docs/bench.png"
+	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --quick ...\")"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
 	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
@@ -43,6 +49,15 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m devtools.demo
+
+dev: $(STAMP)
+	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE)
+
+backfill: $(STAMP)
+	$(PY) -m devtools.backfill --stage $(STAGE) $(ARGS)
+
+bench: $(STAMP)
+	$(PY) -m devtools.bench $(BENCH_ARGS)
 
 vendor: $(STAMP)
 	$(PY) -m devtools.vendor
