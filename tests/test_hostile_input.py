@@ -46,7 +46,7 @@ def test_the_corpus_is_a_few_hundred_files():
 
 
 def test_no_exception_escapes_and_every_decodable_image_gets_a_thumbnail(
-    s3, client, chalice_app, source_bucket, target_bucket, caplog
+    s3, client, chalice_app, source_bucket, target_bucket, caplog, capsys
 ):
     caplog.set_level(logging.INFO, logger="chalicelib.thumbnailer")
     keys = {}
@@ -76,8 +76,9 @@ def test_no_exception_escapes_and_every_decodable_image_gets_a_thumbnail(
     slowest = max(lines.values(), key=lambda line: line["ms"])
     assert slowest["ms"] < 10_000, slowest  # a few seconds at most, even for the bombs
     written = sum(line["outcome"] == "written" for line in lines.values())
-    print(f"\ncorpus: {len(keys)} files, {written} written, {len(keys) - written} skipped, "
-          f"slowest {slowest['key']} {slowest['ms']:.0f} ms")
+    with capsys.disabled():
+        print(f"\ncorpus: {len(keys)} files, {written} written, {len(keys) - written} skipped, "
+              f"slowest {slowest['key']} {slowest['ms']:.0f} ms")
 
 
 PEAK_MEMORY_PROBE = """
@@ -103,11 +104,13 @@ print(rss_kb("VmHWM:") // 1024)
 """
 
 
-def test_rendering_the_corpus_fits_in_the_lambdas_memory():
+def test_rendering_the_corpus_fits_in_the_lambdas_memory(capsys):
     """Peak RSS of a fresh process rendering every file, against lambda_memory_size."""
     code = PEAK_MEMORY_PROBE.format(root=str(PROJECT_DIR), max_pixels=SETTINGS.max_source_pixels)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     peak_mb = int(run.stdout.strip().splitlines()[-1])
-    print(f"\npeak RSS rendering the corpus: {peak_mb} MB (lambda_memory_size {LAMBDA_MEMORY_MB})")
+    with capsys.disabled():
+        print(f"\npeak RSS rendering the corpus: {peak_mb} MB "
+              f"(lambda_memory_size {LAMBDA_MEMORY_MB})")
     assert peak_mb < LAMBDA_MEMORY_MB * 0.8
