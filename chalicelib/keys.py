@@ -25,7 +25,9 @@ def output_format(key: str) -> str:
     try:
         return FORMAT_BY_EXTENSION[extension.lower()]
     except KeyError:
-        raise PermanentError(f"unsupported extension .{extension} (want .jpg, .jpeg or .png)")
+        raise PermanentError(
+            f"unsupported extension .{extension} (want .jpg, .jpeg or .png)"
+        ) from None
 
 
 def thumbnail_key(key: str) -> str:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import warnings
 
-import pytest
 from PIL import Image
 
 from chalicelib.settings import Settings

@@ -14,7 +14,6 @@ import boto3
 
 from devtools import samples
 from devtools.dev import DevLoop
-from devtools.local_s3 import LOCAL_CREDENTIALS
 from devtools.stage import PROJECT_DIR, stage_environment
 
 
