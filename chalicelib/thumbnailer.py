@@ -59,9 +59,11 @@ def handle_event(event: dict[str, Any]) -> dict[str, int]:
         results.append(result)
         first_error = first_error or error
     if first_error is not None:
-        failed = [r.key for r in results if r.outcome == FAILED]
-        raise RecordsFailed(f"{len(failed)} record(s) failed, retry the event: {failed}") \
-            from first_error
+        failed = [r for r in results if r.outcome == FAILED]
+        raise RecordsFailed(
+            f"{len(failed)} record(s) failed, retry the event: {[r.key for r in failed]}; "
+            f"first: {failed[0].reason}"
+        ) from first_error
     return {outcome: sum(r.outcome == outcome for r in results) for outcome in (WRITTEN, SKIPPED)}
 
 

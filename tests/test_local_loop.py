@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -86,3 +87,22 @@ def test_several_hundred_uploads_through_the_loop_in_parallel(
     with capsys.disabled():
         print(f"\nload: {stats.events} events in {stats.seconds:.1f} s, "
               f"{stats.events_per_second:.0f} events/s with 4 worker processes")
+
+
+def test_the_loop_skips_test_events_and_survives_handlers_that_raise(
+    s3, chalice_app, source_bucket, target_bucket
+):
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=loop.router.queue_url, MessageBody=json.dumps(
+        {"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": source_bucket}))
+    s3.delete_bucket(Bucket=target_bucket)  # every handler now raises
+    for key in ("a.jpg", "b.png"):
+        s3.put_object(Bucket=source_bucket, Key=key, Body=samples.png_bytes(samples.orientation_card()))
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.events == 2 and stats.raised == 2  # the test event was not delivered
+    assert sorted(key for delivery in deliveries for key in delivery.keys) == ["a.jpg", "b.png"]
+    assert all("NoSuchBucket" in delivery.error for delivery in deliveries)

@@ -138,3 +138,25 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
     assert s3.head_object(Bucket=target_bucket, Key=thumbnail_key)["ContentLength"] > 0
+
+
+@pytest.mark.parametrize(
+    ("wheel", "architecture", "runs"),
+    [
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "x86_64", True),
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "arm64", True),
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "x86_64", False),
+        ("pillow-13.0.0-cp312-cp312-manylinux_2_28_x86_64.whl", "x86_64", False),
+        ("pillow-13.0.0-cp313-cp313-musllinux_1_2_x86_64.whl", "x86_64", False),
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_39_x86_64.whl", "x86_64", False),  # newer glibc
+        ("pillow-13.0.0-cp313-cp313-macosx_11_0_arm64.whl", "arm64", False),
+        ("pillow-13.0.0-cp313-cp313-manylinux2014_x86_64.whl", "x86_64", True),
+    ],
+)
+def test_make_vendor_refuses_wheels_that_do_not_run_on_lambda(wheel, architecture, runs):
+    from packaging.utils import parse_wheel_filename
+
+    from devtools.vendor import tag_problems
+
+    problems = tag_problems(list(parse_wheel_filename(wheel)[3]), wheel, architecture)
+    assert (problems == []) is runs, problems
