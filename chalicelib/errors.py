@@ -11,3 +11,10 @@ class PermanentError(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class ImageRejected(PermanentError):
+    """The bytes can never become a thumbnail (not an image, corrupt, over a limit).
+
+    Permanent by construction: retrying the same bytes gives the same answer.
+    """

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from chalicelib.errors import PermanentError
+from chalicelib import budget
+from chalicelib.errors import ImageRejected
+from chalicelib.structure import Inspected, inspect
 
 # The pixel limit is ours (ThumbnailSpec.max_pixels), checked right after the header is read.
 # Pillow's global check would otherwise cap it at 2 x 89 megapixels and warn on panoramas.
@@ -31,10 +33,10 @@ JPEG_DRAFT_MARGIN = 1.0
 # where its sharpness shows; bicubic from 1.5x, where the two look the same at thumbnail size
 # and bicubic costs a third less (8-megapixel photos: 61 -> 52 ms, see README, Performance).
 BICUBIC_FROM_FACTOR = 1.5
-# For large factors (PNG: no shrink-on-load), Pillow first box-reduces to at least this many
-# times the final size, then resamples: 2.5x faster than from full size on a 12 MP image, mean
-# difference 0.5 of 255.
-REDUCING_GAP = 2.0
+# For large factors (PNG: no shrink-on-load), the image is first box-reduced to at least
+# budget.REDUCING_GAP (2) times the final size, then resampled: 2.5x faster than from full size
+# on a 12 MP image, mean difference 0.5 of 255. The reduction runs in strips of rows, together
+# with any mode conversion, so the full-size image is held once (budget.py counts on it).
 # PNG: the fast zlib level first; content that compresses well (graphics, logos, screenshots)
 # is worth the stronger level, photo-like content is not (level 6 made photos slower AND larger).
 PNG_FAST_LEVEL, PNG_STRONG_LEVEL = 1, 6
@@ -68,13 +70,6 @@ _MAGIC = (
 )
 
 
-class ImageRejected(PermanentError):
-    """The bytes can never become a thumbnail (not an image, corrupt, over a limit).
-
-    Permanent by construction: retrying the same bytes gives the same answer.
-    """
-
-
 @dataclass(frozen=True)
 class ThumbnailSpec:
     """What to make: the output format and the limits that apply before any pixel is decoded."""
@@ -84,6 +79,7 @@ class ThumbnailSpec:
     jpeg_quality: int = 85
     background: tuple[int, int, int] = (255, 255, 255)
     max_pixels: int = 150_000_000
+    memory_mb: int = 1024  # the function's memory; budget.py keeps the runtime's share aside
 
 
 @dataclass(frozen=True)
@@ -106,10 +102,12 @@ def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
         raise ValueError(f"unsupported output format {spec.output_format!r}")
     if not data:
         raise ImageRejected("empty file (0 bytes)")
-    notes: list[str] = []
+    inspected = inspect(data)  # refuses marker and chunk floods before Pillow parses them
+    notes: list[str] = list(inspected.notes)
     try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as source:
+        with Image.open(io.BytesIO(inspected.data), formats=ACCEPTED_FORMATS) as source:
             _check_pixel_count(source.size, spec.max_pixels)
+            _check_memory(source, inspected, spec)
             source_size, source_format, source_mode = source.size, source.format, source.mode
             if source_format == "PNG":
                 source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
@@ -173,38 +171,101 @@ def _read_orientation(image: Image.Image, notes: list[str]) -> int:
     return value
 
 
+def _check_memory(image: Image.Image, inspected: Inspected, spec: ThumbnailSpec) -> None:
+    """Refuse, from the header alone, what would not fit in the function's memory. The
+    orientation may only be known after a PNG's pixels, so both of the box's turns count."""
+    worst = max(
+        (budget.estimate(inspected, image.mode, image.size, fit_inside(image.size, box),
+                         needs_conversion=_working_mode(image) != image.mode)
+         for box in (spec.box, spec.box[::-1])),
+        key=lambda estimate: estimate.total,
+    )
+    try:
+        budget.check(worst, spec.memory_mb)
+    except budget.OverBudget as over:
+        kind = f"{image.format} {image.mode}"
+        if inspected.jpeg and inspected.jpeg.progressive:
+            kind += " progressive"
+        raise ImageRejected(
+            f"over the memory budget: {image.width}x{image.height} {kind} {over}"
+        ) from None
+
+
 def _decode_reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
-    """Decode (JPEG: at reduced scale) and resample to exactly `target`."""
+    """Decode (JPEG: at reduced scale) and resample to exactly `target`, in a mode that
+    resamples well (RGB, RGBA, L, LA, CMYK, or 32-bit grey made 8-bit later by to_8bit_gray)."""
     if target != image.size:
         image.draft(None, (int(target[0] * JPEG_DRAFT_MARGIN), int(target[1] * JPEG_DRAFT_MARGIN)))
     image.load()
-    pixels = _to_resizable_mode(image)
-    if pixels.size == target:
-        return pixels.copy() if pixels is image else pixels
-    factor = pixels.width / target[0]
-    resample = Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR else Image.Resampling.BICUBIC
-    return pixels.resize(target, resample, reducing_gap=REDUCING_GAP)
+    working = _working_mode(image)
+    if image.size == target:  # nothing to resample, so no premultiplied round trip either
+        working = _UNPREMULTIPLIED.get(working, working)
+    factors = budget.reduce_factors(image.size, target)
+    if working == image.mode and factors == (1, 1):
+        if image.size == target:
+            return image.copy()  # the source closes with its file
+        reduced = image
+    else:
+        reduced = _convert_and_reduce_in_strips(image, working, factors)
+    if reduced.size != target:
+        factor = image.width / target[0]
+        resample = (Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR
+                    else Image.Resampling.BICUBIC)
+        region = (0, 0, image.width / factors[0], image.height / factors[1])
+        reduced = reduced.resize(target, resample, box=region)
+    return reduced.convert(_UNPREMULTIPLIED[working]) if working in _UNPREMULTIPLIED else reduced
 
 
-_WITH_ALPHA = {"P": "RGBA", "L": "LA", "RGB": "RGBA"}
+# Alpha is resampled premultiplied (as Pillow's own resize does), so transparent pixels' colour
+# never bleeds into their visible neighbours.
+_UNPREMULTIPLIED = {"RGBa": "RGBA", "La": "LA"}
 _WIDE_GRAY = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
 
 
-def _to_resizable_mode(image: Image.Image) -> Image.Image:
-    """Bring rare modes to one that resamples well; leave RGB, RGBA, L, LA, CMYK and wide grey
-    (16-bit, 32-bit) alone."""
+def _working_mode(image: Image.Image) -> str:
+    """The mode pixels are resampled in: rare modes become common ones, a PNG tRNS colour key
+    becomes real alpha, alpha is premultiplied, 16-bit grey widens to 32-bit (Pillow cannot
+    box-reduce it)."""
     mode = image.mode
-    if "transparency" in image.info and mode in _WITH_ALPHA:
-        return image.convert(_WITH_ALPHA[mode])  # a PNG tRNS colour key becomes real alpha
-    if mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
-        return image
-    if mode in ("P", "PA"):
-        return image.convert("RGBA" if mode == "PA" else "RGB")
+    keyed = "transparency" in image.info and mode in ("P", "L", "RGB")
+    if mode in ("RGBA", "PA") or (keyed and mode in ("P", "RGB")):
+        return "RGBa"
+    if mode == "LA" or keyed:
+        return "La"
+    if mode in ("RGB", "L", "CMYK", "I", "F"):
+        return mode
+    if mode == "P":
+        return "RGB"
     if mode == "1":
-        return image.convert("L")
+        return "L"
     if mode in _WIDE_GRAY:
-        return image  # resized as it is, made 8-bit once small (to_8bit_gray)
+        return "I"
     raise ImageRejected(f"cannot render pixel mode {mode}")
+
+
+def _convert_and_reduce_in_strips(
+    image: Image.Image, working: str, factors: tuple[int, int]
+) -> Image.Image:
+    """Mode conversion and box reduction a band of rows at a time: Pillow's convert() and
+    reduce() on the whole image would each hold a second full-size copy."""
+    width, height = image.size
+    step_x, step_y = factors
+    rows = max(step_y, budget.STRIP_BYTES // (4 * width) // step_y * step_y)
+    reduced = Image.new(working, (-(-width // step_x), -(-height // step_y)))
+    for top in range(0, height, rows):
+        strip = _to_working_mode(image.crop((0, top, width, min(height, top + rows))), working)
+        if factors != (1, 1):
+            strip = strip.reduce(factors)
+        reduced.paste(strip, (0, top // step_y))
+    return reduced
+
+
+def _to_working_mode(strip: Image.Image, working: str) -> Image.Image:
+    if strip.mode == working:
+        return strip
+    if working in _UNPREMULTIPLIED:  # via RGBA/LA, which applies a colour key
+        return strip.convert(_UNPREMULTIPLIED[working]).convert(working)
+    return strip.convert(working)
 
 
 def to_8bit_gray(image: Image.Image) -> Image.Image:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from chalicelib import budget
+
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment variable."""
@@ -26,6 +28,9 @@ DEFAULTS = {
     # (a small file whose header claims billions of pixels) does not.
     "MAX_SOURCE_BYTES": str(100 * 1024 * 1024),
     "MAX_SOURCE_PIXELS": str(150_000_000),
+    # Lambda sets this from lambda_memory_size; local runs (tests, make dev) get the deployed
+    # default of .chalice/config.json.
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
 }
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -43,6 +48,7 @@ class Settings:
     background: tuple[int, int, int]
     max_source_bytes: int
     max_source_pixels: int
+    function_memory_mb: int
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,7 +60,7 @@ class Settings:
                 f"TARGET_BUCKET must differ from SOURCE_BUCKET (both are {source!r}): "
                 "thumbnails written into the source bucket would trigger the function again"
             )
-        return cls(
+        settings = cls(
             source_bucket=source,
             target_bucket=target,
             box=_box(env, "THUMBNAIL_SIZE"),
@@ -63,7 +69,28 @@ class Settings:
             background=_color(env, "BACKGROUND_COLOR"),
             max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
             max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
+            function_memory_mb=_int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
         )
+        settings._check_memory_budget()
+        return settings
+
+    def _check_memory_budget(self) -> None:
+        """Limits that no image could meet in this function are a configuration error."""
+        if self.function_memory_mb <= budget.RUNTIME_RESERVE_MB:
+            raise SettingsError(
+                f"AWS_LAMBDA_FUNCTION_MEMORY_SIZE {self.function_memory_mb} MB leaves nothing "
+                f"for images after the runtime's {budget.RUNTIME_RESERVE_MB} MB"
+            )
+        available = budget.available_bytes(self.function_memory_mb)
+        needed = budget.cheapest_at_limit(self.max_source_pixels, self.box)
+        if needed > available:
+            raise SettingsError(
+                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with THUMBNAIL_SIZE="
+                f"{self.box[0]}x{self.box[1]} cannot fit: even a grey PNG at that limit needs "
+                f"{budget.mb(needed)}, and a {self.function_memory_mb} MB function has "
+                f"{budget.mb(available)} for images. Lower them, or raise lambda_memory_size "
+                "in .chalice/config.json"
+            )
 
 
 def source_bucket(environ: Mapping[str, str] | None = None) -> str:

@@ -114,6 +114,7 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         jpeg_quality=settings.jpeg_quality,
         background=settings.background,
         max_pixels=settings.max_source_pixels,
+        memory_mb=settings.function_memory_mb,
     )
     etag = (source.get("eTag") or "").strip('"') or None
     for _ in range(MAX_RENDERS_PER_RECORD):

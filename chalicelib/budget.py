@@ -1,0 +1,142 @@
+"""The memory a render will take, known from the header before any pixel is decoded.
+
+A pixel limit alone is not a memory limit: at the same 150 megapixels a grey PNG decodes into
+150 MB and a progressive CMYK JPEG needs 1.2 GB of coefficients inside libjpeg. Lambda kills a
+function that goes over its memory with no log line and retries the event twice, so what
+cannot fit is refused up front with the numbers, and what can fit is decoded.
+
+The model follows how the renderer works (render.py): JPEGs decode at the draft scale, every
+other conversion and the box reduction run in strips, so the full-size image exists once.
+Measured peaks stay under these estimates (tests/test_memory_budget.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from chalicelib.structure import Inspected, JpegFrame
+
+MB = 1024 * 1024
+# What the function holds before an image arrives: the Python runtime and Lambda's runtime
+# client, boto3 with an S3 client, Pillow, our code. Measured warm: 78 MB RSS for our part.
+RUNTIME_RESERVE_MB = 128
+# Rows are converted and reduced this many bytes of full-size pixels at a time (render.py).
+STRIP_BYTES = 16 * MB
+# The decoders' own buffers and Pillow's block allocator: a fixed part and a share of what is
+# decoded (measured: up to 35 MB over the image itself for a 150-megapixel RGB PNG).
+DECODER_FIXED = 16 * MB
+DECODER_SHARE = 0.04
+# Pillow's resampling keeps a few working images at the output's size (reduced, resized,
+# converted for the format, the encoder's buffer).
+OUTPUT_COPIES = 4
+# Pillow's reducing_gap: box-reduce to at least this many times the final size, then resample.
+REDUCING_GAP = 2.0
+# Bytes per pixel as Pillow stores a mode (RGB is padded to four bytes).
+_STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
+_STORED_DEFAULT = 4
+
+
+class OverBudget(Exception):
+    """Raised by `check` with a message that names the numbers."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    parts: dict[str, int]  # what the bytes are for -> bytes
+
+    @property
+    def total(self) -> int:
+        return sum(self.parts.values())
+
+    def describe(self) -> str:
+        listed = ", ".join(f"{name} {mb(size)}" for name, size in self.parts.items() if size)
+        return f"{mb(self.total)} ({listed})"
+
+
+def mb(size: int) -> str:
+    return f"{math.ceil(size / MB):,} MB"
+
+
+def available_bytes(function_memory_mb: int) -> int:
+    """What a render may use in a function of this size."""
+    return (function_memory_mb - RUNTIME_RESERVE_MB) * MB
+
+
+def stored_bytes(mode: str) -> int:
+    return _STORED_BYTES.get(mode, _STORED_DEFAULT)
+
+
+def reduce_factors(size: tuple[int, int], target: tuple[int, int]) -> tuple[int, int]:
+    """Pillow's box-reduction factors for resizing `size` to `target` with REDUCING_GAP."""
+    return (max(1, int(size[0] / target[0] / REDUCING_GAP)),
+            max(1, int(size[1] / target[1] / REDUCING_GAP)))
+
+
+def jpeg_draft_scale(size: tuple[int, int], target: tuple[int, int], frame: JpegFrame | None) -> int:
+    """The 1/N scale Pillow's draft() picks: the smallest still at least `target`."""
+    if frame is not None and frame.lossless:
+        return 1  # libjpeg cannot scale lossless JPEGs
+    scale = min(size[0] // max(1, target[0]), size[1] // max(1, target[1]))
+    return next(candidate for candidate in (8, 4, 2, 1) if scale >= candidate)
+
+
+def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
+             target: tuple[int, int], needs_conversion: bool) -> Estimate:
+    """Peak bytes to render an image of `size` and Pillow `mode` down to `target`.
+
+    `needs_conversion`: the decoded mode must change before resampling (palette, colour-key
+    transparency, 1-bit, 16-bit grey, premultiplied alpha), which the renderer does in strips.
+    """
+    width, height = size
+    parts = {"source file": len(inspected.data)}
+    if inspected.jpeg is not None:
+        scale = jpeg_draft_scale(size, target, inspected.jpeg)
+        width, height = math.ceil(width / scale), math.ceil(height / scale)
+        if inspected.jpeg.multi_scan:
+            parts["JPEG coefficients"] = coefficient_bytes(inspected.jpeg)
+    decoded = width * height * stored_bytes(mode)
+    parts["decoded pixels"] = decoded
+    parts["decoder"] = DECODER_FIXED + int(DECODER_SHARE * (decoded + parts.get("JPEG coefficients", 0)))
+    factors = reduce_factors((width, height), target)
+    if needs_conversion:
+        strip = min(decoded, STRIP_BYTES)
+        parts["strips"] = 3 * strip * _STORED_DEFAULT // stored_bytes(mode)
+    if factors != (1, 1):
+        parts["reduced"] = (math.ceil(width / factors[0]) * math.ceil(height / factors[1])
+                            * _STORED_DEFAULT)
+    elif needs_conversion:
+        parts["converted"] = width * height * _STORED_DEFAULT
+    parts["output"] = OUTPUT_COPIES * target[0] * target[1] * _STORED_DEFAULT
+    return Estimate(parts)
+
+
+def coefficient_bytes(frame: JpegFrame) -> int:
+    """libjpeg's whole-image coefficient buffer: 64 two-byte coefficients per 8x8 block of
+    every component, blocks padded to whole MCUs."""
+    max_h = max(h for h, _ in frame.sampling)
+    max_v = max(v for _, v in frame.sampling)
+    mcu_columns = math.ceil(frame.width / (8 * max_h))
+    mcu_rows = math.ceil(frame.height / (8 * max_v))
+    blocks = sum(mcu_columns * h * mcu_rows * v for h, v in frame.sampling)
+    return blocks * 64 * 2
+
+
+def check(estimated: Estimate, function_memory_mb: int) -> None:
+    available = available_bytes(function_memory_mb)
+    if estimated.total > available:
+        raise OverBudget(
+            f"needs about {estimated.describe()}, over the {mb(available)} a "
+            f"{function_memory_mb} MB function has for images "
+            f"({RUNTIME_RESERVE_MB} MB kept for the runtime)"
+        )
+
+
+def cheapest_at_limit(max_pixels: int, box: tuple[int, int]) -> int:
+    """Bytes for the cheapest image at the pixel limit (a grey PNG, one byte a pixel, shaped
+    like the box) made into a thumbnail that fills `box`. Settings are contradictory if even
+    that cannot fit."""
+    scale = math.sqrt(max_pixels / (box[0] * box[1]))
+    size = (max(1, int(box[0] * scale)), max(1, int(box[1] * scale)))
+    target = box if scale > 1 else size
+    return estimate(Inspected(b""), "L", size, target, needs_conversion=False).total

@@ -1,0 +1,208 @@
+"""Read a JPEG's markers or a PNG's chunks before Pillow does: bytes in, facts out.
+
+Pillow parses these structures in Python, one object per segment or chunk, before any of our
+limits can look at the image. A file of millions of empty segments costs it gigabytes and tens
+of seconds, and a progressive JPEG can repeat a scan hundreds of times, each one a pass over
+every block. Both are refused here, cheaply, with bounded work. The facts gathered on the way
+(frame size, sampling, progressive, interlace) feed the memory budget (`budget.py`).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+from chalicelib.errors import ImageRejected
+
+# Real JPEGs carry a dozen or two segments before their first scan (an ICC profile split over
+# at most 255 APP2 segments is the legitimate extreme); Pillow keeps every one in a list.
+MAX_JPEG_HEADER_SEGMENTS = 1024
+# Pillow and libjpeg skip stray bytes between segments, one Python read at a time for Pillow.
+MAX_JPEG_STRAY_BYTES = 64 * 1024
+# Encoders write 6 (grey) to 10 (colour) progressive scans, a few dozen with multi-picture
+# files; each scan costs a pass over every block (about 0.09 s per 150-megapixel plane here),
+# so 100 bounds the decode to about ten seconds at the pixel limit.
+MAX_JPEG_SCANS = 100
+# libpng writes 8 KB IDAT chunks: a 100 MB PNG has about 13,000. Pillow spends about 3 us on
+# each chunk, so a file of 12-byte chunks (8 million in 100 MB) would take it half a minute.
+MAX_PNG_CHUNKS = 100_000
+# Pillow refuses a PNG whose text or profile inflates past this (PngImagePlugin.MAX_TEXT_CHUNK);
+# such chunks are dropped instead, so the pixels still render.
+MAX_PNG_METADATA = 1024 * 1024
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_PROGRESSIVE = {0xC2, 0xC6, 0xCA, 0xCE}
+_LOSSLESS = {0xC3, 0xC7, 0xCB, 0xCF}
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
+_SOS, _EOI = 0xDA, 0xD9
+_METADATA_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"iCCP"}
+
+
+@dataclass(frozen=True)
+class JpegFrame:
+    width: int
+    height: int
+    sampling: tuple[tuple[int, int], ...]  # (horizontal, vertical) per component
+    progressive: bool
+    lossless: bool
+    first_scan_components: int
+    scans: int
+
+    @property
+    def multi_scan(self) -> bool:
+        """libjpeg keeps every coefficient of the image in memory for these."""
+        return self.progressive or self.first_scan_components < len(self.sampling)
+
+
+@dataclass(frozen=True)
+class PngHeader:
+    width: int
+    height: int
+    bit_depth: int
+    colour_type: int
+    interlaced: bool
+    transparency: bool
+
+
+@dataclass(frozen=True)
+class Inspected:
+    data: bytes  # the bytes to decode: the input, or a PNG with oversized metadata removed
+    jpeg: JpegFrame | None = None
+    png: PngHeader | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def inspect(data: bytes) -> Inspected:
+    """Facts about a JPEG or PNG, or the bytes unchanged for anything else (Pillow names it)."""
+    if data.startswith(b"\xff\xd8"):
+        frame = _jpeg_frame(data)
+        return Inspected(data, jpeg=frame) if frame else Inspected(data)
+    if data.startswith(PNG_SIGNATURE):
+        return _inspect_png(data)
+    return Inspected(data)
+
+
+def _jpeg_frame(data: bytes) -> JpegFrame | None:
+    """Walk the segments up to the first scan; None when they are malformed (Pillow says how)."""
+    position, segments, stray = 2, 0, 0
+    frame: tuple[int, int, tuple, int] | None = None
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:  # skipped by Pillow and libjpeg alike, so skipped here too
+            following = data.find(b"\xff", position)
+            if following < 0:
+                return None
+            stray += following - position
+            if stray > MAX_JPEG_STRAY_BYTES:
+                raise ImageRejected(
+                    f"JPEG has over {MAX_JPEG_STRAY_BYTES:,} stray bytes between its segments"
+                )
+            position = following
+            continue
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        segments += 1
+        if segments > MAX_JPEG_HEADER_SEGMENTS:
+            raise ImageRejected(
+                f"JPEG has over {MAX_JPEG_HEADER_SEGMENTS:,} segments before its image data "
+                "(a segment flood, not a photo)"
+            )
+        if marker in _STANDALONE:
+            position += 2
+            continue
+        if marker == _EOI:
+            return None
+        length = struct.unpack_from(">H", data, position + 2)[0]
+        if marker in _SOF_MARKERS and length >= 8:
+            body = data[position + 4: position + 2 + length]
+            height, width, count = struct.unpack_from(">HHB", body, 1)
+            sampling = tuple((max(1, body[7 + 3 * n] >> 4), max(1, body[7 + 3 * n] & 15))
+                             for n in range(count) if 8 + 3 * n < len(body))
+            frame = (width, height, sampling, marker) if sampling else None
+        if marker == _SOS:
+            body = data[position + 4: position + 2 + length]
+            if frame is None or not body:
+                return None
+            width, height, sampling, sof = frame
+            scans = 1 + data.count(b"\xff\xda", position + 2 + length)
+            if scans > MAX_JPEG_SCANS:
+                raise ImageRejected(
+                    f"JPEG has {scans:,} scans (at most {MAX_JPEG_SCANS} are decoded): each "
+                    "one is a pass over every block, so its decode time has no useful bound"
+                )
+            return JpegFrame(width, height, sampling, sof in _PROGRESSIVE, sof in _LOSSLESS,
+                             first_scan_components=body[0], scans=scans)
+        position += 2 + length
+    return None
+
+
+def _inspect_png(data: bytes) -> Inspected:
+    """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file."""
+    position, chunks = len(PNG_SIGNATURE), 0
+    header: tuple | None = None
+    transparency = False
+    dropped: list[tuple[int, int, str]] = []
+    while position + 12 <= len(data):
+        length = struct.unpack_from(">I", data, position)[0]
+        kind = data[position + 4: position + 8]
+        end = position + 12 + length
+        chunks += 1
+        if chunks > MAX_PNG_CHUNKS:
+            raise ImageRejected(
+                f"PNG has over {MAX_PNG_CHUNKS:,} chunks (a chunk flood, not an image)"
+            )
+        if kind == b"IHDR" and length == 13 and position + 21 <= len(data):
+            header = struct.unpack_from(">IIBBBBB", data, position + 8)
+        elif kind == b"tRNS":
+            transparency = True
+        elif kind in _METADATA_CHUNKS and _oversized_metadata(kind, data[position + 8: end - 4]):
+            dropped.append((position, end, kind.decode("latin-1")))
+        if kind == b"IEND":
+            break
+        position = end
+    png = None
+    if header:
+        width, height, bit_depth, colour_type, _, _, interlace = header
+        png = PngHeader(width, height, bit_depth, colour_type, bool(interlace), transparency)
+    if not dropped:
+        return Inspected(data, png=png)
+    kept, start = [], 0
+    for begin, end, _ in dropped:
+        kept.append(data[start:begin])
+        start = end
+    kept.append(data[start:])
+    notes = tuple(f"PNG {kind} chunk over {MAX_PNG_METADATA:,} bytes dropped"
+                  for _, _, kind in dropped)
+    return Inspected(b"".join(kept), png=png, notes=notes)
+
+
+def _oversized_metadata(kind: bytes, body: bytes) -> bool:
+    """Text or a profile that Pillow would refuse: over the limit stored or once inflated."""
+    if len(body) > MAX_PNG_METADATA:
+        return True
+    compressed = None if kind == b"tEXt" else _compressed_part(kind, body)
+    if compressed is None:
+        return False
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(compressed, MAX_PNG_METADATA + 1)
+    except zlib.error:
+        return False  # Pillow reports or ignores it as it always has
+    return len(inflated) > MAX_PNG_METADATA
+
+
+def _compressed_part(kind: bytes, body: bytes) -> bytes | None:
+    """The zlib stream of an iCCP or zTXt chunk, or of a compressed iTXt chunk."""
+    name_end = body.find(b"\x00")
+    if name_end < 0:
+        return None
+    if kind in (b"iCCP", b"zTXt"):
+        return body[name_end + 2:]  # name, NUL, compression method
+    if body[name_end + 1: name_end + 2] != b"\x01":  # iTXt stored uncompressed
+        return None
+    language_end = body.find(b"\x00", name_end + 3)
+    keyword_end = body.find(b"\x00", language_end + 1) if language_end >= 0 else -1
+    return body[keyword_end + 1:] if keyword_end >= 0 else None
