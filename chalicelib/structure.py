@@ -127,7 +127,13 @@ def _jpeg_frame(data: bytes) -> JpegFrame | None:
             if frame is None or not body:
                 return None
             width, height, sampling, sof = frame
-            scans = 1 + data.count(b"\xff\xda", position + 2 + length)
+            scans = 1
+            if sof in _PROGRESSIVE or body[0] < len(sampling):
+                # Later scans only matter here: a single-scan image is done after its first,
+                # and the decoder stops there. Inside scan data 0xFF is always followed by
+                # 0x00 or a restart marker, so this counts start-of-scan markers exactly (an
+                # appended multi-picture image adds its own, which do not reach the limit).
+                scans += data.count(b"\xff\xda", position + 2 + length)
             if scans > MAX_JPEG_SCANS:
                 raise ImageRejected(
                     f"JPEG has {scans:,} scans (at most {MAX_JPEG_SCANS} are decoded): each "

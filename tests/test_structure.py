@@ -1,0 +1,174 @@
+"""Files within the limits whose structure alone would cost minutes or gigabytes, and valid
+images that Pillow's defaults refuse: what the renderer makes of each."""
+
+from __future__ import annotations
+
+import io
+import time
+import zlib
+
+import pytest
+from PIL import Image
+
+from chalicelib.render import ImageRejected, ThumbnailSpec, render_thumbnail
+from chalicelib.structure import (
+    MAX_JPEG_HEADER_SEGMENTS,
+    MAX_JPEG_SCANS,
+    MAX_JPEG_STRAY_BYTES,
+    MAX_PNG_CHUNKS,
+)
+from devtools import samples
+from tests import large_images
+
+JPEG = ThumbnailSpec("JPEG", box=(200, 200))
+PNG = ThumbnailSpec("PNG", box=(200, 200))
+PHOTO = samples.photo_like((400, 300))
+
+
+def output_of(data: bytes, spec=PNG) -> Image.Image:
+    image = Image.open(io.BytesIO(render_thumbnail(data, spec).data))
+    image.load()
+    return image
+
+
+def scans_in(data: bytes) -> int:
+    return sum(marker == 0xDA for marker, _ in large_images.jpeg_segments(data))
+
+
+# --- JPEG marker structure -----------------------------------------------------------------
+
+def test_a_flood_of_empty_segments_is_refused_before_pillow_parses_it():
+    flood = large_images.with_segment_flood(samples.jpeg_bytes(PHOTO), 1_000_000)  # 4 MB
+    started = time.perf_counter()
+    with pytest.raises(ImageRejected, match="segment flood"):
+        render_thumbnail(flood, JPEG)
+    assert time.perf_counter() - started < 1  # Pillow alone spends about a second on these
+
+
+def test_a_few_hundred_segments_still_render():
+    data = large_images.with_segment_flood(samples.jpeg_bytes(PHOTO), 400)
+    assert output_of(data).size == (200, 150)
+
+
+def test_stray_bytes_between_segments_are_skipped_as_pillow_does_but_not_without_end():
+    data = samples.jpeg_bytes(PHOTO)
+    first_segment_end = 4 + int.from_bytes(data[4:6], "big")
+    with_stray = data[:first_segment_end] + b"\x00" * 100 + data[first_segment_end:]
+    assert output_of(with_stray).size == (200, 150)
+    # Stray bytes do not hide a flood behind them from the count
+    hidden = (data[:first_segment_end] + b"\x00" + large_images.with_segment_flood(
+        b"\xff\xd8", MAX_JPEG_HEADER_SEGMENTS + 16)[2:] + data[first_segment_end:])
+    with pytest.raises(ImageRejected, match="segment flood"):
+        render_thumbnail(hidden, JPEG)
+    padded = (data[:first_segment_end] + b"\x00" * (MAX_JPEG_STRAY_BYTES + 1)
+              + data[first_segment_end:])
+    with pytest.raises(ImageRejected, match="stray bytes"):
+        render_thumbnail(padded, JPEG)
+
+
+def test_a_progressive_jpeg_repeating_its_last_scan_is_refused():
+    progressive = samples.jpeg_bytes(PHOTO, progressive=True)
+    repeated = large_images.with_last_scan_repeated(progressive, MAX_JPEG_SCANS)
+    assert scans_in(repeated) > MAX_JPEG_SCANS
+    with pytest.raises(ImageRejected, match=rf"{scans_in(repeated)} scans"):
+        render_thumbnail(repeated, JPEG)
+
+
+def test_progressive_and_multi_picture_scan_counts_of_real_encoders_render():
+    progressive = samples.jpeg_bytes(PHOTO, progressive=True)
+    a_few_more = large_images.with_last_scan_repeated(progressive, 20)
+    assert output_of(a_few_more).size == (200, 150)
+
+
+# --- PNG chunks -------------------------------------------------------------------------------
+
+def _png_with(chunks_before_pixels: list[tuple[bytes, bytes]]) -> bytes:
+    return large_images.png(64, 48, 2, extra_chunks=tuple(chunks_before_pixels))
+
+
+def test_a_flood_of_png_chunks_is_refused():
+    flood = _png_with([(b"abCd", b"")] * MAX_PNG_CHUNKS)
+    started = time.perf_counter()
+    with pytest.raises(ImageRejected, match="chunk flood"):
+        render_thumbnail(flood, PNG)
+    assert time.perf_counter() - started < 1  # Pillow alone spends about 0.3 s on these
+
+
+def test_ordinary_chunk_counts_render():
+    assert output_of(_png_with([(b"abCd", b"x")] * 2000)).size == (64, 48)
+
+
+MB = 1024 * 1024
+
+
+def _inflating(size: int) -> bytes:
+    return zlib.compress(b"\x00" * size, 9)
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        (b"zTXt", b"Comment\x00\x00" + _inflating(2 * MB)),
+        (b"iCCP", b"icc\x00\x00" + _inflating(2 * MB)),
+        (b"iTXt", b"XML:com.adobe.xmp\x00\x01\x00\x00\x00" + _inflating(2 * MB)),
+        (b"tEXt", b"Comment\x00" + b"x" * (MB + 100)),
+    ],
+    ids=["zTXt", "iCCP", "iTXt", "tEXt"],
+)
+def test_png_metadata_over_a_megabyte_is_dropped_and_the_pixels_render(chunk):
+    data = large_images.png(400, 300, 2, extra_chunks=(chunk,))
+    thumbnail = render_thumbnail(data, PNG)
+    assert thumbnail.size == (200, 150)
+    assert any(chunk[0].decode() in note and "dropped" in note for note in thumbnail.notes)
+    assert len(thumbnail.data) < 100_000
+
+
+def test_png_metadata_under_a_megabyte_is_kept_as_pillow_reads_it():
+    data = large_images.png(400, 300, 2, extra_chunks=(
+        (b"zTXt", b"Comment\x00\x00" + zlib.compress(b"hello")),))
+    thumbnail = render_thumbnail(data, PNG)
+    assert thumbnail.notes == ()
+
+
+# --- modes Pillow cannot box-reduce ----------------------------------------------------------
+
+def test_a_16_bit_grey_png_many_times_the_box_renders_with_its_tones():
+    ramp = bytes(b for x in range(6000) for b in (x * 65535 // 5999).to_bytes(2, "big"))
+    data = large_images.png(6000, 4000, 0, 16, row=ramp)  # 16-bit, dark left, bright right
+    output = output_of(data, ThumbnailSpec("PNG"))
+    assert output.size == (1080, 720) and output.mode == "L"
+    assert output.getpixel((2, 360)) <= 3 and output.getpixel((1077, 360)) >= 252
+    assert 110 <= output.getpixel((540, 360)) <= 145
+
+
+# --- the strip path is the same picture as Pillow's own resize -------------------------------
+
+def _mean_difference(first: Image.Image, second: Image.Image) -> float:
+    from PIL import ImageChops, ImageStat
+
+    return sum(ImageStat.Stat(ImageChops.difference(first, second)).mean) / len(first.getbands())
+
+
+@pytest.mark.parametrize("kind", ["rgba", "colour-key", "palette", "grey-alpha"])
+def test_converting_and_reducing_in_strips_matches_a_whole_image_resize(kind):
+    logo = samples.transparent_logo((2400, 1600))
+    if kind == "rgba":
+        source = Image.alpha_composite(Image.new("RGBA", logo.size, (0, 0, 0, 0)), logo)
+        data = samples.png_bytes(source)
+    elif kind == "colour-key":
+        source = samples.photo_like((2400, 1600))
+        source.paste((1, 2, 3), (0, 0, 800, 1600))
+        data = samples.png_bytes(source, transparency=(1, 2, 3))
+        source.info["transparency"] = (1, 2, 3)
+        source = source.convert("RGBA")  # the key becomes alpha
+    elif kind == "palette":
+        source = samples.photo_like((2400, 1600)).quantize(64)
+        data = samples.png_bytes(source)
+        source = source.convert("RGB")
+    else:
+        source = logo.convert("LA")
+        data = samples.png_bytes(source)
+    expected = source.resize((300, 200), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    output = output_of(data, ThumbnailSpec("PNG", box=(300, 200)))
+    assert output.mode == expected.mode and output.size == (300, 200)
+    assert _mean_difference(output, expected) < 1.0
