@@ -37,6 +37,7 @@ class Delivery:
 
     handler: str
     keys: list[str]
+    event_names: list[str] = field(default_factory=list)  # ObjectCreated:Put, ... per record
     lines: list[dict] = field(default_factory=list)
     error: str | None = None
     ms: float = 0.0
@@ -79,7 +80,8 @@ def _start_worker(stage: str, environment: dict[str, str]) -> None:
 
 def _deliver(handler: str, event: dict) -> Delivery:
     keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
-    delivery = Delivery(handler=handler, keys=keys)
+    delivery = Delivery(handler=handler, keys=keys,
+                        event_names=[record.get("eventName", "") for record in event["Records"]])
     _lines.clear()
     started = time.perf_counter()
     try:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -12,6 +14,8 @@ import threading
 import time
 
 import boto3
+from boto3.s3.transfer import TransferConfig
+from PIL import Image
 
 from devtools import samples
 from devtools.dev import DevLoop
@@ -106,3 +110,40 @@ def test_the_loop_skips_test_events_and_survives_handlers_that_raise(
     assert stats.events == 2 and stats.raised == 2  # the test event was not delivered
     assert sorted(key for delivery in deliveries for key in delivery.keys) == ["a.jpg", "b.png"]
     assert all("NoSuchBucket" in delivery.error for delivery in deliveries)
+
+
+def test_a_multipart_upload_is_delivered_once_as_s3_would(s3, chalice_app, source_bucket):
+    """The local S3 announces a completed multipart upload twice (ObjectCreated:Put and
+    :CompleteMultipartUpload); S3 sends only the second, and so does the loop."""
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    noise = random.Random(17).randbytes(1400 * 1300 * 3)  # random pixels: a PNG over 5 MiB
+    data = samples.png_bytes(Image.frombytes("RGB", (1400, 1300), noise))
+    part = 5 * 1024 * 1024  # S3's smallest part but the last
+    assert len(data) > part
+    s3.upload_fileobj(io.BytesIO(data), source_bucket, "big/noise.png",
+                      Config=TransferConfig(multipart_threshold=part, multipart_chunksize=part))
+    etag = s3.head_object(Bucket=source_bucket, Key="big/noise.png")["ETag"].strip('"')
+    assert etag.endswith("-2")  # two parts: it really was a multipart upload
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.events == 1 and stats.raised == 0
+    [delivery] = deliveries
+    assert delivery.event_names == ["ObjectCreated:CompleteMultipartUpload"]
+    assert [(line["key"], line["outcome"]) for line in delivery.lines] == [("big/noise.png", "written")]
+
+
+def test_the_loop_still_delivers_plain_puts_and_copies(s3, chalice_app, source_bucket):
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    s3.put_object(Bucket=source_bucket, Key="put.jpg",
+                  Body=samples.jpeg_bytes(samples.photo_like((200, 150))))
+    s3.copy_object(Bucket=source_bucket, Key="copy.jpg",
+                   CopySource={"Bucket": source_bucket, "Key": "put.jpg"})
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.events == 2 and stats.outcomes == {"written": 2}
+    assert sorted(name for d in deliveries for name in d.event_names) == [
+        "ObjectCreated:Copy", "ObjectCreated:Put"]
