@@ -32,6 +32,14 @@ LOCAL_CREDENTIALS = {
     "AWS_EC2_METADATA_DISABLED": "true",  # never look for real credentials off-machine
 }
 QUEUE_NAME = "thumbnailer-s3-events"
+DEFAULT_PORT = 4569  # `make dev`
+
+
+def client_exports(endpoint: str = f"http://127.0.0.1:{DEFAULT_PORT}") -> str:
+    """The shell line that points any AWS client (CLI, boto3, `make backfill`) at the local S3."""
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    return " ".join(["export", f"AWS_ENDPOINT_URL={endpoint}",
+                     *(f"{name}={LOCAL_CREDENTIALS[name]}" for name in names)])
 
 
 @contextmanager

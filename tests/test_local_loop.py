@@ -6,6 +6,7 @@ import io
 import json
 import os
 import random
+import shlex
 import signal
 import socket
 import subprocess
@@ -45,9 +46,14 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
             assert process.poll() is None and time.monotonic() < deadline, "".join(output)
             time.sleep(0.1)
         stage = stage_environment("dev")
-        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}",
-                          aws_access_key_id="local", aws_secret_access_key="local",
-                          region_name="us-east-1")
+        # The banner's export line is all a client gets: the endpoint and the credentials.
+        [exports] = [line.split(None, 1)[1] for line in output if line.strip().startswith("export ")]
+        client_env = dict(assignment.split("=", 1) for assignment in shlex.split(exports))
+        assert client_env["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{port}"
+        s3 = boto3.client("s3", endpoint_url=client_env["AWS_ENDPOINT_URL"],
+                          aws_access_key_id=client_env["AWS_ACCESS_KEY_ID"],
+                          aws_secret_access_key=client_env["AWS_SECRET_ACCESS_KEY"],
+                          region_name=client_env["AWS_DEFAULT_REGION"])
         s3.put_object(Bucket=stage["SOURCE_BUCKET"], Key="via dev/photo.JPG",
                       Body=samples.jpeg_bytes(samples.photo_like((800, 600))))
         while True:
@@ -57,6 +63,15 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
             assert time.monotonic() < deadline, "".join(output)
             time.sleep(0.1)
         assert [item["Key"] for item in listing] == ["via dev/photo-thumbnail.JPG"]
+        # `make backfill` in another shell, with only what the banner says to export.
+        backfill_env = {name: value for name, value in os.environ.items()
+                        if not name.startswith("AWS_")}
+        backfill_env.update(client_env, HOME=str(tmp_path), AWS_EC2_METADATA_DISABLED="true")
+        backfill = subprocess.run([sys.executable, "-m", "devtools.backfill", "--stage", "dev"],
+                                  cwd=PROJECT_DIR, env=backfill_env, capture_output=True,
+                                  text=True, timeout=60)
+        assert backfill.returncode == 0, backfill.stderr
+        assert "up to date: 1" in backfill.stdout
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
