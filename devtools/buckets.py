@@ -58,7 +58,8 @@ def create_locked_down_bucket(s3, bucket: str) -> str:
             raise  # 403: the name is taken by another account
         s3.create_bucket(**request, ObjectOwnership="BucketOwnerEnforced")
         status = "created"
-    # Again for a bucket that existed: it may still have ACLs on (ObjectWriter, BucketOwnerPreferred).
+    # Again for a bucket that existed: it may still have ACLs on (ObjectWriter or
+    # BucketOwnerPreferred ownership).
     s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}],
     })
