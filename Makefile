@@ -26,6 +26,7 @@ help:
 	@echo "make bench              - ours vs AWS tutorial vs libvips: time, memory, quality, events,"
 	@echo "                          cold start; build/bench/results.json, docs/bench.png"
 	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --quick ...\")"
+	@echo "                          --quick: build/bench/quick/ only, docs/ untouched"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
 	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"

@@ -3,19 +3,29 @@
 Lists the source bucket (optionally under a prefix), skips uploads whose thumbnail exists and is
 at least as new (unless --force), and runs the rest through the same per-record code the Lambda
 functions run. Works against real AWS with the usual boto3 credentials, or against the local S3
-when AWS_ENDPOINT_URL points at it.
+when AWS_ENDPOINT_URL points at it. A setup problem (no credentials, the endpoint down, a bucket
+missing) ends with a message saying what to set, not a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import boto3
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
 from tqdm import tqdm
 
 from chalicelib import keys
@@ -85,6 +95,40 @@ def _thumbnail_key_or_none(key: str) -> str | None:
         return None
 
 
+def setup_problem(error: Exception, settings: Settings, stage: str) -> str:
+    """What went wrong before any record was tried, and what to set, for a person to read."""
+    if isinstance(error, (NoCredentialsError, PartialCredentialsError)):
+        from devtools.local_s3 import client_exports  # moto is heavy: only on this path
+
+        return (
+            f"No AWS credentials found ({error}). For AWS, set AWS_PROFILE to a profile in "
+            "~/.aws/config (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and the bucket's "
+            "region in AWS_DEFAULT_REGION (or the profile's region). For the local S3, run "
+            "`make dev` in another shell and set what its banner prints, the endpoint and its "
+            f"dummy credentials: `{client_exports()}`."
+        )
+    if isinstance(error, ProfileNotFound):
+        return (f"AWS_PROFILE names a profile that is not in ~/.aws/config or ~/.aws/credentials "
+                f"({error}): set it to one that is, or unset it.")
+    if isinstance(error, EndpointConnectionError):
+        endpoint = os.environ.get("AWS_ENDPOINT_URL")
+        if endpoint:
+            return (f"Cannot connect to the S3 endpoint {endpoint} (AWS_ENDPOINT_URL): is `make "
+                    f"dev` running there? Unset AWS_ENDPOINT_URL to use AWS itself.")
+        return f"Cannot connect to S3 ({error}): check the network and AWS_DEFAULT_REGION."
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        bucket = error.response.get("Error", {}).get("BucketName")
+        if code == "NoSuchBucket":
+            names = bucket or f"{settings.source_bucket} or {settings.target_bucket}"
+            return (f"Bucket {names} does not exist here (stage {stage!r}, .chalice/config.json): "
+                    f"create the stage's buckets with `make buckets STAGE={stage}`, or point "
+                    "AWS_PROFILE / AWS_ENDPOINT_URL at where they are.")
+        return (f"S3 refused the listing: {code or error} ({error}). Check that the credentials "
+                f"in use may list s3://{settings.source_bucket} and s3://{settings.target_bucket}.")
+    return f"Could not start the backfill: {type(error).__name__}: {error}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev", help="whose buckets and settings to use")
@@ -97,7 +141,11 @@ def main() -> int:
     # The per-record JSON lines would tear the progress bar; the summary carries the reasons.
     logging.getLogger("chalicelib.thumbnailer").setLevel(logging.CRITICAL)
     print(f"backfilling s3://{settings.source_bucket}/{args.prefix} -> s3://{settings.target_bucket}")
-    summary = backfill(settings, args.prefix, args.force, args.concurrency)
+    try:
+        summary = backfill(settings, args.prefix, args.force, args.concurrency)
+    except (BotoCoreError, ClientError) as error:  # the listing: nothing was rendered yet
+        print(f"error: {setup_problem(error, settings, args.stage)}", file=sys.stderr)
+        return 2
     print("\n".join(summary.lines()))
     return 1 if summary.counts[FAILED] else 0
 

@@ -11,8 +11,10 @@ same box (1280x720) and the same JPEG quality (85):
 - a whole S3 event through the handler on the embedded local S3, and its overhead over rendering;
 - cold start: `import app` against `import boto3; boto3.client("s3")` in fresh interpreters.
 
-Results go to a printed table, JSON (build/bench/results.json) and a chart (docs/bench.png).
-`--quick` is the CI smoke mode: small images, one round, every part still exercised.
+Results go to a printed table, JSON (build/bench/results.json) and a chart. Only a full run on
+the generated set replaces the committed chart, docs/bench.png; a run on --images DIR writes its
+chart beside its JSON unless --chart names a path. `--quick` is the CI smoke mode: small images,
+one round, every part still exercised, everything under build/bench/quick/.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ METHODS = ("ours", "tutorial", "libvips")
 STAGE = "dev"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 DEFAULT_OUT = PROJECT_DIR / "build" / "bench"
-DEFAULT_CHART = PROJECT_DIR / "docs" / "bench.png"
+QUICK_OUT = DEFAULT_OUT / "quick"  # smoke runs never touch a full run's results or docs/
+COMMITTED_CHART = PROJECT_DIR / "docs" / "bench.png"  # the generated set's chart, in the README
 IMAGE_CACHE = PROJECT_DIR / "build" / "bench-images"  # generated once, reused by later runs
 
 # name -> (size, seed). 2, 12 and 24 megapixels: a small upload, a phone, a full-frame camera.
@@ -596,10 +599,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds after the warm-up (5)")
     parser.add_argument("--quick", action="store_true", help="smoke mode for CI: small images, "
                         "1 round, 1 cold-start sample; everything still exercised")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results.json goes "
-                        "(build/bench)")
-    parser.add_argument("--chart", type=Path, default=DEFAULT_CHART, help="chart PNG "
-                        "(docs/bench.png)")
+    parser.add_argument("--out", type=Path, help="where results.json goes (build/bench; "
+                        "build/bench/quick with --quick)")
+    parser.add_argument("--chart", type=Path, help="chart PNG (docs/bench.png for a full run on "
+                        "the generated set, else bench.png in --out)")
     parser.add_argument("--methods", default=",".join(METHODS),
                         help=f"comma-separated subset of {','.join(METHODS)}")
     parser.add_argument("--vips-threads", type=int, default=1,
@@ -617,6 +620,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.rounds = 1
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.out is None:
+        args.out = QUICK_OUT if args.quick else DEFAULT_OUT
+    if args.chart is None:
+        full_generated_run = not args.quick and not args.images
+        args.chart = COMMITTED_CHART if full_generated_run else args.out / "bench.png"
     return args
 
 

@@ -1,20 +1,48 @@
 """`make buckets STAGE=...`: create a stage's two buckets, locked down.
 
 Public access blocked, ACLs disabled (bucket owner enforced), default encryption SSE-S3 (so
-the function needs no KMS permissions). Works against AWS with the usual boto3 credentials, or
-against the embedded local S3 when AWS_ENDPOINT_URL points at it. Existing buckets you own are
-left as they are, apart from the same locking-down.
+the function needs no KMS permissions), and a bucket policy that denies every request made
+without TLS. Works against AWS with the usual boto3 credentials, or against the embedded local
+S3 when AWS_ENDPOINT_URL points at it. Existing buckets you own are left as they are, apart from
+the same locking-down (a bucket policy they already have keeps its other statements).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 import boto3
 from botocore.exceptions import ClientError
 
 from devtools.stage import stage_environment
+
+TLS_ONLY_SID = "DenyInsecureTransport"
+
+
+def tls_only_statement(bucket: str, partition: str = "aws") -> dict:
+    """Deny s3:* on the bucket and its objects, to anyone, over plain HTTP."""
+    arn = f"arn:{partition}:s3:::{bucket}"
+    return {
+        "Sid": TLS_ONLY_SID,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def with_tls_only(policy: dict | None, bucket: str, partition: str = "aws") -> dict:
+    """`policy` (or a new one) with our TLS statement added or replaced, the others kept."""
+    policy = dict(policy or {"Version": "2012-10-17"})
+    statements = policy.get("Statement", [])
+    if isinstance(statements, dict):  # a single statement may be written without a list
+        statements = [statements]
+    policy["Statement"] = [s for s in statements if s.get("Sid") != TLS_ONLY_SID]
+    policy["Statement"].append(tls_only_statement(bucket, partition))
+    return policy
 
 
 def create_locked_down_bucket(s3, bucket: str) -> str:
@@ -30,6 +58,11 @@ def create_locked_down_bucket(s3, bucket: str) -> str:
             raise  # 403: the name is taken by another account
         s3.create_bucket(**request, ObjectOwnership="BucketOwnerEnforced")
         status = "created"
+    # Again for a bucket that existed: it may still have ACLs on (ObjectWriter or
+    # BucketOwnerPreferred ownership).
+    s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}],
+    })
     s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
         "BlockPublicAcls": True, "IgnorePublicAcls": True,
         "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
@@ -38,13 +71,24 @@ def create_locked_down_bucket(s3, bucket: str) -> str:
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
                    "BucketKeyEnabled": True}],
     })
+    policy = with_tls_only(_bucket_policy(s3, bucket), bucket, s3.meta.partition)
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     return status
 
 
-def main() -> int:
+def _bucket_policy(s3, bucket: str) -> dict | None:
+    try:
+        return json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "NoSuchBucketPolicy":
+            return None
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     environment = stage_environment(args.stage)
     s3 = boto3.client("s3")
     for name in ("SOURCE_BUCKET", "TARGET_BUCKET"):
@@ -54,7 +98,8 @@ def main() -> int:
         except ClientError as error:
             print(f"{name} {bucket}: {error}", file=sys.stderr)
             return 1
-        print(f"{name} {bucket}: {status}, public access blocked, SSE-S3 encryption on")
+        print(f"{name} {bucket}: {status}, public access blocked, ACLs disabled, "
+              "SSE-S3 encryption on, TLS required")
     return 0
 
 

@@ -24,10 +24,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
-from devtools.local_s3 import EventRouter, local_s3
+from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
 from devtools.stage import PROJECT_DIR, stage_environment
 
-DEFAULT_PORT = 4569
 RECORD_LOGGER = "chalicelib.thumbnailer"
 
 
@@ -37,6 +36,7 @@ class Delivery:
 
     handler: str
     keys: list[str]
+    event_names: list[str] = field(default_factory=list)  # ObjectCreated:Put, ... per record
     lines: list[dict] = field(default_factory=list)
     error: str | None = None
     ms: float = 0.0
@@ -79,7 +79,8 @@ def _start_worker(stage: str, environment: dict[str, str]) -> None:
 
 def _deliver(handler: str, event: dict) -> Delivery:
     keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
-    delivery = Delivery(handler=handler, keys=keys)
+    delivery = Delivery(handler=handler, keys=keys,
+                        event_names=[record.get("eventName", "") for record in event["Records"]])
     _lines.clear()
     started = time.perf_counter()
     try:
@@ -175,7 +176,8 @@ def main() -> int:
         source, target = loop.buckets
         print(f"local S3 at {endpoint} (stage {args.stage}); upload to s3://{source}, "
               f"thumbnails appear in s3://{target}\n"
-              f"  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1\n"
+              f"In another shell, this points AWS clients (aws, boto3, make backfill) here:\n"
+              f"  {client_exports(endpoint)}\n"
               f"  aws --endpoint-url {endpoint} s3 cp photo.jpg s3://{source}/photo.jpg\n"
               f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
               f"ready; Ctrl-C to stop", flush=True)

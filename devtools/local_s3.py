@@ -2,7 +2,8 @@
 
 S3 -> SQS notifications are wired from the app's own event sources (bucket, events, suffix,
 prefix), so exactly what S3 would deliver to each Lambda function gets delivered to it, through
-Chalice's test client with the stage's environment.
+Chalice's test client with the stage's environment. Where the local S3 says more than S3 would
+(an extra ObjectCreated:Put for every completed multipart upload), the extra is dropped here.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ LOCAL_CREDENTIALS = {
     "AWS_EC2_METADATA_DISABLED": "true",  # never look for real credentials off-machine
 }
 QUEUE_NAME = "thumbnailer-s3-events"
+DEFAULT_PORT = 4569  # `make dev`
+
+
+def client_exports(endpoint: str = f"http://127.0.0.1:{DEFAULT_PORT}") -> str:
+    """The shell line that points any AWS client (CLI, boto3, `make backfill`) at the local S3."""
+    names = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    return " ".join(["export", f"AWS_ENDPOINT_URL={endpoint}",
+                     *(f"{name}={LOCAL_CREDENTIALS[name]}" for name in names)])
 
 
 @contextmanager
@@ -142,9 +151,24 @@ class EventRouter:
             for message in messages:
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
                 event = json.loads(message["Body"])
-                if event.get("Event") == "s3:TestEvent" or not event.get("Records"):
+                if event.get("Event") == "s3:TestEvent":
+                    continue
+                event["Records"] = [r for r in event.get("Records", []) if not _not_from_s3(r)]
+                if not event["Records"]:
                     continue
                 yield event["Records"][0]["s3"]["configurationId"], event
+
+
+def _not_from_s3(record: dict) -> bool:
+    """The local S3's (moto 5.2.5) spurious twin of a CompleteMultipartUpload record.
+
+    moto completes a multipart upload by calling its own put_object, which announces
+    ObjectCreated:Put, then announces ObjectCreated:CompleteMultipartUpload for the same object.
+    S3 sends only the latter. A Put record is recognisable by its eTag: only a multipart upload
+    has an ETag of the form <md5 of the parts' md5s>-<number of parts>; a PutObject never does.
+    """
+    return (record.get("eventName") == "ObjectCreated:Put"
+            and "-" in record.get("s3", {}).get("object", {}).get("eTag", ""))
 
 
 def s3_event_sources(app) -> list[S3EventConfig]:

@@ -1,4 +1,11 @@
-"""A few hundred generated files that users (or attackers) upload under .jpg and .png names."""
+"""A few hundred generated files that users (or attackers) upload under .jpg and .png names,
+each with the outcome it must have, known from how it was made (never by asking Pillow):
+
+- "written": a valid JPEG or PNG within the limits; a thumbnail must be written.
+- "skipped": not a JPEG or PNG, cut short, over the pixel limit, or refused by a guard.
+- "any": bit flips and random bytes after a valid signature, whose fate no generator can know;
+  either outcome is fine, but never an exception, and a written thumbnail must be valid.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +14,90 @@ import random
 import struct
 import zlib
 from collections.abc import Iterator
+from typing import Literal
 
 from PIL import Image, ImageCms
 
 from devtools import samples
 
 
-def corpus() -> Iterator[tuple[str, bytes]]:
-    """(file name, bytes) pairs; deterministic."""
+Expected = Literal["written", "skipped", "any"]
+WRITTEN: Expected = "written"
+SKIPPED: Expected = "skipped"
+ANY: Expected = "any"
+
+JPEG_SOI, PNG_SIGNATURE = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"
+# The smallest JPEG has SOI (2 bytes), a quantization table (69), a frame header (13 for one
+# component), a scan header (10) and EOI (2): fewer bytes than this cannot be one.
+SMALLEST_JPEG = 96
+
+
+def corpus(max_pixels: int = 150_000_000) -> Iterator[tuple[str, bytes, Expected]]:
+    """(file name, bytes, expected outcome) triples; deterministic. `max_pixels` is the
+    MAX_SOURCE_PIXELS the handlers run with."""
     rng = random.Random(2026)
     photo = samples.photo_like((320, 240), seed=5)
     jpeg, png = samples.jpeg_bytes(photo), samples.png_bytes(photo)
-    yield from _modes(photo)
-    yield from _odd_shapes()
-    yield from _encoder_variants(photo)
+    # Valid JPEGs and PNGs, well within the limits: every mode, odd shapes, encoder options.
+    yield from _every(WRITTEN, _modes(photo))
+    yield from _every(WRITTEN, _odd_shapes())
+    yield from _every(WRITTEN, _encoder_variants(photo))
+    # The code never sets ImageFile.LOAD_TRUNCATED_IMAGES, and Pillow's JPEG decoder finishes
+    # only at the EOI marker: a JPEG cut anywhere, even in its last two bytes, is refused.
     for n, cut in enumerate(_offsets(len(jpeg), 40)):
-        yield f"truncated-{n:02d}.jpg", jpeg[:cut]
+        yield f"truncated-{n:02d}.jpg", jpeg[:cut], SKIPPED
     for n, cut in enumerate(_offsets(len(png), 40)):
-        yield f"truncated-{n:02d}.png", png[:cut]
-    for n in range(30):
-        yield f"bitflip-{n:02d}.jpg", _flip_bytes(jpeg, rng, 8)
-        yield f"bitflip-{n:02d}.png", _flip_bytes(png, rng, 8)
+        yield f"truncated-{n:02d}.png", png[:cut], _png_cut_expected(png, cut)
+    for n in range(30):  # 8 flipped bits past the signature: no generator can tell the result
+        yield f"bitflip-{n:02d}.jpg", _flip_bytes(jpeg, rng, 8), ANY
+        yield f"bitflip-{n:02d}.png", _flip_bytes(png, rng, 8), ANY
     for n in range(20):
         size = rng.choice([1, 7, 100, 5000])
-        yield f"random-{n:02d}.jpg", rng.randbytes(size)
-        yield f"random-magic-{n:02d}.jpg", b"\xff\xd8\xff\xe0" + rng.randbytes(size)
-        yield f"random-magic-{n:02d}.png", b"\x89PNG\r\n\x1a\n" + rng.randbytes(size)
-    yield from _bombs()
-    yield from _other_formats(photo)
+        data = rng.randbytes(size)
+        signed = data.startswith((JPEG_SOI, PNG_SIGNATURE))
+        yield f"random-{n:02d}.jpg", data, ANY if signed else SKIPPED  # no signature: neither
+        data = b"\xff\xd8\xff\xe0" + rng.randbytes(size)
+        yield f"random-magic-{n:02d}.jpg", data, SKIPPED if len(data) < SMALLEST_JPEG else ANY
+        data = PNG_SIGNATURE + rng.randbytes(size)
+        # A PNG's first chunk is IHDR (type at bytes 12-15), or it is no PNG.
+        yield f"random-magic-{n:02d}.png", data, SKIPPED if data[12:16] != b"IHDR" else ANY
+    yield from _bombs(max_pixels)
+    yield from _every(SKIPPED, _other_formats(photo))  # only JPEG and PNG are accepted
     yield from _animations(photo)
-    yield from _metadata_abuse(photo, rng)
+    # Valid images carrying odd or broken metadata: it is dropped or ignored, the pixels rendered.
+    yield from _every(WRITTEN, _metadata_abuse(photo, rng))
+    yield from _guards(photo)
+
+
+def _every(expected: Expected, items: Iterator[tuple[str, bytes]]
+           ) -> Iterator[tuple[str, bytes, Expected]]:
+    for name, data in items:
+        yield name, data, expected
 
 
 def _offsets(length: int, count: int) -> list[int]:
     return sorted({max(0, length * i // count) for i in range(count)} | {length - 1, length - 2})
+
+
+def _png_chunks(png: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """(type, offset of the chunk, offset just past its CRC) for each chunk, read by the spec."""
+    offset = len(PNG_SIGNATURE)
+    while offset + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[offset:offset + 8])
+        yield kind, offset, offset + 12 + length
+        offset += 12 + length
+
+
+def _png_cut_expected(png: bytes, cut: int) -> Expected:
+    """Pixels missing until the last IDAT chunk is whole: skipped. Once it is, only IEND (which
+    carries nothing) is cut, and Pillow, having every row, reads no further: written. A cut in
+    the last IDAT's CRC or its zlib stream's 4-byte Adler-32 could go either way."""
+    *_, last_idat_end = [c for c in _png_chunks(png) if c[0] == b"IDAT"][-1]
+    if cut >= last_idat_end:
+        return WRITTEN
+    if cut < last_idat_end - 8:  # before the Adler-32 and the CRC
+        return SKIPPED
+    return ANY
 
 
 def _flip_bytes(data: bytes, rng: random.Random, flips: int) -> bytes:
@@ -100,22 +157,35 @@ def _encoder_variants(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
     yield "png-level0.png", samples.png_bytes(photo, compress_level=0)
 
 
-def _bombs() -> Iterator[tuple[str, bytes]]:
-    # By dimension: small files whose headers claim enormous images.
+def _bombs(max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
+    def over_the_limit(width: int, height: int) -> Expected:
+        return SKIPPED if width * height > max_pixels else WRITTEN
+
+    # By dimension: small files whose headers claim enormous images (no pixel data follows, so
+    # should one ever pass the limit it is still a truncated file).
     for width, height in ((100_000, 100_000), (65_535, 65_535), (1, 2**31 - 1), (2**31 - 1, 1)):
-        yield f"bomb-header-{width}x{height}.png", samples.png_header_only(width, height)
+        assert width * height > max_pixels
+        yield f"bomb-header-{width}x{height}.png", samples.png_header_only(width, height), SKIPPED
     small = bytearray(samples.jpeg_bytes(Image.new("RGB", (16, 16))))
     sof = small.index(b"\xff\xc0")
     small[sof + 5: sof + 9] = struct.pack(">HH", 65_000, 65_000)
-    yield "bomb-header-65000x65000.jpg", bytes(small)
-    # By decompression: a valid 12000x12000 image of zeros, a few hundred kilobytes compressed.
+    assert 65_000 * 65_000 > max_pixels
+    yield "bomb-header-65000x65000.jpg", bytes(small), SKIPPED
+    # By decompression: a valid 12000x12000 image of zeros, a few hundred kilobytes compressed,
+    # and 144 megapixels: within the 150-megapixel default, so it must be rendered.
     rows = zlib.compressobj(9)
     raw = rows.compress(b"\x00" * (12_001 * 12_000)) + rows.flush()
-    yield "bomb-zeros-12000x12000.png", _png_raw_idat(12_000, 12_000, 0, raw)
-    # Metadata that inflates: a zTXt and an iCCP chunk of 20 MB of zeros each.
+    yield ("bomb-zeros-12000x12000.png", _png_raw_idat(12_000, 12_000, 0, raw),
+           over_the_limit(12_000, 12_000))
+    # Metadata that inflates: a zTXt and an iCCP chunk of 20 MB of zeros each, on a valid 1x1
+    # grey image. Issue 9 item 5: oversized metadata is dropped and the pixels rendered, so
+    # these are "written". The code before that change refuses them (Pillow's MAX_TEXT_CHUNK
+    # error becomes "corrupt"): these two entries fail there, as they should.
     inflating = zlib.compress(b"\x00" * 20_000_000, 9)
-    yield "bomb-ztxt.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"zTXt", b"Comment\x00\x00" + inflating)])
-    yield "bomb-iccp.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"iCCP", b"icc\x00\x00" + inflating)])
+    yield ("bomb-ztxt.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"zTXt", b"Comment\x00\x00" + inflating)]),
+           WRITTEN)  # issue 9 item 5
+    yield ("bomb-iccp.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"iCCP", b"icc\x00\x00" + inflating)]),
+           WRITTEN)  # issue 9 item 5
 
 
 def _png_raw_idat(width: int, height: int, colour_type: int, compressed: bytes) -> bytes:
@@ -141,15 +211,30 @@ def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
     yield "zip.png", b"PK\x03\x04" + b"\x00" * 100
 
 
-def _animations(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
+def _animations(photo: Image.Image) -> Iterator[tuple[str, bytes, Expected]]:
     frames = [photo, photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT), photo.convert("L").convert("RGB")]
     apng = io.BytesIO()
     frames[0].save(apng, "PNG", save_all=True, append_images=frames[1:], duration=100, loop=0)
-    yield "animated.png", apng.getvalue()
+    yield "animated.png", apng.getvalue(), WRITTEN  # an APNG is a PNG: its first frame
     gif = io.BytesIO()
     frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
-    yield "animated-gif.png", gif.getvalue()
-    yield "animated-gif.jpg", gif.getvalue()
+    yield "animated-gif.png", gif.getvalue(), SKIPPED
+    yield "animated-gif.jpg", gif.getvalue(), SKIPPED
+
+
+def _guards(photo: Image.Image) -> Iterator[tuple[str, bytes, Expected]]:
+    """Valid files that cost more than their size suggests."""
+    # Issue 9 item 4: a 16-bit grey PNG well over the box (24 MP, 4.7x the box's width) is
+    # rendered. The code before that change rejects it as corrupt ("image has wrong mode"): this
+    # entry fails there, as it should. A horizontal ramp over the full 16-bit range: 0.3 MB.
+    width, height = 6000, 4000
+    row = b"\x00" + b"".join(struct.pack(">H", x * 65535 // (width - 1)) for x in range(width))
+    yield "gray16-6000x4000.png", _png(width, height, 16, 0, row * height), WRITTEN
+    # Issue 9, the JPEG marker guard: 200,000 empty APP0 segments (0.8 MB) before a valid image.
+    # Each one costs Pillow's marker loop a Python call; the guard refuses such a flood before
+    # decoding. The code before that guard renders it: this entry fails there, as it should.
+    jpeg = samples.jpeg_bytes(photo)
+    yield "app0-flood-200k.jpg", jpeg[:2] + b"\xff\xe0\x00\x02" * 200_000 + jpeg[2:], SKIPPED
 
 
 def _metadata_abuse(photo: Image.Image, rng: random.Random) -> Iterator[tuple[str, bytes]]:

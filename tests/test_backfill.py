@@ -1,13 +1,22 @@
-"""Backfill of a bucket that already holds images: mixed objects, up-to-date ones skipped."""
+"""Backfill of a bucket that already holds images: mixed objects, up-to-date ones skipped. And
+`make backfill` on a first run that is not set up yet: a message saying what to set, no traceback."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
+
+import pytest
 
 from chalicelib.settings import Settings
 from devtools import samples
 from devtools.backfill import UP_TO_DATE, backfill
-from devtools.stage import stage_environment
+from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports
+from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import upload
 
 SETTINGS = Settings.from_env(stage_environment("dev"))
@@ -55,3 +64,66 @@ def test_a_replaced_upload_is_backfilled_again(s3, deliver, source_bucket):
     thumbnail = s3.head_object(Bucket=SETTINGS.target_bucket, Key="r-thumbnail.jpg")
     source = s3.head_object(Bucket=source_bucket, Key="r.jpg")
     assert thumbnail["Metadata"]["source-etag"] == source["ETag"].strip('"')
+
+
+def run_backfill(home, **aws) -> subprocess.CompletedProcess:
+    """`make backfill` as a first-time user runs it: no AWS_* variables but `aws`, and a HOME
+    with no ~/.aws in it. (Instance metadata stays off: no network beyond loopback.)"""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    env.update({"HOME": str(home), "AWS_EC2_METADATA_DISABLED": "true", **aws})
+    return subprocess.run([sys.executable, "-m", "devtools.backfill", "--stage", "dev"],
+                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
+
+
+def one_clear_error(run: subprocess.CompletedProcess) -> str:
+    assert run.returncode not in (0, 1), run  # 1 means "some records failed"; this is setup
+    assert "Traceback" not in run.stderr, run.stderr
+    message = run.stderr.strip()
+    assert message.startswith("error: ") and "\n" not in message, message
+    return message
+
+
+def test_without_credentials_it_says_what_to_set(tmp_path):
+    message = one_clear_error(run_backfill(tmp_path))
+    for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+                 "AWS_ENDPOINT_URL", "make dev"):
+        assert name in message
+    assert client_exports() in message  # the very line `make dev` prints, local values included
+
+
+def test_with_an_unknown_profile_it_says_so(tmp_path):
+    message = one_clear_error(run_backfill(tmp_path, AWS_PROFILE="no-such-profile"))
+    assert "AWS_PROFILE" in message and "no-such-profile" in message
+
+
+def test_with_the_local_endpoint_down_it_says_so(tmp_path):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=endpoint, **LOCAL_CREDENTIALS))
+    assert endpoint in message and "make dev" in message
+
+
+def test_with_the_source_bucket_missing_it_says_so(tmp_path, s3, s3_endpoint, source_bucket):
+    s3.delete_bucket(Bucket=source_bucket)
+    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=s3_endpoint, **LOCAL_CREDENTIALS))
+    assert source_bucket in message and "make buckets STAGE=dev" in message
+
+
+@pytest.fixture
+def iam_enforced(s3_endpoint):
+    def reset_auth(requests_without_auth: str) -> None:
+        request = urllib.request.Request(
+            f"{s3_endpoint}/moto-api/reset-auth", data=requests_without_auth.encode(),
+            headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(request, timeout=10).close()
+
+    reset_auth("0")
+    yield
+    reset_auth("inf")
+
+
+def test_with_credentials_s3_rejects_it_says_so(tmp_path, s3, s3_endpoint, iam_enforced):
+    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=s3_endpoint,
+                                           **LOCAL_CREDENTIALS))  # no such key in the local IAM
+    assert "InvalidAccessKeyId" in message and SETTINGS.source_bucket in message

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import random
+import shlex
 import signal
 import socket
 import subprocess
@@ -12,6 +15,8 @@ import threading
 import time
 
 import boto3
+from boto3.s3.transfer import TransferConfig
+from PIL import Image
 
 from devtools import samples
 from devtools.dev import DevLoop
@@ -41,9 +46,14 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
             assert process.poll() is None and time.monotonic() < deadline, "".join(output)
             time.sleep(0.1)
         stage = stage_environment("dev")
-        s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}",
-                          aws_access_key_id="local", aws_secret_access_key="local",
-                          region_name="us-east-1")
+        # The banner's export line is all a client gets: the endpoint and the credentials.
+        [exports] = [line.split(None, 1)[1] for line in output if line.strip().startswith("export ")]
+        client_env = dict(assignment.split("=", 1) for assignment in shlex.split(exports))
+        assert client_env["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{port}"
+        s3 = boto3.client("s3", endpoint_url=client_env["AWS_ENDPOINT_URL"],
+                          aws_access_key_id=client_env["AWS_ACCESS_KEY_ID"],
+                          aws_secret_access_key=client_env["AWS_SECRET_ACCESS_KEY"],
+                          region_name=client_env["AWS_DEFAULT_REGION"])
         s3.put_object(Bucket=stage["SOURCE_BUCKET"], Key="via dev/photo.JPG",
                       Body=samples.jpeg_bytes(samples.photo_like((800, 600))))
         while True:
@@ -53,6 +63,15 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
             assert time.monotonic() < deadline, "".join(output)
             time.sleep(0.1)
         assert [item["Key"] for item in listing] == ["via dev/photo-thumbnail.JPG"]
+        # `make backfill` in another shell, with only what the banner says to export.
+        backfill_env = {name: value for name, value in os.environ.items()
+                        if not name.startswith("AWS_")}
+        backfill_env.update(client_env, HOME=str(tmp_path), AWS_EC2_METADATA_DISABLED="true")
+        backfill = subprocess.run([sys.executable, "-m", "devtools.backfill", "--stage", "dev"],
+                                  cwd=PROJECT_DIR, env=backfill_env, capture_output=True,
+                                  text=True, timeout=60)
+        assert backfill.returncode == 0, backfill.stderr
+        assert "up to date: 1" in backfill.stdout
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
@@ -106,3 +125,40 @@ def test_the_loop_skips_test_events_and_survives_handlers_that_raise(
     assert stats.events == 2 and stats.raised == 2  # the test event was not delivered
     assert sorted(key for delivery in deliveries for key in delivery.keys) == ["a.jpg", "b.png"]
     assert all("NoSuchBucket" in delivery.error for delivery in deliveries)
+
+
+def test_a_multipart_upload_is_delivered_once_as_s3_would(s3, chalice_app, source_bucket):
+    """The local S3 announces a completed multipart upload twice (ObjectCreated:Put and
+    :CompleteMultipartUpload); S3 sends only the second, and so does the loop."""
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    noise = random.Random(17).randbytes(1400 * 1300 * 3)  # random pixels: a PNG over 5 MiB
+    data = samples.png_bytes(Image.frombytes("RGB", (1400, 1300), noise))
+    part = 5 * 1024 * 1024  # S3's smallest part but the last
+    assert len(data) > part
+    s3.upload_fileobj(io.BytesIO(data), source_bucket, "big/noise.png",
+                      Config=TransferConfig(multipart_threshold=part, multipart_chunksize=part))
+    etag = s3.head_object(Bucket=source_bucket, Key="big/noise.png")["ETag"].strip('"')
+    assert etag.endswith("-2")  # two parts: it really was a multipart upload
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.events == 1 and stats.raised == 0
+    [delivery] = deliveries
+    assert delivery.event_names == ["ObjectCreated:CompleteMultipartUpload"]
+    assert [(line["key"], line["outcome"]) for line in delivery.lines] == [("big/noise.png", "written")]
+
+
+def test_the_loop_still_delivers_plain_puts_and_copies(s3, chalice_app, source_bucket):
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    s3.put_object(Bucket=source_bucket, Key="put.jpg",
+                  Body=samples.jpeg_bytes(samples.photo_like((200, 150))))
+    s3.copy_object(Bucket=source_bucket, Key="copy.jpg",
+                   CopySource={"Bucket": source_bucket, "Key": "put.jpg"})
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.events == 2 and stats.outcomes == {"written": 2}
+    assert sorted(name for d in deliveries for name in d.event_names) == [
+        "ObjectCreated:Copy", "ObjectCreated:Put"]
