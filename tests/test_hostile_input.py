@@ -67,7 +67,7 @@ def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
     assert slowest["ms"] < 10_000, slowest  # a few seconds at most, even for the bombs
     written = sum(line["outcome"] == "written" for line in lines.values())
     with capsys.disabled():
-        print(f"\ncorpus: {len(keys)} files, {written} written, {len(keys) - written} skipped, "
+        print(f"\ncorpus: {len(lines)} files, {written} written, {len(lines) - written} skipped, "
               f"slowest {slowest['key']} {slowest['ms']:.0f} ms")
 
 
