@@ -201,12 +201,14 @@ def _decode_reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
     if image.size == target:  # nothing to resample, so no premultiplied round trip either
         working = _UNPREMULTIPLIED.get(working, working)
     factors = budget.reduce_factors(image.size, target)
-    if working == image.mode and factors == (1, 1):
-        if image.size == target:
-            return image.copy()  # the source closes with its file
-        reduced = image
-    else:
+    if working != image.mode:
         reduced = _convert_and_reduce_in_strips(image, working, factors)
+    elif factors != (1, 1):
+        reduced = image.reduce(factors)  # holds only the reduced copy in these modes
+    elif image.size == target:
+        return image.copy()  # the source closes with its file
+    else:
+        reduced = image
     if reduced.size != target:
         factor = image.width / target[0]
         resample = (Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR
@@ -263,8 +265,9 @@ def _convert_and_reduce_in_strips(
 def _to_working_mode(strip: Image.Image, working: str) -> Image.Image:
     if strip.mode == working:
         return strip
-    if working in _UNPREMULTIPLIED:  # via RGBA/LA, which applies a colour key
-        return strip.convert(_UNPREMULTIPLIED[working]).convert(working)
+    straight = _UNPREMULTIPLIED.get(working)
+    if straight and strip.mode != straight:  # via RGBA/LA, which applies a colour key
+        strip = strip.convert(straight)
     return strip.convert(working)
 
 

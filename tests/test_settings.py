@@ -59,3 +59,30 @@ def test_source_equal_to_target_is_refused():
 
 def test_every_default_is_valid():
     Settings.from_env({**DEFAULTS, **BUCKETS})
+
+
+@pytest.mark.parametrize(
+    "contradiction",
+    [
+        {"MAX_SOURCE_PIXELS": str(10**10)},  # a grey PNG at the limit alone is 10 GB
+        {"THUMBNAIL_SIZE": "10000x10000"},  # the output alone is 400 MB, times its copies
+        {"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256"},  # 128 MB left for a 150 MB grey PNG
+    ],
+)
+def test_limits_no_image_could_meet_in_the_functions_memory_are_refused(contradiction):
+    with pytest.raises(SettingsError, match=r"cannot fit.*\d MB.*lambda_memory_size"):
+        Settings.from_env({**BUCKETS, **contradiction})
+
+
+def test_the_same_limits_fit_a_bigger_function():
+    settings = Settings.from_env({**BUCKETS, "MAX_SOURCE_PIXELS": str(600_000_000),
+                                  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048"})
+    assert settings.function_memory_mb == 2048
+    with pytest.raises(SettingsError, match="MAX_SOURCE_PIXELS"):
+        Settings.from_env({**BUCKETS, "MAX_SOURCE_PIXELS": str(600_000_000),
+                           "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"})
+
+
+def test_a_function_smaller_than_the_runtime_is_refused():
+    with pytest.raises(SettingsError, match="AWS_LAMBDA_FUNCTION_MEMORY_SIZE"):
+        Settings.from_env({**BUCKETS, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128"})
