@@ -4,7 +4,7 @@ Pillow parses these structures in Python, one object per segment or chunk, befor
 limits can look at the image. A file of millions of empty segments costs it gigabytes and tens
 of seconds, and a progressive JPEG can repeat a scan hundreds of times, each one a pass over
 every block. Both are refused here, cheaply, with bounded work. The facts gathered on the way
-(frame size, sampling, progressive, interlace) feed the memory budget (`budget.py`).
+(a JPEG's frame size, sampling, progressive or multi-scan) feed the memory budget (`budget.py`).
 """
 
 from __future__ import annotations
@@ -57,20 +57,9 @@ class JpegFrame:
 
 
 @dataclass(frozen=True)
-class PngHeader:
-    width: int
-    height: int
-    bit_depth: int
-    colour_type: int
-    interlaced: bool
-    transparency: bool
-
-
-@dataclass(frozen=True)
 class Inspected:
     data: bytes  # the bytes to decode: the input, or a PNG with oversized metadata removed
     jpeg: JpegFrame | None = None
-    png: PngHeader | None = None
     notes: tuple[str, ...] = field(default=())
 
 
@@ -148,8 +137,6 @@ def _jpeg_frame(data: bytes) -> JpegFrame | None:
 def _inspect_png(data: bytes) -> Inspected:
     """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file."""
     position, chunks = len(PNG_SIGNATURE), 0
-    header: tuple | None = None
-    transparency = False
     dropped: list[tuple[int, int, str]] = []
     while position + 12 <= len(data):
         length = struct.unpack_from(">I", data, position)[0]
@@ -160,21 +147,13 @@ def _inspect_png(data: bytes) -> Inspected:
             raise ImageRejected(
                 f"PNG has over {MAX_PNG_CHUNKS:,} chunks (a chunk flood, not an image)"
             )
-        if kind == b"IHDR" and length == 13 and position + 21 <= len(data):
-            header = struct.unpack_from(">IIBBBBB", data, position + 8)
-        elif kind == b"tRNS":
-            transparency = True
-        elif kind in _METADATA_CHUNKS and _oversized_metadata(kind, data[position + 8: end - 4]):
+        if kind in _METADATA_CHUNKS and _oversized_metadata(kind, data[position + 8: end - 4]):
             dropped.append((position, end, kind.decode("latin-1")))
         if kind == b"IEND":
             break
         position = end
-    png = None
-    if header:
-        width, height, bit_depth, colour_type, _, _, interlace = header
-        png = PngHeader(width, height, bit_depth, colour_type, bool(interlace), transparency)
     if not dropped:
-        return Inspected(data, png=png)
+        return Inspected(data)
     kept, start = [], 0
     for begin, end, _ in dropped:
         kept.append(data[start:begin])
@@ -182,7 +161,7 @@ def _inspect_png(data: bytes) -> Inspected:
     kept.append(data[start:])
     notes = tuple(f"PNG {kind} chunk over {MAX_PNG_METADATA:,} bytes dropped"
                   for _, _, kind in dropped)
-    return Inspected(b"".join(kept), png=png, notes=notes)
+    return Inspected(b"".join(kept), notes=notes)
 
 
 def _oversized_metadata(kind: bytes, body: bytes) -> bool:
