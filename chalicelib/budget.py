@@ -35,6 +35,7 @@ REDUCING_GAP = 2.0
 # Bytes per pixel as Pillow stores a mode (RGB is padded to four bytes).
 _STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;16N": 2}
 _STORED_DEFAULT = 4
+JPEG_SOI = b"\xff\xd8"
 
 
 class OverBudget(Exception):
@@ -90,14 +91,18 @@ def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
     """
     width, height = size
     parts = {"source file": len(inspected.data)}
-    if inspected.jpeg is not None:
-        scale = jpeg_draft_scale(size, target, inspected.jpeg)
+    if inspected.data.startswith(JPEG_SOI):
+        frame = inspected.jpeg
+        scale = jpeg_draft_scale(size, target, frame)
+        if frame is None:  # markers Pillow reads but structure.py could not: assume the worst
+            parts["JPEG coefficients"] = width * height * len(mode) * 2
+        elif frame.multi_scan:
+            parts["JPEG coefficients"] = coefficient_bytes(frame)
         width, height = math.ceil(width / scale), math.ceil(height / scale)
-        if inspected.jpeg.multi_scan:
-            parts["JPEG coefficients"] = coefficient_bytes(inspected.jpeg)
     decoded = width * height * stored_bytes(mode)
     parts["decoded pixels"] = decoded
-    parts["decoder"] = DECODER_FIXED + int(DECODER_SHARE * (decoded + parts.get("JPEG coefficients", 0)))
+    held = decoded + parts.get("JPEG coefficients", 0)
+    parts["decoder"] = DECODER_FIXED + int(DECODER_SHARE * held)
     factors = reduce_factors((width, height), target)
     if needs_conversion:
         strip = min(decoded, STRIP_BYTES)

@@ -172,3 +172,16 @@ def test_converting_and_reducing_in_strips_matches_a_whole_image_resize(kind):
     output = output_of(data, ThumbnailSpec("PNG", box=(300, 200)))
     assert output.mode == expected.mode and output.size == (300, 200)
     assert _mean_difference(output, expected) < 1.0
+
+
+def test_a_jpeg_whose_markers_cannot_be_walked_is_budgeted_as_the_worst_case():
+    """Pillow reads some marker layouts the walk gives up on; the budget then assumes every
+    coefficient is held, so a large one is refused rather than risked."""
+    from chalicelib import budget
+    from chalicelib.structure import Inspected
+
+    inspected = Inspected(b"\xff\xd8" + b"\x00" * 100)  # a JPEG with no frame facts
+    worst = budget.estimate(inspected, "CMYK", (15000, 10000), (1080, 720), False)
+    assert worst.parts["JPEG coefficients"] == 15000 * 10000 * 4 * 2
+    with pytest.raises(budget.OverBudget, match="JPEG coefficients"):
+        budget.check(worst, 1024)
