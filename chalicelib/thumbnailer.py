@@ -7,9 +7,8 @@ import logging
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
-from chalicelib import keys, storage
+from chalicelib import events, keys, storage
 from chalicelib.errors import PermanentError
 from chalicelib.render import ThumbnailSpec, render_thumbnail
 from chalicelib.settings import Settings
@@ -49,12 +48,17 @@ class RecordsFailed(Exception):
     """Raised after every record was tried, so Lambda retries the event."""
 
 
-def handle_event(event: dict[str, Any]) -> dict[str, int]:
+def handle_event(event: Any) -> dict[str, int]:
     """Handle every record of an S3 event; raise if any record failed transiently."""
     settings = Settings.from_env()
+    try:
+        records = events.records_of(event)
+    except PermanentError as nothing_announced:
+        _log(_event_skipped(event, nothing_announced.reason))
+        return {WRITTEN: 0, SKIPPED: 1}
     results: list[RecordResult] = []
     first_error: BaseException | None = None
-    for record in event.get("Records", []):
+    for record in records:
         result, error = process_record(record, settings)
         results.append(result)
         first_error = first_error or error
@@ -89,23 +93,19 @@ def process_record(
 
 
 def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult) -> None:
-    s3 = record.get("s3") or {}
-    source = s3.get("object") or {}
-    result.bucket = (s3.get("bucket") or {}).get("name", "")
-    result.key = unquote_plus(source.get("key", ""))
-    event_name = record.get("eventName", "")
-    if not event_name.startswith("ObjectCreated:"):
-        raise PermanentError(f"not an object-created event: {event_name or 'no eventName'}")
-    if result.bucket != settings.source_bucket:
+    upload = events.upload_of(record)
+    result.bucket, result.key = upload.bucket, upload.key
+    if not upload.event_name.startswith("ObjectCreated:"):
+        raise PermanentError(f"not an object-created event: {upload.event_name or 'no eventName'}")
+    if upload.bucket != settings.source_bucket:
         raise PermanentError(
-            f"event for bucket {result.bucket!r}, this function serves {settings.source_bucket!r}"
+            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
         )
-    output_format = keys.output_format(result.key)
-    result.thumbnail_key = keys.thumbnail_key(result.key)
-    announced_size = int(source.get("size") or 0)
-    if announced_size > settings.max_source_bytes:
+    output_format = keys.output_format(upload.key)
+    result.thumbnail_key = keys.thumbnail_key(upload.key)
+    if upload.size > settings.max_source_bytes:
         raise PermanentError(
-            f"object is {announced_size:,} bytes, over the limit of {settings.max_source_bytes:,}"
+            f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}"
         )
 
     spec = ThumbnailSpec(
@@ -115,7 +115,7 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         background=settings.background,
         max_pixels=settings.max_source_pixels,
     )
-    etag = (source.get("eTag") or "").strip('"') or None
+    etag = upload.etag
     for _ in range(MAX_RENDERS_PER_RECORD):
         fetched = storage.fetch_object(result.bucket, result.key, etag, settings.max_source_bytes)
         result.bytes_in = len(fetched.data)
@@ -126,7 +126,7 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
             thumbnail.data,
             content_type=thumbnail.content_type,
             cache_control=settings.cache_control,
-            metadata=_provenance(fetched.etag, source),
+            metadata=_provenance(fetched.etag, upload),
         )
         result.source_size = "{}x{}".format(*thumbnail.source_size)
         result.thumbnail_size = "{}x{}".format(*thumbnail.size)
@@ -144,14 +144,20 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
     )
 
 
-def _provenance(etag: str, source: dict[str, Any]) -> dict[str, str]:
+def _provenance(etag: str, upload: events.Upload) -> dict[str, str]:
     """Which upload a thumbnail was made from, as S3 user metadata (ASCII only)."""
     metadata = {"source-etag": etag}
-    for field, name in (("sequencer", "source-sequencer"), ("versionId", "source-version-id")):
-        value = source.get(field)
-        if value and str(value).isascii():
-            metadata[name] = str(value)
+    for value, name in ((upload.sequencer, "source-sequencer"),
+                        (upload.version_id, "source-version-id")):
+        if value and value.isascii():
+            metadata[name] = value
     return metadata
+
+
+def _event_skipped(event: Any, reason: str) -> RecordResult:
+    bucket = event.get("Bucket") if isinstance(event, dict) else None  # an s3:TestEvent's
+    return RecordResult(bucket=bucket if isinstance(bucket, str) else "", outcome=SKIPPED,
+                        reason=reason)
 
 
 def _log(result: RecordResult) -> None:

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PIL import Image
 
+from chalice.local import LambdaContext
 from chalicelib.keys import upload_suffixes
 from chalicelib.thumbnailer import RecordsFailed
 from devtools import samples
@@ -190,6 +191,47 @@ def test_events_other_than_object_created_are_skipped(s3, deliver, source_bucket
     record["eventName"] = "ObjectRemoved:Delete"
     assert deliver(record).payload == {"written": 0, "skipped": 1}
     assert "not an object-created event" in log_lines(caplog)[0][1]["reason"]
+
+
+# What S3 sends once when a notification is configured, and records missing their parts.
+MALFORMED_EVENTS = {
+    "no records": ({"Records": []}, "no Records"),
+    "s3 test event": ({"Service": "Amazon S3", "Event": "s3:TestEvent",
+                       "Time": "2024-05-01T12:00:00.000Z", "Bucket": "thumbnailer-dev-source",
+                       "RequestId": "5582815E1AEA5ADF",
+                       "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE"},
+                      "s3:TestEvent"),
+    "record without s3": ({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
+                                        "eventName": "ObjectCreated:Put"}]}, "not an S3 record"),
+    "record without object": ({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
+                                            "eventName": "ObjectCreated:Put",
+                                            "s3": {"bucket": {"name": "thumbnailer-dev-source"}}}]},
+                              "not an S3 record"),
+}
+
+
+@pytest.mark.parametrize("shape", MALFORMED_EVENTS)
+def test_malformed_event_is_a_logged_skip_through_the_test_client(client, caplog, shape):
+    """Chalice's S3Event would raise on these before our code ran, and Lambda would retry."""
+    event, reason = MALFORMED_EVENTS[shape]
+
+    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1}
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
+
+
+@pytest.mark.parametrize("shape", MALFORMED_EVENTS)
+def test_malformed_event_is_a_logged_skip_as_lambda_calls_the_handler(
+    chalice_app, stage_env, monkeypatch, caplog, shape
+):
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    event, reason = MALFORMED_EVENTS[shape]
+    context = LambdaContext("thumbnail_jpg", 1024, max_runtime_ms=60_000)
+
+    assert chalice_app.thumbnail_jpg(event, context) == {"written": 0, "skipped": 1}
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
 
 
 def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket, caplog):
