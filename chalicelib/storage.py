@@ -1,7 +1,7 @@
-"""The S3 edge: fetch exactly the object an event names, store a thumbnail.
+"""The S3 edge: fetch the object under a key, store a thumbnail, check what is current.
 
-Only the two outcomes that can never change on retry (the object is gone, or was replaced
-since the event) become PermanentError; everything else raises for Lambda to retry.
+Only outcomes that a retry can never change become PermanentError; everything else raises for
+Lambda to retry.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ S3_CONFIG = Config(
 )
 
 _GONE = {"NoSuchKey", "404", "NotFound"}
-_REPLACED = {"PreconditionFailed", "412"}
 # Environment that decides which client we need; tests and the local loop switch endpoints and
 # credentials between invocations, Lambda never does.
 _CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
@@ -47,26 +46,20 @@ def _client_for(_environment: tuple) -> object:
 class SourceObject:
     data: bytes
     etag: str  # without quotes, as S3 events carry it
+    version_id: str | None = None  # only in a versioned bucket
 
 
-def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> SourceObject:
-    """The object's bytes, provided it is still the version the event announced (`etag`).
+def fetch_object(bucket: str, key: str, max_bytes: int) -> SourceObject:
+    """The bytes of the object now under `key`, with the ETag and version they belong to.
 
-    If-Match makes S3 itself refuse a replaced object (412), so a stale event can never render
-    an object other than the one it announced.
+    Deliberately not conditional on the event's ETag: a stale event renders the current upload
+    (newest wins), and the caller's post-write check catches a replacement during the render.
     """
-    request = {"Bucket": bucket, "Key": key}
-    if etag:
-        request["IfMatch"] = _quoted(etag)
     try:
-        response = s3_client().get_object(**request)
+        response = s3_client().get_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        code = _code(error)
-        if code in _GONE:
+        if _code(error) in _GONE:
             raise PermanentError("object no longer exists (deleted since the event)") from None
-        if code in _REPLACED:
-            raise PermanentError("stale event: the object was replaced since (ETag differs)") \
-                from None
         raise
     body = response["Body"]
     length = response.get("ContentLength", 0)
@@ -75,7 +68,9 @@ def fetch_object(bucket: str, key: str, etag: str | None, max_bytes: int) -> Sou
         raise PermanentError(f"object is {length:,} bytes, over the limit of {max_bytes:,}")
     with body:
         data = body.read()
-    return SourceObject(data=data, etag=response["ETag"].strip('"'))
+    version = response.get("VersionId")
+    return SourceObject(data=data, etag=response["ETag"].strip('"'),
+                        version_id=version if version and version != "null" else None)
 
 
 def current_etag(bucket: str, key: str) -> str | None:
@@ -100,10 +95,6 @@ def store_thumbnail(
         CacheControl=cache_control,
         Metadata=metadata,
     )
-
-
-def _quoted(etag: str) -> str:
-    return etag if etag.startswith('"') else f'"{etag}"'
 
 
 def _code(error: ClientError) -> str:

@@ -115,10 +115,15 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         background=settings.background,
         max_pixels=settings.max_source_pixels,
     )
-    etag = upload.etag
-    for _ in range(MAX_RENDERS_PER_RECORD):
-        fetched = storage.fetch_object(result.bucket, result.key, etag, settings.max_source_bytes)
+    for render in range(MAX_RENDERS_PER_RECORD):
+        # Whatever is under the key now: a stale event renders the newer upload rather than
+        # skip, because its own thumbnail may be the one left behind (a retry after a write
+        # whose check below failed); the newer upload's event writes the same thumbnail.
+        fetched = storage.fetch_object(upload.bucket, upload.key, settings.max_source_bytes)
         result.bytes_in = len(fetched.data)
+        if render == 0 and upload.etag not in (None, fetched.etag):
+            result.notes = (*result.notes, "stale event: the upload was replaced since; "
+                                           "rendered the current one")
         thumbnail = render_thumbnail(fetched.data, spec)
         storage.store_thumbnail(
             settings.target_bucket,
@@ -126,7 +131,7 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
             thumbnail.data,
             content_type=thumbnail.content_type,
             cache_control=settings.cache_control,
-            metadata=_provenance(fetched.etag, upload),
+            metadata=_provenance(fetched, upload),
         )
         result.source_size = "{}x{}".format(*thumbnail.source_size)
         result.thumbnail_size = "{}x{}".format(*thumbnail.size)
@@ -134,24 +139,25 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         result.notes = (*result.notes, *thumbnail.notes)
         # Newest wins: if the upload was replaced while we worked, a newer upload's event may
         # already have written its thumbnail, which ours just overwrote. Render the newer one.
-        now = storage.current_etag(result.bucket, result.key)
+        now = storage.current_etag(upload.bucket, upload.key)
         if now in (fetched.etag, None):
             return
         result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
-        etag = now
     raise SourceKeepsChanging(
-        f"{result.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
+        f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
     )
 
 
-def _provenance(etag: str, upload: events.Upload) -> dict[str, str]:
-    """Which upload a thumbnail was made from, as S3 user metadata (ASCII only)."""
-    metadata = {"source-etag": etag}
-    for value, name in ((upload.sequencer, "source-sequencer"),
-                        (upload.version_id, "source-version-id")):
-        if value and value.isascii():
-            metadata[name] = value
-    return metadata
+def _provenance(fetched: storage.SourceObject, upload: events.Upload) -> dict[str, str]:
+    """Which upload the thumbnail was made from, as S3 user metadata (ASCII only): the ETag and
+    version actually rendered, and the event's sequencer only if the event announced them."""
+    announced = fetched.etag == upload.etag and upload.version_id in (None, fetched.version_id)
+    metadata = {
+        "source-etag": fetched.etag,
+        "source-version-id": fetched.version_id,
+        "source-sequencer": upload.sequencer if announced else None,
+    }
+    return {name: value for name, value in metadata.items() if value and value.isascii()}
 
 
 def _event_skipped(event: Any, reason: str) -> RecordResult:

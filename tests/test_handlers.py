@@ -166,13 +166,20 @@ def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, t
     assert "no longer exists" in log_lines(caplog)[0][1]["reason"]
 
 
-def test_object_replaced_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket, caplog):
+def test_object_replaced_since_the_event_gets_the_current_upload_rendered(
+    s3, deliver, source_bucket, target_bucket, caplog
+):
+    """A stale event renders what is there now: its own thumbnail may be the one left behind."""
     old_record = upload(s3, source_bucket, "avatar.png", photo_for("a.png", (300, 200)))
-    upload(s3, source_bucket, "avatar.png", samples.png_bytes(samples.orientation_card()))
+    new_record = upload(s3, source_bucket, "avatar.png",
+                        samples.png_bytes(samples.orientation_card((400, 300))))
 
-    assert deliver(old_record).payload == {"written": 0, "skipped": 1}
-    assert target_keys(s3, target_bucket) == []  # the newer upload's own event will write it
-    assert "stale event" in log_lines(caplog)[0][1]["reason"]
+    assert deliver(old_record).payload == {"written": 1, "skipped": 0}
+    thumbnail = s3.get_object(Bucket=target_bucket, Key="avatar-thumbnail.png")
+    assert Image.open(thumbnail["Body"]).size == (400, 300)  # the newer upload's
+    assert thumbnail["Metadata"]["source-etag"] == new_record["s3"]["object"]["eTag"]
+    [(level, line)] = log_lines(caplog)
+    assert level == "INFO" and "stale event" in line["notes"][0]
 
 
 def test_announced_size_over_the_limit_is_skipped_before_download(

@@ -8,10 +8,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from PIL import Image
 
-from chalicelib import thumbnailer
+from chalicelib import storage, thumbnailer
 from chalicelib.storage import S3_CONFIG
+from chalicelib.thumbnailer import RecordsFailed
 from devtools import samples
 from tests.conftest import upload
 from tests.faulty_s3 import FaultyS3
@@ -34,6 +36,25 @@ def close_to(colour, expected) -> bool:
     return all(abs(a - b) < 30 for a, b in zip(colour, expected))
 
 
+class HeldRender:
+    """Holds the render of an upload of one colour until released: an old event's slow render
+    while a newer upload arrives and its own event runs."""
+
+    def __init__(self, monkeypatch, colour):
+        self.started, self.release = threading.Event(), threading.Event()
+        real_render = thumbnailer.render_thumbnail
+
+        def render_held(data, spec):
+            thumbnail = real_render(data, spec)
+            pixel = Image.open(io.BytesIO(thumbnail.data)).convert("RGB").getpixel((5, 5))
+            if close_to(pixel, colour) and not self.release.is_set():
+                self.started.set()
+                assert self.release.wait(30)
+            return thumbnail
+
+        monkeypatch.setattr(thumbnailer, "render_thumbnail", render_held)
+
+
 @pytest.fixture(autouse=True)
 def _quiet(caplog):
     caplog.set_level(logging.INFO, logger="chalicelib.thumbnailer")
@@ -51,12 +72,14 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     new = upload(s3, source_bucket, "avatar.jpg", solid_jpeg(BLUE))
 
     assert deliver(new).payload == {"written": 1, "skipped": 0}
-    assert deliver(old).payload == {"written": 0, "skipped": 1}  # stale: logged, not retried
+    assert thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")[1]["source-sequencer"] == \
+        new["s3"]["object"]["sequencer"]
+    assert deliver(old).payload == {"written": 1, "skipped": 0}  # stale: renders the new upload
 
     colour, metadata = thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")
     assert close_to(colour, BLUE)
     assert metadata["source-etag"] == new["s3"]["object"]["eTag"]
-    assert metadata["source-sequencer"] == new["s3"]["object"]["sequencer"]
+    assert "source-sequencer" not in metadata  # the old event knows no sequencer for the new one
 
 
 def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket, target_bucket):
@@ -74,28 +97,88 @@ def test_newest_wins_when_an_old_event_finishes_last(
     """The old upload's render is held until the new upload's event has written its thumbnail;
     the old event then writes last, sees the replacement and renders the newer upload."""
     old = upload(s3, source_bucket, "race.jpg", solid_jpeg(RED))
-    holding_old, release_old = threading.Event(), threading.Event()
-    real_render = thumbnailer.render_thumbnail
-
-    def render_holding_the_old_upload(data, spec):
-        thumbnail = real_render(data, spec)
-        if close_to(Image.open(io.BytesIO(thumbnail.data)).convert("RGB").getpixel((5, 5)), RED):
-            holding_old.set()
-            assert release_old.wait(30)
-        return thumbnail
-
-    monkeypatch.setattr(thumbnailer, "render_thumbnail", render_holding_the_old_upload)
+    held = HeldRender(monkeypatch, RED)
     with ThreadPoolExecutor(1) as pool:
         old_run = pool.submit(deliver, old)
-        assert holding_old.wait(30)
+        assert held.started.wait(30)
         new = upload(s3, source_bucket, "race.jpg", solid_jpeg(BLUE))
         assert deliver(new).payload == {"written": 1, "skipped": 0}
-        release_old.set()
+        held.release.set()
         assert old_run.result().payload == {"written": 1, "skipped": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "race-thumbnail.jpg")
     assert close_to(colour, BLUE)
     assert metadata["source-etag"] == new["s3"]["object"]["eTag"]
+
+
+def test_a_retried_stale_event_never_leaves_its_old_thumbnail(
+    s3, deliver, source_bucket, target_bucket, monkeypatch
+):
+    """The old upload's event writes last and its post-write check fails (S3 unreachable just
+    then, or the function stopped there), so Lambda retries it after the new upload's event has
+    written. The retry must leave the newer upload's thumbnail, not skip as stale."""
+    old = upload(s3, source_bucket, "retry.jpg", solid_jpeg(RED))
+    held = HeldRender(monkeypatch, RED)
+    check_fails, real_check = threading.Event(), storage.current_etag
+
+    def post_write_check(*args, **kwargs):
+        if check_fails.is_set():
+            check_fails.clear()
+            raise EndpointConnectionError(endpoint_url="https://s3.us-east-1.amazonaws.com")
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(storage, "current_etag", post_write_check)
+    with ThreadPoolExecutor(1) as pool:
+        first_try = pool.submit(deliver, old)
+        assert held.started.wait(30)
+        new = upload(s3, source_bucket, "retry.jpg", solid_jpeg(BLUE))
+        assert deliver(new).payload == {"written": 1, "skipped": 0}
+        check_fails.set()
+        held.release.set()
+        with pytest.raises(RecordsFailed, match="EndpointConnectionError"):
+            first_try.result()
+    assert close_to(thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")[0], RED)  # unchecked
+
+    assert deliver(old).payload == {"written": 1, "skipped": 0}  # Lambda's retry of the event
+
+    colour, metadata = thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")
+    assert close_to(colour, BLUE)
+    assert metadata["source-etag"] == new["s3"]["object"]["eTag"]
+
+
+def versioned_upload(s3, bucket, key, data, sequencer) -> dict:
+    """The record S3 sends for an upload to a versioned bucket: with versionId and sequencer."""
+    record = upload(s3, bucket, key, data)
+    record["s3"]["object"]["versionId"] = s3.head_object(Bucket=bucket, Key=key)["VersionId"]
+    record["s3"]["object"]["sequencer"] = sequencer
+    return record
+
+
+def test_provenance_names_the_version_rendered_not_the_event(
+    s3, deliver, source_bucket, target_bucket, monkeypatch
+):
+    """An old event that re-renders the newer upload records the newer upload's ETag and
+    version, and no sequencer (it does not know the newer upload's)."""
+    s3.put_bucket_versioning(Bucket=source_bucket,
+                             VersioningConfiguration={"Status": "Enabled"})
+    old = versioned_upload(s3, source_bucket, "v.jpg", solid_jpeg(RED), "0062E99A88DC4074A1")
+    held = HeldRender(monkeypatch, RED)
+    with ThreadPoolExecutor(1) as pool:
+        old_run = pool.submit(deliver, old)
+        assert held.started.wait(30)
+        new = versioned_upload(s3, source_bucket, "v.jpg", solid_jpeg(BLUE), "0062E99A88DC4074B2")
+        assert deliver(new).payload == {"written": 1, "skipped": 0}
+        announced = {"source-etag": new["s3"]["object"]["eTag"],
+                     "source-version-id": new["s3"]["object"]["versionId"],
+                     "source-sequencer": new["s3"]["object"]["sequencer"]}
+        assert thumbnail_of(s3, target_bucket, "v-thumbnail.jpg")[1] == announced
+        held.release.set()
+        assert old_run.result().payload == {"written": 1, "skipped": 0}
+
+    colour, metadata = thumbnail_of(s3, target_bucket, "v-thumbnail.jpg")
+    assert close_to(colour, BLUE)
+    assert metadata == {"source-etag": new["s3"]["object"]["eTag"],
+                        "source-version-id": new["s3"]["object"]["versionId"]}
 
 
 # --- S3 misbehaving ----------------------------------------------------------------------------
