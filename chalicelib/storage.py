@@ -1,7 +1,7 @@
 """The S3 edge: fetch the object under a key, store a thumbnail, check what is current.
 
-Only outcomes that a retry can never change become PermanentError; everything else raises for
-Lambda to retry.
+Only outcomes that a retry can never change become PermanentError, each with what the operator
+must do about it; everything else raises for Lambda to retry.
 """
 
 from __future__ import annotations
@@ -25,6 +25,13 @@ S3_CONFIG = Config(
 )
 
 _GONE = {"NoSuchKey", "404", "NotFound"}
+# KMS refusals S3 passes through that stay until someone changes the key or its policy; other
+# KMS errors (throttling, internal, dependency timeouts) are transient and retried.
+_KMS_REFUSALS = {
+    "KMS.AccessDeniedException", "KMS.DisabledException", "KMS.KMSInvalidStateException",
+    "KMS.NotFoundException", "KMS.InvalidKeyUsageException", "KMS.IncorrectKeyException",
+    "KMS.InvalidCiphertextException",
+}
 # Environment that decides which client we need; tests and the local loop switch endpoints and
 # credentials between invocations, Lambda never does.
 _CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
@@ -58,8 +65,9 @@ def fetch_object(bucket: str, key: str, max_bytes: int) -> SourceObject:
     try:
         response = s3_client().get_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if _code(error) in _GONE:
-            raise PermanentError("object no longer exists (deleted since the event)") from None
+        reason = permanent_reason(error)
+        if reason:
+            raise PermanentError(reason) from None
         raise
     body = response["Body"]
     length = response.get("ContentLength", 0)
@@ -95,6 +103,31 @@ def store_thumbnail(
         CacheControl=cache_control,
         Metadata=metadata,
     )
+
+
+def permanent_reason(error: ClientError) -> str | None:
+    """Why reading the object can never work as things stand, or None if a retry might."""
+    code = _code(error)
+    details = error.response.get("Error", {})
+    message = str(details.get("Message", ""))
+    if code in _GONE:
+        return "object no longer exists (deleted since the event)"
+    if code == "InvalidObjectState":  # GLACIER, DEEP_ARCHIVE, Intelligent-Tiering archive tiers
+        where = details.get("AccessTier") or details.get("StorageClass") or "an archive"
+        return (f"object is archived ({where}) and cannot be read until restored: restore it "
+                "(S3 RestoreObject), then run the backfill for it")
+    if code == "InvalidRequest" and "server side encryption" in message.lower():
+        return ("object is encrypted with a customer-provided key (SSE-C), which this function "
+                "cannot read: upload it with SSE-S3 or SSE-KMS instead")
+    if code in _KMS_REFUSALS or (code == "AccessDenied" and _mentions_kms(message)):
+        return (f"object's KMS key refused the function ({code}: {message}): grant the "
+                "function's role kms:Decrypt on that key and check the key is enabled")
+    return None
+
+
+def _mentions_kms(message: str) -> bool:
+    lowered = message.lower()
+    return "kms" in lowered or "customer master key" in lowered
 
 
 def _code(error: ClientError) -> str:

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import threading
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,6 +20,7 @@ from devtools import samples
 from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
 from tests.conftest import handler_for, upload
+from tests.s3_stand_ins import S3Error
 
 LOGGER = "chalicelib.thumbnailer"
 
@@ -239,6 +241,86 @@ def test_malformed_event_is_a_logged_skip_as_lambda_calls_the_handler(
     assert chalice_app.thumbnail_jpg(event, context) == {"written": 0, "skipped": 1}
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
+
+
+@pytest.mark.parametrize("storage_class", ["GLACIER", "DEEP_ARCHIVE"])
+def test_archived_upload_is_skipped_with_what_to_do(
+    s3, deliver, source_bucket, target_bucket, caplog, storage_class
+):
+    """The local S3 refuses GetObject on these classes as S3 does (403 InvalidObjectState)."""
+    key = f"old/scan-{storage_class}.jpg"
+    s3.put_object(Bucket=source_bucket, Key=key, Body=photo_for(key, (300, 200)),
+                  StorageClass=storage_class)
+    head = s3.head_object(Bucket=source_bucket, Key=key)
+    record = s3_record(source_bucket, key, head["ContentLength"], head["ETag"].strip('"'))
+
+    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert target_keys(s3, target_bucket) == []
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped"
+    assert f"archived ({storage_class})" in line["reason"] and "restore" in line["reason"]
+
+
+LOCKED_ETAG = "9dd4e461268c8034f5c8564e155c67a6"
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "arn:aws:sts::123456789012:assumed-role/thumbnailer-dev-thumbnail_jpg/thumbnailer-dev"
+
+# States the local S3 cannot produce (it neither enforces SSE-C nor asks KMS), answered by a
+# stand-in with the status and error body S3 sends for them.
+PERMANENT_STATES = {
+    "intelligent-tiering archive": (
+        partial(S3Error, 403, "InvalidObjectState",
+                "The operation is not valid for the object's storage class",
+                StorageClass="INTELLIGENT_TIERING", AccessTier="ARCHIVE_ACCESS"),
+        "archived (ARCHIVE_ACCESS)"),
+    "SSE-C": (
+        partial(S3Error, 400, "InvalidRequest",
+                "The object was stored using a form of Server Side Encryption. The correct "
+                "parameters must be provided to retrieve the object."),
+        "upload it with SSE-S3 or SSE-KMS"),
+    "KMS key not granted": (
+        partial(S3Error, 403, "AccessDenied",
+                f"User: {ROLE} is not authorized to perform: kms:Decrypt on resource: {KMS_KEY} "
+                "because no identity-based policy allows the kms:Decrypt action"),
+        "grant the function's role kms:Decrypt"),
+    "KMS key disabled": (
+        partial(S3Error, 400, "KMS.DisabledException", f"{KMS_KEY} is disabled."),
+        "check the key is enabled"),
+}
+TRANSIENT_STATES = {  # look alike, but a retry can help: they must still raise
+    "KMS throttling": partial(S3Error, 400, "KMS.ThrottlingException", "Rate exceeded"),
+    "access denied without KMS": partial(S3Error, 403, "AccessDenied", "Access Denied"),
+}
+
+
+@pytest.mark.parametrize("state", PERMANENT_STATES)
+def test_unreadable_upload_is_skipped_with_what_to_do(
+    s3_endpoint, source_bucket, deliver, monkeypatch, caplog, state
+):
+    """s3_endpoint: the local credentials are set, so botocore signs as it would in Lambda."""
+    stand_in, advice = PERMANENT_STATES[state][0](), PERMANENT_STATES[state][1]
+    record = s3_record(source_bucket, "locked/photo.jpg", 52_000, LOCKED_ETAG)
+    with stand_in:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
+        assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert stand_in.requests == ["GET"]  # not retried: no retry can help
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and advice in line["reason"]
+
+
+@pytest.mark.parametrize("state", TRANSIENT_STATES)
+def test_lookalike_transient_states_still_raise(
+    s3_endpoint, source_bucket, deliver, monkeypatch, caplog, state
+):
+    stand_in = TRANSIENT_STATES[state]()
+    record = s3_record(source_bucket, "locked/photo.jpg", 52_000, LOCKED_ETAG)
+    with stand_in:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
+        with pytest.raises(RecordsFailed):
+            deliver(record)
+    [(level, line)] = log_lines(caplog)
+    assert level == "ERROR" and line["outcome"] == "failed"
+    assert f"An error occurred ({stand_in.code})" in line["reason"]
 
 
 def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket, caplog):
