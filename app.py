@@ -24,7 +24,7 @@ def handler_name(suffix: str) -> str:
 
 def _register(suffix: str):
     def handler(event):
-        return handle_event(event.to_dict())
+        return handle_event(event.to_dict(), event.context)
 
     handler.__name__ = handler.__qualname__ = handler_name(suffix)
     return tolerate_malformed_events(app.on_s3_event(

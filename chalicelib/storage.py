@@ -6,23 +6,12 @@ must do about it; everything else raises for Lambda to retry.
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass
+from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from chalicelib.errors import PermanentError
-
-# botocore's standard retry mode backs off on throttling (503 SlowDown), 5xx and connection
-# errors; after these attempts the error reaches the handler, which raises for Lambda to retry.
-S3_CONFIG = Config(
-    retries={"mode": "standard", "total_max_attempts": 4},
-    connect_timeout=5,
-    read_timeout=20,
-)
 
 _GONE = {"NoSuchKey", "404", "NotFound"}
 # KMS refusals S3 passes through that stay until someone changes the key or its policy; other
@@ -32,21 +21,6 @@ _KMS_REFUSALS = {
     "KMS.NotFoundException", "KMS.InvalidKeyUsageException", "KMS.IncorrectKeyException",
     "KMS.InvalidCiphertextException",
 }
-# Environment that decides which client we need; tests and the local loop switch endpoints and
-# credentials between invocations, Lambda never does.
-_CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
-               "AWS_ACCESS_KEY_ID", "AWS_PROFILE")
-
-
-def s3_client():
-    """One client per process (per environment), reused across invocations."""
-    return _client_for(tuple(os.environ.get(name) for name in _CLIENT_ENV))
-
-
-@functools.lru_cache(maxsize=8)
-def _client_for(_environment: tuple) -> object:
-    # A session of its own: boto3's default session would keep the first credentials it found.
-    return boto3.session.Session().client("s3", config=S3_CONFIG)
 
 
 @dataclass(frozen=True)
@@ -56,14 +30,14 @@ class SourceObject:
     version_id: str | None = None  # only in a versioned bucket
 
 
-def fetch_object(bucket: str, key: str, max_bytes: int) -> SourceObject:
+def fetch_object(client: Any, bucket: str, key: str, max_bytes: int) -> SourceObject:
     """The bytes of the object now under `key`, with the ETag and version they belong to.
 
     Deliberately not conditional on the event's ETag: a stale event renders the current upload
     (newest wins), and the caller's post-write check catches a replacement during the render.
     """
     try:
-        response = s3_client().get_object(Bucket=bucket, Key=key)
+        response = client.get_object(Bucket=bucket, Key=key)
     except ClientError as error:
         reason = permanent_reason(error)
         if reason:
@@ -81,10 +55,10 @@ def fetch_object(bucket: str, key: str, max_bytes: int) -> SourceObject:
                         version_id=version if version and version != "null" else None)
 
 
-def current_etag(bucket: str, key: str) -> str | None:
+def current_etag(client: Any, bucket: str, key: str) -> str | None:
     """The ETag of the object now under `key`, or None once it is deleted."""
     try:
-        return s3_client().head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+        return client.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
     except ClientError as error:
         if _code(error) in _GONE:
             return None
@@ -92,10 +66,10 @@ def current_etag(bucket: str, key: str) -> str | None:
 
 
 def store_thumbnail(
-    bucket: str, key: str, data: bytes, content_type: str, cache_control: str,
+    client: Any, bucket: str, key: str, data: bytes, content_type: str, cache_control: str,
     metadata: dict[str, str],
 ) -> None:
-    s3_client().put_object(
+    client.put_object(
         Bucket=bucket,
         Key=key,
         Body=data,

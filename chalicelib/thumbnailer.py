@@ -8,7 +8,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from chalicelib import events, keys, storage
+from chalicelib import events, keys, s3_client, storage
+from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.render import ThumbnailSpec, render_thumbnail
 from chalicelib.settings import Settings
@@ -48,9 +49,13 @@ class RecordsFailed(Exception):
     """Raised after every record was tried, so Lambda retries the event."""
 
 
-def handle_event(event: Any) -> dict[str, int]:
-    """Handle every record of an S3 event; raise if any record failed transiently."""
+def handle_event(event: Any, context: Any = None) -> dict[str, int]:
+    """Handle every record of an S3 event; raise if any record failed transiently.
+
+    `context` is Lambda's: its remaining time bounds every S3 attempt and render.
+    """
     settings = Settings.from_env()
+    deadline = Deadline(context)
     try:
         records = events.records_of(event)
     except PermanentError as nothing_announced:
@@ -59,7 +64,7 @@ def handle_event(event: Any) -> dict[str, int]:
     results: list[RecordResult] = []
     first_error: BaseException | None = None
     for record in records:
-        result, error = process_record(record, settings)
+        result, error = process_record(record, settings, deadline)
         results.append(result)
         first_error = first_error or error
     if first_error is not None:
@@ -72,14 +77,17 @@ def handle_event(event: Any) -> dict[str, int]:
 
 
 def process_record(
-    record: dict[str, Any], settings: Settings
+    record: dict[str, Any], settings: Settings, deadline: Deadline | None = None
 ) -> tuple[RecordResult, Exception | None]:
-    """Returns the result and, for a transient failure, the exception to re-raise."""
+    """Returns the result and, for a transient failure, the exception to re-raise.
+
+    Without a deadline (backfill, tooling) time is unlimited.
+    """
     started = time.perf_counter()
     result = RecordResult()
     error: Exception | None = None
     try:
-        _make_thumbnail(record, settings, result)
+        _make_thumbnail(record, settings, result, deadline or Deadline())
         result.outcome = WRITTEN
     except PermanentError as permanent:
         result.outcome, result.reason = SKIPPED, permanent.reason
@@ -92,7 +100,8 @@ def process_record(
     return result, error
 
 
-def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult) -> None:
+def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult,
+                    deadline: Deadline) -> None:
     upload = events.upload_of(record)
     result.bucket, result.key = upload.bucket, upload.key
     if not upload.event_name.startswith("ObjectCreated:"):
@@ -119,13 +128,16 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         # Whatever is under the key now: a stale event renders the newer upload rather than
         # skip, because its own thumbnail may be the one left behind (a retry after a write
         # whose check below failed); the newer upload's event writes the same thumbnail.
-        fetched = storage.fetch_object(upload.bucket, upload.key, settings.max_source_bytes)
+        fetched = storage.fetch_object(s3_client.client_for(deadline), upload.bucket, upload.key,
+                                       settings.max_source_bytes)
         result.bytes_in = len(fetched.data)
         if render == 0 and upload.etag not in (None, fetched.etag):
             result.notes = (*result.notes, "stale event: the upload was replaced since; "
                                            "rendered the current one")
+        deadline.require(s3_client.SHORTEST_ATTEMPT_S, "rendering and storing the thumbnail")
         thumbnail = render_thumbnail(fetched.data, spec)
         storage.store_thumbnail(
+            s3_client.client_for(deadline),
             settings.target_bucket,
             result.thumbnail_key,
             thumbnail.data,
@@ -139,7 +151,7 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         result.notes = (*result.notes, *thumbnail.notes)
         # Newest wins: if the upload was replaced while we worked, a newer upload's event may
         # already have written its thumbnail, which ours just overwrote. Render the newer one.
-        now = storage.current_etag(upload.bucket, upload.key)
+        now = storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key)
         if now in (fetched.etag, None):
             return
         result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")

@@ -1,11 +1,12 @@
 """Tiny S3 stand-ins on loopback, for states the local S3 (moto) cannot produce.
 
 botocore's whole path runs against them (signing, HTTP, retries, XML error parsing): they answer
-with the status and XML error body real S3 sends.
+with the status and XML error body real S3 sends, or not at all.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
@@ -58,3 +59,20 @@ class S3Error:
                 pass
 
         return Handler
+
+
+class StalledS3:
+    """An endpoint that takes connections and never answers: S3 hanging mid-request."""
+
+    def __init__(self):
+        self._socket = socket.create_server(("127.0.0.1", 0), backlog=64)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def __enter__(self) -> StalledS3:
+        return self  # the kernel completes connections into the backlog; nobody reads them
+
+    def __exit__(self, *exc_info) -> None:
+        self._socket.close()

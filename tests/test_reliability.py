@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
+from chalice.local import LambdaContext
 from PIL import Image
 
-from chalicelib import storage, thumbnailer
-from chalicelib.storage import S3_CONFIG
+from chalicelib import s3_client, storage, thumbnailer
+from chalicelib.deadline import Deadline
 from chalicelib.thumbnailer import RecordsFailed
 from devtools import samples
 from tests.conftest import upload
 from tests.faulty_s3 import FaultyS3
+from tests.s3_stand_ins import StalledS3
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
+LOGGER = "chalicelib.thumbnailer"
 
 
 def solid_jpeg(colour, size=(400, 300)) -> bytes:
@@ -60,9 +65,15 @@ def _quiet(caplog):
     caplog.set_level(logging.INFO, logger="chalicelib.thumbnailer")
 
 
-def test_retries_are_set_deliberately():
-    assert S3_CONFIG.retries == {"mode": "standard", "total_max_attempts": 4}
-    assert S3_CONFIG.connect_timeout == 5 and S3_CONFIG.read_timeout == 20
+def test_retries_and_timeouts_are_set_deliberately(s3_endpoint):
+    """4 attempts (botocore's standard mode), with timeouts that let all 4 fit in the time the
+    invocation has left: the roomy ones in a fresh 60 s invocation, the quick ones near its end."""
+    fresh = s3_client.client_for(Deadline(LambdaContext("f", 1024, max_runtime_ms=60_000)))
+    hurried = s3_client.client_for(Deadline(LambdaContext("f", 1024, max_runtime_ms=10_000)))
+    assert fresh.meta.config.retries == {"mode": "standard", "total_max_attempts": 4}
+    assert (fresh.meta.config.connect_timeout, fresh.meta.config.read_timeout) == (2, 5)
+    assert (hurried.meta.config.connect_timeout, hurried.meta.config.read_timeout) == (0.5, 1)
+    assert s3_client.client_for(Deadline()) is fresh  # tooling, no deadline: one shared client
 
 
 # --- ordering and duplicates -----------------------------------------------------------------
@@ -179,6 +190,80 @@ def test_provenance_names_the_version_rendered_not_the_event(
     assert close_to(colour, BLUE)
     assert metadata == {"source-etag": new["s3"]["object"]["eTag"],
                         "source-version-id": new["s3"]["object"]["versionId"]}
+
+
+def test_a_warm_function_still_retries_after_an_s3_brownout(
+    s3, deliver, s3_endpoint, source_bucket, monkeypatch
+):
+    """One process, one S3 client kept across invocations, as in a warm Lambda container. A
+    brownout fails every request for 15 events; then S3 recovers halfway: each call's first
+    attempt fails, its retry succeeds. Each call must still get its retries, during and after:
+    botocore's per-client retry quota would have run dry after 11 events."""
+    photo = solid_jpeg(RED, (64, 48))
+    brownout = [upload(s3, source_bucket, f"brownout/{n}.jpg", photo) for n in range(15)]
+    after = upload(s3, source_bucket, "after/ok.jpg", photo)
+    with FaultyS3(s3_endpoint, fault_rate=1.0, faults=("internal",)) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        for record in brownout:
+            with pytest.raises(RecordsFailed, match="InternalError"):
+                deliver(record)
+        during = proxy.attempts()
+        proxy.only_first_attempt = True
+        assert deliver(after).payload == {"written": 1, "skipped": 0}
+        recovering = proxy.attempts()[len(during):]
+
+    assert during == [4] * len(brownout)  # every GET: 1 attempt + 3 retries, the last one too
+    assert recovering == [2, 2, 2]  # GET, PUT, HEAD: each failed once and was retried
+
+
+# --- the invocation's time ---------------------------------------------------------------------
+
+def test_a_record_that_cannot_finish_in_time_is_refused_and_logged(
+    s3, s3_endpoint, chalice_app, stage_env, source_bucket, target_bucket, monkeypatch, caplog
+):
+    """With 0.8 s left (Lambda's context says so), no S3 attempt can finish safely: none is
+    started, each record is logged as failed with the reason, and the handler raises so Lambda
+    retries the event with a fresh timeout."""
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    records = [upload(s3, source_bucket, f"late/{n}.jpg", solid_jpeg(RED)) for n in range(3)]
+    context = LambdaContext("thumbnail_jpg", 1024, max_runtime_ms=800)
+
+    with FaultyS3(s3_endpoint, fault_rate=0.0) as counting_proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", counting_proxy.url)
+        with pytest.raises(RecordsFailed, match="3 record"):
+            chalice_app.thumbnail_jpg({"Records": records}, context)
+
+    assert context.get_remaining_time_in_millis() > 0  # returned before Lambda's timeout
+    assert counting_proxy.requests == 0
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER]
+    assert [line["key"] for line in lines] == ["late/0.jpg", "late/1.jpg", "late/2.jpg"]
+    for line in lines:
+        assert line["outcome"] == "failed" and line["reason"].startswith("OutOfTime: ")
+        assert "left" in line["reason"] and "retry" in line["reason"]
+    assert "Contents" not in s3.list_objects_v2(Bucket=target_bucket)
+
+
+def test_a_stalled_s3_cannot_outlast_the_function(
+    s3, chalice_app, stage_env, source_bucket, monkeypatch, caplog
+):
+    """S3 takes the connection and never answers. With 3 s left the handler must stop in time
+    to log the record and raise; botocore's defaults would wait 4 x 20 s."""
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    record = upload(s3, source_bucket, "stall.jpg", solid_jpeg(RED))
+    context = LambdaContext("thumbnail_jpg", 1024, max_runtime_ms=3000)
+    with StalledS3() as stalled:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", stalled.url)
+        started = time.monotonic()
+        with pytest.raises(RecordsFailed):
+            chalice_app.thumbnail_jpg({"Records": [record]}, context)
+        took = time.monotonic() - started
+
+    assert took < 3.0  # inside the time Lambda gave, with the reserve to spare
+    [line] = [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER]
+    assert line["outcome"] == "failed" and line["key"] == "stall.jpg"
+    assert "Timeout" in line["reason"] or "OutOfTime" in line["reason"]
 
 
 # --- S3 misbehaving ----------------------------------------------------------------------------
