@@ -216,6 +216,10 @@ MALFORMED_EVENTS = {
                                             "eventName": "ObjectCreated:Put",
                                             "s3": {"bucket": {"name": "thumbnailer-dev-source"}}}]},
                               "not an S3 record"),
+    "size not a number": ({"Records": [s3_record("thumbnailer-dev-source", "x.jpg", 0, "e" * 32)
+                                       | {"s3": {"bucket": {"name": "thumbnailer-dev-source"},
+                                                 "object": {"key": "x.jpg", "size": "52 kB"}}}]},
+                          "size is not a number"),
 }
 
 
