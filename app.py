@@ -2,11 +2,13 @@
 
 S3 suffix filters are literal and case-sensitive, and Chalice takes one suffix per decorator,
 so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda finds a handler as
-`app.<function __name__>`, so each one is also a module attribute under that name.
+`app.<function __name__>`, so each one is also a module attribute under that name. Each gets
+the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
 """
 
 from chalice import Chalice
 
+from chalicelib.chalice_s3 import tolerate_malformed_events
 from chalicelib.keys import upload_suffixes
 from chalicelib.settings import source_bucket
 from chalicelib.thumbnailer import handle_event
@@ -22,12 +24,12 @@ def handler_name(suffix: str) -> str:
 
 def _register(suffix: str):
     def handler(event):
-        return handle_event(event.to_dict())
+        return handle_event(event.to_dict(), event.context)
 
     handler.__name__ = handler.__qualname__ = handler_name(suffix)
-    return app.on_s3_event(
+    return tolerate_malformed_events(app.on_s3_event(
         bucket=source_bucket(), events=["s3:ObjectCreated:*"], suffix=suffix
-    )(handler)
+    )(handler))
 
 
 for _suffix in upload_suffixes():

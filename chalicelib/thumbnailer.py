@@ -7,9 +7,9 @@ import logging
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
-from chalicelib import keys, storage
+from chalicelib import events, keys, s3_client, storage
+from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.render import ThumbnailSpec, render_thumbnail
 from chalicelib.settings import Settings
@@ -49,13 +49,22 @@ class RecordsFailed(Exception):
     """Raised after every record was tried, so Lambda retries the event."""
 
 
-def handle_event(event: dict[str, Any]) -> dict[str, int]:
-    """Handle every record of an S3 event; raise if any record failed transiently."""
+def handle_event(event: Any, context: Any = None) -> dict[str, int]:
+    """Handle every record of an S3 event; raise if any record failed transiently.
+
+    `context` is Lambda's: its remaining time bounds every S3 attempt and render.
+    """
     settings = Settings.from_env()
+    deadline = Deadline(context)
+    try:
+        records = events.records_of(event)
+    except PermanentError as nothing_announced:
+        _log(_event_skipped(event, nothing_announced.reason))
+        return {WRITTEN: 0, SKIPPED: 1}
     results: list[RecordResult] = []
     first_error: BaseException | None = None
-    for record in event.get("Records", []):
-        result, error = process_record(record, settings)
+    for record in records:
+        result, error = process_record(record, settings, deadline)
         results.append(result)
         first_error = first_error or error
     if first_error is not None:
@@ -68,14 +77,17 @@ def handle_event(event: dict[str, Any]) -> dict[str, int]:
 
 
 def process_record(
-    record: dict[str, Any], settings: Settings
+    record: dict[str, Any], settings: Settings, deadline: Deadline | None = None
 ) -> tuple[RecordResult, Exception | None]:
-    """Returns the result and, for a transient failure, the exception to re-raise."""
+    """Returns the result and, for a transient failure, the exception to re-raise.
+
+    Without a deadline (backfill, tooling) time is unlimited.
+    """
     started = time.perf_counter()
     result = RecordResult()
     error: Exception | None = None
     try:
-        _make_thumbnail(record, settings, result)
+        _make_thumbnail(record, settings, result, deadline or Deadline())
         result.outcome = WRITTEN
     except PermanentError as permanent:
         result.outcome, result.reason = SKIPPED, permanent.reason
@@ -88,24 +100,21 @@ def process_record(
     return result, error
 
 
-def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult) -> None:
-    s3 = record.get("s3") or {}
-    source = s3.get("object") or {}
-    result.bucket = (s3.get("bucket") or {}).get("name", "")
-    result.key = unquote_plus(source.get("key", ""))
-    event_name = record.get("eventName", "")
-    if not event_name.startswith("ObjectCreated:"):
-        raise PermanentError(f"not an object-created event: {event_name or 'no eventName'}")
-    if result.bucket != settings.source_bucket:
+def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult,
+                    deadline: Deadline) -> None:
+    upload = events.upload_of(record)
+    result.bucket, result.key = upload.bucket, upload.key
+    if not upload.event_name.startswith("ObjectCreated:"):
+        raise PermanentError(f"not an object-created event: {upload.event_name or 'no eventName'}")
+    if upload.bucket != settings.source_bucket:
         raise PermanentError(
-            f"event for bucket {result.bucket!r}, this function serves {settings.source_bucket!r}"
+            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
         )
-    output_format = keys.output_format(result.key)
-    result.thumbnail_key = keys.thumbnail_key(result.key)
-    announced_size = int(source.get("size") or 0)
-    if announced_size > settings.max_source_bytes:
+    output_format = keys.output_format(upload.key)
+    result.thumbnail_key = keys.thumbnail_key(upload.key)
+    if upload.size > settings.max_source_bytes:
         raise PermanentError(
-            f"object is {announced_size:,} bytes, over the limit of {settings.max_source_bytes:,}"
+            f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}"
         )
 
     spec = ThumbnailSpec(
@@ -116,18 +125,26 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         max_pixels=settings.max_source_pixels,
         memory_mb=settings.function_memory_mb,
     )
-    etag = (source.get("eTag") or "").strip('"') or None
-    for _ in range(MAX_RENDERS_PER_RECORD):
-        fetched = storage.fetch_object(result.bucket, result.key, etag, settings.max_source_bytes)
+    for render in range(MAX_RENDERS_PER_RECORD):
+        # Whatever is under the key now: a stale event renders the newer upload rather than
+        # skip, because its own thumbnail may be the one left behind (a retry after a write
+        # whose check below failed); the newer upload's event writes the same thumbnail.
+        fetched = storage.fetch_object(s3_client.client_for(deadline), upload.bucket, upload.key,
+                                       settings.max_source_bytes)
         result.bytes_in = len(fetched.data)
+        if render == 0 and upload.etag not in (None, fetched.etag):
+            result.notes = (*result.notes, "stale event: the upload was replaced since; "
+                                           "rendered the current one")
+        deadline.require(s3_client.SHORTEST_ATTEMPT_S, "rendering and storing the thumbnail")
         thumbnail = render_thumbnail(fetched.data, spec)
         storage.store_thumbnail(
+            s3_client.client_for(deadline),
             settings.target_bucket,
             result.thumbnail_key,
             thumbnail.data,
             content_type=thumbnail.content_type,
             cache_control=settings.cache_control,
-            metadata=_provenance(fetched.etag, source),
+            metadata=_provenance(fetched, upload),
         )
         result.source_size = "{}x{}".format(*thumbnail.source_size)
         result.thumbnail_size = "{}x{}".format(*thumbnail.size)
@@ -135,24 +152,31 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         result.notes = (*result.notes, *thumbnail.notes)
         # Newest wins: if the upload was replaced while we worked, a newer upload's event may
         # already have written its thumbnail, which ours just overwrote. Render the newer one.
-        now = storage.current_etag(result.bucket, result.key)
+        now = storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key)
         if now in (fetched.etag, None):
             return
         result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
-        etag = now
     raise SourceKeepsChanging(
-        f"{result.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
+        f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
     )
 
 
-def _provenance(etag: str, source: dict[str, Any]) -> dict[str, str]:
-    """Which upload a thumbnail was made from, as S3 user metadata (ASCII only)."""
-    metadata = {"source-etag": etag}
-    for field, name in (("sequencer", "source-sequencer"), ("versionId", "source-version-id")):
-        value = source.get(field)
-        if value and str(value).isascii():
-            metadata[name] = str(value)
-    return metadata
+def _provenance(fetched: storage.SourceObject, upload: events.Upload) -> dict[str, str]:
+    """Which upload the thumbnail was made from, as S3 user metadata (ASCII only): the ETag and
+    version actually rendered, and the event's sequencer only if the event announced them."""
+    announced = fetched.etag == upload.etag and upload.version_id in (None, fetched.version_id)
+    metadata = {
+        "source-etag": fetched.etag,
+        "source-version-id": fetched.version_id,
+        "source-sequencer": upload.sequencer if announced else None,
+    }
+    return {name: value for name, value in metadata.items() if value and value.isascii()}
+
+
+def _event_skipped(event: Any, reason: str) -> RecordResult:
+    bucket = event.get("Bucket") if isinstance(event, dict) else None  # an s3:TestEvent's
+    return RecordResult(bucket=bucket if isinstance(bucket, str) else "", outcome=SKIPPED,
+                        reason=reason)
 
 
 def _log(result: RecordResult) -> None:

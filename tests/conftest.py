@@ -3,6 +3,7 @@ Chalice test client, and S3 events shaped exactly as S3 sends them."""
 
 from __future__ import annotations
 
+import json
 import os
 import urllib.request
 
@@ -51,10 +52,30 @@ def s3(s3_endpoint, stage_env):
 
 
 @pytest.fixture
-def client(chalice_app):
-    from chalice.test import Client
+def client(chalice_app, monkeypatch):
+    """Chalice's test client, with a Lambda context whose time left is the function's timeout.
 
-    with Client(chalice_app.app, stage_name=STAGE, project_dir=str(PROJECT_DIR)) as test_client:
+    The client's own context says 3 s left whatever lambda_timeout is; the handler budgets its
+    S3 calls from that time, so a test would run under a limit the deployed function never has.
+    The client also swaps `os.environ` for a plain dict during each invoke and back after it,
+    which concurrent invokes (tests that deliver from threads) can leave swapped: a stale
+    AWS_ENDPOINT_URL then leaked into later tests. The real one is put back after each test.
+    """
+    monkeypatch.setattr(os, "environ", os.environ)
+    from chalice import test as chalice_test
+    from chalice.config import Config
+    from chalice.local import LambdaContext
+
+    disk = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
+
+    def context_with_configured_timeout(function_name, memory_size):
+        timeout = Config(chalice_stage=STAGE, function_name=function_name,
+                         config_from_disk=disk).lambda_timeout
+        return LambdaContext(function_name, memory_size, max_runtime_ms=timeout * 1000)
+
+    monkeypatch.setattr(chalice_test, "LambdaContext", context_with_configured_timeout)
+    with chalice_test.Client(chalice_app.app, stage_name=STAGE,
+                             project_dir=str(PROJECT_DIR)) as test_client:
         yield test_client
 
 

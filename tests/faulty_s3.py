@@ -4,6 +4,10 @@ Each request is, with the given probability, answered with 503 SlowDown or 500 I
 dropped before it reaches S3, dropped after S3 handled it (the client never hears the answer),
 cut off half-way through the response body, or forwarded with half its body (a client dying
 mid-upload). Everything else is forwarded untouched.
+
+It also counts the attempts botocore makes for each API call (its retries of one call share the
+`amz-sdk-invocation-id` header), and with `only_first_attempt` it injects faults into first
+attempts only, so every call that is retried at all succeeds on its second attempt.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ class FaultyS3:
     """Start with `with FaultyS3(upstream, rate) as proxy:`; point AWS_ENDPOINT_URL at proxy.url."""
 
     def __init__(self, upstream: str, fault_rate: float, seed: int = 7,
-                 faults: tuple[str, ...] = FAULTS):
+                 faults: tuple[str, ...] = FAULTS, only_first_attempt: bool = False):
         self.upstream = urlsplit(upstream)
-        self.fault_rate = fault_rate
+        self.fault_rate = fault_rate  # these three may be changed while the proxy runs
         self.faults = faults
+        self.only_first_attempt = only_first_attempt
+        self.attempts_per_call: dict[str, int] = {}  # invocation id -> attempts, in call order
         self.injected: Counter[str] = Counter()
         self.requests = 0
         self._random = random.Random(seed)
@@ -50,9 +56,17 @@ class FaultyS3:
         self._server.shutdown()
         self._server.server_close()
 
-    def _choose_fault(self, method: str) -> str | None:
+    def attempts(self) -> list[int]:
+        """Attempts per API call so far, in the order the calls started."""
+        with self._lock:
+            return list(self.attempts_per_call.values())
+
+    def _choose_fault(self, method: str, call: str | None) -> str | None:
         with self._lock:
             self.requests += 1
+            attempt = self.attempts_per_call[call] = self.attempts_per_call.get(call, 0) + 1
+            if self.only_first_attempt and attempt > 1:
+                return None
             if self._random.random() >= self.fault_rate:
                 return None
             candidates = [f for f in self.faults if f != "cut_upload" or method == "PUT"]
@@ -71,7 +85,8 @@ class FaultyS3:
 
             def _handle(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                fault = proxy._choose_fault(self.command)
+                fault = proxy._choose_fault(self.command,
+                                            self.headers.get("amz-sdk-invocation-id"))
                 if fault in _ERROR_BODIES:
                     status, error = _ERROR_BODIES[fault]
                     self._reply(status, {"Content-Type": "application/xml"}, error)

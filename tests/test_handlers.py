@@ -7,17 +7,20 @@ import io
 import json
 import logging
 import threading
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
 
+from chalice.local import LambdaContext
 from chalicelib.keys import upload_suffixes
 from chalicelib.thumbnailer import RecordsFailed
 from devtools import samples
 from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
 from tests.conftest import handler_for, upload
+from tests.s3_stand_ins import S3Error
 
 LOGGER = "chalicelib.thumbnailer"
 
@@ -165,13 +168,20 @@ def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, t
     assert "no longer exists" in log_lines(caplog)[0][1]["reason"]
 
 
-def test_object_replaced_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket, caplog):
+def test_object_replaced_since_the_event_gets_the_current_upload_rendered(
+    s3, deliver, source_bucket, target_bucket, caplog
+):
+    """A stale event renders what is there now: its own thumbnail may be the one left behind."""
     old_record = upload(s3, source_bucket, "avatar.png", photo_for("a.png", (300, 200)))
-    upload(s3, source_bucket, "avatar.png", samples.png_bytes(samples.orientation_card()))
+    new_record = upload(s3, source_bucket, "avatar.png",
+                        samples.png_bytes(samples.orientation_card((400, 300))))
 
-    assert deliver(old_record).payload == {"written": 0, "skipped": 1}
-    assert target_keys(s3, target_bucket) == []  # the newer upload's own event will write it
-    assert "stale event" in log_lines(caplog)[0][1]["reason"]
+    assert deliver(old_record).payload == {"written": 1, "skipped": 0}
+    thumbnail = s3.get_object(Bucket=target_bucket, Key="avatar-thumbnail.png")
+    assert Image.open(thumbnail["Body"]).size == (400, 300)  # the newer upload's
+    assert thumbnail["Metadata"]["source-etag"] == new_record["s3"]["object"]["eTag"]
+    [(level, line)] = log_lines(caplog)
+    assert level == "INFO" and "stale event" in line["notes"][0]
 
 
 def test_announced_size_over_the_limit_is_skipped_before_download(
@@ -190,6 +200,131 @@ def test_events_other_than_object_created_are_skipped(s3, deliver, source_bucket
     record["eventName"] = "ObjectRemoved:Delete"
     assert deliver(record).payload == {"written": 0, "skipped": 1}
     assert "not an object-created event" in log_lines(caplog)[0][1]["reason"]
+
+
+# What S3 sends once when a notification is configured, and records missing their parts.
+MALFORMED_EVENTS = {
+    "no records": ({"Records": []}, "no Records"),
+    "s3 test event": ({"Service": "Amazon S3", "Event": "s3:TestEvent",
+                       "Time": "2024-05-01T12:00:00.000Z", "Bucket": "thumbnailer-dev-source",
+                       "RequestId": "5582815E1AEA5ADF",
+                       "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE"},
+                      "s3:TestEvent"),
+    "record without s3": ({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
+                                        "eventName": "ObjectCreated:Put"}]}, "not an S3 record"),
+    "record without object": ({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
+                                            "eventName": "ObjectCreated:Put",
+                                            "s3": {"bucket": {"name": "thumbnailer-dev-source"}}}]},
+                              "not an S3 record"),
+    "size not a number": ({"Records": [s3_record("thumbnailer-dev-source", "x.jpg", 0, "e" * 32)
+                                       | {"s3": {"bucket": {"name": "thumbnailer-dev-source"},
+                                                 "object": {"key": "x.jpg", "size": "52 kB"}}}]},
+                          "size is not a number"),
+}
+
+
+@pytest.mark.parametrize("shape", MALFORMED_EVENTS)
+def test_malformed_event_is_a_logged_skip_through_the_test_client(client, caplog, shape):
+    """Chalice's S3Event would raise on these before our code ran, and Lambda would retry."""
+    event, reason = MALFORMED_EVENTS[shape]
+
+    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1}
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
+
+
+@pytest.mark.parametrize("shape", MALFORMED_EVENTS)
+def test_malformed_event_is_a_logged_skip_as_lambda_calls_the_handler(
+    chalice_app, stage_env, monkeypatch, caplog, shape
+):
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    event, reason = MALFORMED_EVENTS[shape]
+    context = LambdaContext("thumbnail_jpg", 1024, max_runtime_ms=60_000)
+
+    assert chalice_app.thumbnail_jpg(event, context) == {"written": 0, "skipped": 1}
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
+
+
+@pytest.mark.parametrize("storage_class", ["GLACIER", "DEEP_ARCHIVE"])
+def test_archived_upload_is_skipped_with_what_to_do(
+    s3, deliver, source_bucket, target_bucket, caplog, storage_class
+):
+    """The local S3 refuses GetObject on these classes as S3 does (403 InvalidObjectState)."""
+    key = f"old/scan-{storage_class}.jpg"
+    s3.put_object(Bucket=source_bucket, Key=key, Body=photo_for(key, (300, 200)),
+                  StorageClass=storage_class)
+    head = s3.head_object(Bucket=source_bucket, Key=key)
+    record = s3_record(source_bucket, key, head["ContentLength"], head["ETag"].strip('"'))
+
+    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert target_keys(s3, target_bucket) == []
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped"
+    assert f"archived ({storage_class})" in line["reason"] and "restore" in line["reason"]
+
+
+LOCKED_ETAG = "9dd4e461268c8034f5c8564e155c67a6"
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ROLE = "arn:aws:sts::123456789012:assumed-role/thumbnailer-dev-thumbnail_jpg/thumbnailer-dev"
+
+# States the local S3 cannot produce (it neither enforces SSE-C nor asks KMS), answered by a
+# stand-in with the status and error body S3 sends for them.
+PERMANENT_STATES = {
+    "intelligent-tiering archive": (
+        partial(S3Error, 403, "InvalidObjectState",
+                "The operation is not valid for the object's storage class",
+                StorageClass="INTELLIGENT_TIERING", AccessTier="ARCHIVE_ACCESS"),
+        "archived (ARCHIVE_ACCESS)"),
+    "SSE-C": (
+        partial(S3Error, 400, "InvalidRequest",
+                "The object was stored using a form of Server Side Encryption. The correct "
+                "parameters must be provided to retrieve the object."),
+        "upload it with SSE-S3 or SSE-KMS"),
+    "KMS key not granted": (
+        partial(S3Error, 403, "AccessDenied",
+                f"User: {ROLE} is not authorized to perform: kms:Decrypt on resource: {KMS_KEY} "
+                "because no identity-based policy allows the kms:Decrypt action"),
+        "grant the function's role kms:Decrypt"),
+    "KMS key disabled": (
+        partial(S3Error, 400, "KMS.DisabledException", f"{KMS_KEY} is disabled."),
+        "check the key is enabled"),
+}
+TRANSIENT_STATES = {  # look alike, but a retry can help: they must still raise
+    "KMS throttling": partial(S3Error, 400, "KMS.ThrottlingException", "Rate exceeded"),
+    "access denied without KMS": partial(S3Error, 403, "AccessDenied", "Access Denied"),
+}
+
+
+@pytest.mark.parametrize("state", PERMANENT_STATES)
+def test_unreadable_upload_is_skipped_with_what_to_do(
+    s3_endpoint, source_bucket, deliver, monkeypatch, caplog, state
+):
+    """s3_endpoint: the local credentials are set, so botocore signs as it would in Lambda."""
+    stand_in, advice = PERMANENT_STATES[state][0](), PERMANENT_STATES[state][1]
+    record = s3_record(source_bucket, "locked/photo.jpg", 52_000, LOCKED_ETAG)
+    with stand_in:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
+        assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert stand_in.requests == ["GET"]  # not retried: no retry can help
+    [(level, line)] = log_lines(caplog)
+    assert level == "WARNING" and line["outcome"] == "skipped" and advice in line["reason"]
+
+
+@pytest.mark.parametrize("state", TRANSIENT_STATES)
+def test_lookalike_transient_states_still_raise(
+    s3_endpoint, source_bucket, deliver, monkeypatch, caplog, state
+):
+    stand_in = TRANSIENT_STATES[state]()
+    record = s3_record(source_bucket, "locked/photo.jpg", 52_000, LOCKED_ETAG)
+    with stand_in:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
+        with pytest.raises(RecordsFailed):
+            deliver(record)
+    [(level, line)] = log_lines(caplog)
+    assert level == "ERROR" and line["outcome"] == "failed"
+    assert f"An error occurred ({stand_in.code})" in line["reason"]
 
 
 def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket, caplog):
