@@ -8,12 +8,14 @@ describe, alpha flattened only where the output format cannot carry it.
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import dataclass, field
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from chalicelib import budget
+from chalicelib.deadline import OutOfTime
 from chalicelib.errors import ImageRejected
 from chalicelib.structure import Inspected, inspect
 
@@ -80,6 +82,7 @@ class ThumbnailSpec:
     background: tuple[int, int, int] = (255, 255, 255)
     max_pixels: int = 150_000_000
     memory_mb: int = 1024  # the function's memory; budget.py keeps the runtime's share aside
+    seconds_left: float = math.inf  # what the invocation can still spend on this render
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
     try:
         with Image.open(io.BytesIO(inspected.data), formats=ACCEPTED_FORMATS) as source:
             _check_pixel_count(source.size, spec.max_pixels)
-            _check_memory(source, inspected, spec)
+            _check_budget(source, inspected, spec)
             source_size, source_format, source_mode = source.size, source.format, source.mode
             if source_format == "PNG":
                 source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
@@ -171,24 +174,29 @@ def _read_orientation(image: Image.Image, notes: list[str]) -> int:
     return value
 
 
-def _check_memory(image: Image.Image, inspected: Inspected, spec: ThumbnailSpec) -> None:
-    """Refuse, from the header alone, what would not fit in the function's memory. The
-    orientation may only be known after a PNG's pixels, so both of the box's turns count."""
+def _check_budget(image: Image.Image, inspected: Inspected, spec: ThumbnailSpec) -> None:
+    """Refuse, from the header alone, what would not fit in the function's memory (for good)
+    or in the time left (for this invocation). The orientation may only be known after a PNG's
+    pixels, so both of the box's turns count."""
     worst = max(
         (budget.estimate(inspected, image.mode, image.size, fit_inside(image.size, box),
                          needs_conversion=_working_mode(image) != image.mode)
          for box in (spec.box, spec.box[::-1])),
         key=lambda estimate: estimate.total,
     )
+    kind = f"{image.width}x{image.height} {image.format} {image.mode}"
+    if inspected.jpeg and inspected.jpeg.progressive:
+        kind += " progressive"
     try:
         budget.check(worst, spec.memory_mb)
     except budget.OverBudget as over:
-        kind = f"{image.format} {image.mode}"
-        if inspected.jpeg and inspected.jpeg.progressive:
-            kind += " progressive"
-        raise ImageRejected(
-            f"over the memory budget: {image.width}x{image.height} {kind} {over}"
-        ) from None
+        raise ImageRejected(f"over the memory budget: {kind} {over}") from None
+    seconds = budget.render_seconds(inspected, image.size, fit_inside(image.size, spec.box))
+    if seconds > spec.seconds_left:  # transient: a fresh invocation has its whole timeout
+        raise OutOfTime(
+            f"rendering {kind} may take {seconds:.1f} s, {max(spec.seconds_left, 0):.1f} s are "
+            "left; retry with a fresh timeout"
+        )
 
 
 def _decode_reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:

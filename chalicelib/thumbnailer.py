@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from chalicelib import events, keys, s3_client, storage
@@ -136,7 +136,8 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
             result.notes = (*result.notes, "stale event: the upload was replaced since; "
                                            "rendered the current one")
         deadline.require(s3_client.SHORTEST_ATTEMPT_S, "rendering and storing the thumbnail")
-        thumbnail = render_thumbnail(fetched.data, spec)
+        seconds_left = deadline.usable() - s3_client.SHORTEST_ATTEMPT_S  # the write still fits
+        thumbnail = render_thumbnail(fetched.data, replace(spec, seconds_left=seconds_left))
         storage.store_thumbnail(
             s3_client.client_for(deadline),
             settings.target_bucket,

@@ -383,3 +383,26 @@ def test_the_fault_check_catches_thumbnails_that_never_get_written(
     assert fault_run_problems(run) == [
         "only 0 of 8 events ended written (at least 80% expected after 3 tries)"
     ]
+
+
+def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
+    s3, chalice_app, stage_env, source_bucket, target_bucket, monkeypatch, caplog
+):
+    """A 150-megapixel PNG whose render may take longer than the invocation has left: the
+    record is logged as failed with the estimate, the handler raises for a retry with a fresh
+    timeout, and the retry (a whole 60 s) writes the thumbnail."""
+    from tests import large_images
+
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    record = upload(s3, source_bucket, "late/panorama.png", large_images.png(15000, 10000, 0))
+    short = LambdaContext("thumbnail_png", 1024, max_runtime_ms=5000)
+    with pytest.raises(RecordsFailed):
+        chalice_app.thumbnail_png({"Records": [record]}, short)
+    line = json.loads([r for r in caplog.records if r.name == LOGGER][-1].getMessage())
+    assert line["outcome"] == "failed"
+    assert line["reason"].startswith("OutOfTime: rendering 15000x10000 PNG L may take")
+    assert "Contents" not in s3.list_objects_v2(Bucket=target_bucket)
+
+    fresh = LambdaContext("thumbnail_png", 1024, max_runtime_ms=60_000)
+    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0}
