@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
-from devtools.stage import PROJECT_DIR, stage_environment
+from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
 RECORD_LOGGER = "chalicelib.thumbnailer"
 
@@ -54,9 +54,10 @@ class Stats:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-# --- worker processes: one Chalice test client each, like one Lambda execution environment ---
+# --- worker processes: each one like one Lambda execution environment ---
 
-_client = None
+_app = None
+_stage = ""
 _lines: list[dict] = []
 
 
@@ -66,15 +67,13 @@ class _KeepLines(logging.Handler):
 
 
 def _start_worker(stage: str, environment: dict[str, str]) -> None:
-    global _client
+    global _app, _stage
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     os.environ.update(environment)
-    from chalice.test import Client
-
     from app import app
 
     logging.getLogger(RECORD_LOGGER).addHandler(_KeepLines())
-    _client = Client(app, stage_name=stage, project_dir=str(PROJECT_DIR))
+    _app, _stage = app, stage
 
 
 def _deliver(handler: str, event: dict) -> Delivery:
@@ -84,7 +83,7 @@ def _deliver(handler: str, event: dict) -> Delivery:
     _lines.clear()
     started = time.perf_counter()
     try:
-        _client.lambda_.invoke(handler, event)
+        _app.handler_map[handler](event, lambda_context(handler, _stage))  # as Lambda calls it
     except Exception as error:  # noqa: BLE001 - reported, and the loop goes on
         delivery.error = f"{type(error).__name__}: {error}"
     delivery.ms = (time.perf_counter() - started) * 1000

@@ -12,7 +12,7 @@ import pytest
 
 from devtools.events import s3_record
 from devtools.local_s3 import local_s3, s3_event_sources
-from devtools.stage import PROJECT_DIR, stage_environment
+from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
 STAGE = "dev"
 
@@ -63,17 +63,9 @@ def client(chalice_app, monkeypatch):
     """
     monkeypatch.setattr(os, "environ", os.environ)
     from chalice import test as chalice_test
-    from chalice.config import Config
-    from chalice.local import LambdaContext
 
-    disk = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
-
-    def context_with_configured_timeout(function_name, memory_size):
-        timeout = Config(chalice_stage=STAGE, function_name=function_name,
-                         config_from_disk=disk).lambda_timeout
-        return LambdaContext(function_name, memory_size, max_runtime_ms=timeout * 1000)
-
-    monkeypatch.setattr(chalice_test, "LambdaContext", context_with_configured_timeout)
+    monkeypatch.setattr(chalice_test, "LambdaContext",
+                        lambda function_name, memory_size: lambda_context(function_name, STAGE))
     with chalice_test.Client(chalice_app.app, stage_name=STAGE,
                              project_dir=str(PROJECT_DIR)) as test_client:
         yield test_client

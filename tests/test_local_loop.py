@@ -163,3 +163,20 @@ def test_the_loop_still_delivers_plain_puts_and_copies(s3, chalice_app, source_b
     assert stats.events == 2 and stats.outcomes == {"written": 2}
     assert sorted(name for d in deliveries for name in d.event_names) == [
         "ObjectCreated:Copy", "ObjectCreated:Put"]
+
+
+def test_the_loop_gives_handlers_the_deployed_timeout_not_three_seconds(
+    s3, chalice_app, source_bucket
+):
+    """Chalice's test client tells a handler 3 s are left; the handler budgets its render from
+    that, so a 60-megapixel PNG (a few seconds' estimate) would fail locally as out of time
+    although the deployed function renders it."""
+    from tests import large_images
+
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    s3.put_object(Bucket=source_bucket, Key="wide/scan.png", Body=large_images.png(10000, 6000, 0))
+
+    stats = loop.run(threading.Event(), until_idle=True)
+
+    assert stats.outcomes == {"written": 1}, [d.lines for d in deliveries]
