@@ -113,7 +113,10 @@ def load_outputs(text: str | None = None, *,
         output = _output(name, table, asset_root, problems)
         if output is not None:
             outputs[name] = output
-    _check_distinct_keys(outputs, problems)
+    # From the raw tables, so a clash is reported even beside another mistake in an output.
+    _check_distinct_keys({name: table["key"] for name, table in document.items()
+                          if isinstance(table, dict) and isinstance(table.get("key"), str)},
+                         problems)
     problems.raise_any()
     return outputs
 
@@ -315,15 +318,15 @@ def _check_key_against_format(where: str, template: str, output_format: str,
                                        f"extension of key {template!r}")
 
 
-def _check_distinct_keys(outputs: Mapping[str, Output], problems: _Problems) -> None:
+def _check_distinct_keys(templates: Mapping[str, str], problems: _Problems) -> None:
     first_with: dict[str, str] = {}
-    for name, output in outputs.items():
-        if output.key in first_with:
-            problems.at(f"[{name}].key", f"{output.key!r} is also the key of "
-                                         f"[{first_with[output.key]}]: one would overwrite "
+    for name, template in templates.items():
+        if template in first_with:
+            problems.at(f"[{name}].key", f"{template!r} is also the key of "
+                                         f"[{first_with[template]}]: one would overwrite "
                                          "the other")
         else:
-            first_with[output.key] = name
+            first_with[template] = name
 
 
 # --- effects -------------------------------------------------------------------------------

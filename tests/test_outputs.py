@@ -230,6 +230,13 @@ def test_two_outputs_with_the_same_key_template_are_named_both():
     assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
 
 
+def test_a_key_clash_is_reported_beside_other_mistakes_of_the_outputs():
+    text = MINIMAL + 'fit = "fill"\n[other]\nkey = "{folder}{stem}-card.{ext}"\nsize = "0x0"\n'
+    message = error_of(text)
+    assert "outputs.toml [card].fit: " in message and "outputs.toml [other].size: " in message
+    assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
+
+
 def test_an_output_name_that_the_outputs_setting_could_not_list_is_named():
     message = error_of('["a,b"]\nkey = "{stem}.{ext}"\nsize = "10x10"\n')
     assert "outputs.toml [a,b]: " in message and "letters, digits" in message
