@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat
 
-from chalicelib import fits
+from chalicelib import effects, fits
 from devtools import samples
 
 BOX = (1280, 720)
@@ -162,3 +162,181 @@ def test_cover_ignores_detail_hidden_in_transparent_surroundings(scale):
 def test_crop_window_centres_a_picture_without_a_subject(image):
     left, top, right, bottom = fits.crop_window(image, BOX)
     assert abs(left - (image.width - right)) <= 8 and abs(top - (image.height - bottom)) <= 8
+
+
+# --- effects -----------------------------------------------------------------------------
+
+PHOTO = samples.photo_like((320, 180))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+def test_greyscale_has_equal_channels_and_keeps_alpha(mode):
+    source = PHOTO.copy()
+    if mode == "RGBA":
+        source.putalpha(samples.transparent_logo((320, 180)).getchannel("A"))
+    grey = effects.greyscale(source)
+    assert grey.mode == mode
+    red, green, blue = grey.split()[:3]
+    assert red.tobytes() == green.tobytes() == blue.tobytes()
+    assert len(set(red.get_flattened_data())) > 1
+    if mode == "RGBA":
+        assert grey.getchannel("A").tobytes() == source.getchannel("A").tobytes()
+
+
+@pytest.mark.parametrize("direction, reference", [
+    ("horizontal", Image.Transpose.FLIP_LEFT_RIGHT), ("vertical", Image.Transpose.FLIP_TOP_BOTTOM)])
+def test_flip_equals_the_mirrored_reference(direction, reference):
+    card = samples.orientation_card((320, 180))
+    assert effects.flip(card, direction).tobytes() == card.transpose(reference).tobytes()
+    assert effects.flip(card, direction).tobytes() != card.tobytes()
+
+
+@pytest.mark.parametrize("enhance", [effects.brightness, effects.contrast])
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "LA"])
+def test_brightness_and_contrast_of_one_leave_pixels_unchanged(enhance, mode):
+    source = PHOTO.convert(mode)
+    assert enhance(source, 1.0).tobytes() == source.tobytes()
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_brightness_and_contrast_above_one_move_pixels_the_right_way(mode):
+    source = PHOTO.convert(mode)
+    if mode == "RGBA":
+        source.putalpha(Image.linear_gradient("L").resize(source.size))
+    before = ImageStat.Stat(source.convert("L"))
+    brighter = effects.brightness(source, 1.5)
+    stronger = effects.contrast(source, 1.5)
+    assert ImageStat.Stat(brighter.convert("L")).mean[0] > before.mean[0] + 10
+    assert ImageStat.Stat(stronger.convert("L")).stddev[0] > before.stddev[0] * 1.2
+    assert ImageStat.Stat(effects.brightness(source, 0.5).convert("L")).mean[0] < before.mean[0]
+    for result in (brighter, stronger):
+        assert result.mode == mode
+        if mode == "RGBA":
+            assert result.getchannel("A").tobytes() == source.getchannel("A").tobytes()
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "LA"])
+def test_colorize_maps_dark_to_black_and_light_to_white(mode):
+    ramp = Image.linear_gradient("L").rotate(90).resize((256, 64)).convert(mode)  # dark left
+    black, white = (20, 10, 90), (250, 230, 120)
+    toned = effects.colorize(ramp, black, white)
+    assert toned.mode == ("RGBA" if "A" in mode else "RGB")
+    dark = toned.getpixel((0, 32))[:3]
+    light = toned.getpixel((255, 32))[:3]
+    assert all(abs(a - b) <= 3 for a, b in zip(dark, black))
+    assert all(abs(a - b) <= 3 for a, b in zip(light, white))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_blur_lowers_high_frequency_energy(mode):
+    source = PHOTO.convert(mode)
+    assert edge_energy(effects.blur(source, 3)) < edge_energy(source) * 0.5
+    assert effects.blur(source, 3).mode == mode
+
+
+def test_sharpen_raises_high_frequency_energy_and_keeps_alpha():
+    source = PHOTO.filter(ImageFilter.GaussianBlur(1)).convert("RGBA")
+    sharper = effects.sharpen(source)
+    assert edge_energy(sharper) > edge_energy(source) * 1.1
+    assert sharper.getchannel("A").tobytes() == source.getchannel("A").tobytes()
+
+
+QUADRANTS = {  # the part of the image a corner gravity may touch
+    "north-west": lambda w, h: (0, 0, w / 2, h / 2),
+    "north-east": lambda w, h: (w / 2, 0, w, h / 2),
+    "south-west": lambda w, h: (0, h / 2, w / 2, h),
+    "south-east": lambda w, h: (w / 2, h / 2, w, h),
+}
+
+
+def inside(bbox, region) -> bool:
+    return (bbox[0] >= region[0] and bbox[1] >= region[1]
+            and bbox[2] <= region[2] and bbox[3] <= region[3])
+
+
+@pytest.mark.parametrize("gravity", list(QUADRANTS))
+def test_text_changes_only_its_corner_and_scales_with_the_output(gravity):
+    relative = []
+    for size in ((1280, 720), (320, 180)):
+        source = Image.new("RGB", size, (40, 60, 80))
+        written = effects.apply(source, [SimpleEffect("text", {
+            "text": "Sample", "gravity": gravity, "size": 0.08, "color": (255, 255, 0),
+            "opacity": 0.9, "font": None})], Path("."))
+        bbox = changed_bbox(source, written)
+        assert bbox is not None and inside(bbox, QUADRANTS[gravity](*size))
+        margin = max(4, round(0.02 * min(size)))
+        assert bbox[0] >= margin and bbox[1] >= margin
+        assert bbox[2] <= size[0] - margin and bbox[3] <= size[1] - margin
+        relative.append(((bbox[2] - bbox[0]) / size[0], (bbox[3] - bbox[1]) / size[1]))
+    (large_w, large_h), (small_w, small_h) = relative
+    assert abs(small_w / large_w - 1) < 0.2 and abs(small_h / large_h - 1) < 0.2
+
+
+def test_text_centre_is_centred_and_keeps_mode_and_opacity():
+    source = Image.new("LA", (400, 200), (50, 255))
+    written = effects.text(source, "Hi", "centre", 0.3, (255, 255, 255), 0.5)
+    assert written.mode == "LA"
+    left, top, right, bottom = changed_bbox(source, written)
+    assert abs(left - (400 - right)) <= 4 and abs(top - (200 - bottom)) <= 4
+    assert max(written.getchannel("L").get_flattened_data()) <= 50 + (255 - 50) * 0.5 + 2  # half opacity
+    coloured = effects.text(source.convert("L"), "Hi", "centre", 0.3, (255, 0, 0), 1.0)
+    assert coloured.mode == "RGB"
+
+
+@pytest.fixture()
+def asset_root(tmp_path: Path) -> Path:
+    mark = Image.new("RGBA", (300, 150), (255, 255, 255, 255))  # opaque: its extent is known
+    mark.alpha_composite(samples.transparent_logo((300, 150)))
+    mark.save(tmp_path / "mark.png")
+    return tmp_path
+
+
+@pytest.mark.parametrize("gravity", list(QUADRANTS))
+def test_watermark_changes_only_its_corner_and_scales_with_the_output(asset_root, gravity):
+    relative = []
+    for size in ((1280, 720), (320, 180)):
+        source = samples.photo_like(size)
+        marked = effects.apply(source, [SimpleEffect("watermark", {
+            "image": "mark.png", "gravity": gravity, "scale": 0.25, "opacity": 0.7})],
+            asset_root)
+        bbox = changed_bbox(source, marked)
+        assert bbox is not None and inside(bbox, QUADRANTS[gravity](*size))
+        relative.append(((bbox[2] - bbox[0]) / size[0], (bbox[3] - bbox[1]) / size[1]))
+    (large_w, large_h), (small_w, small_h) = relative
+    assert abs(small_w / large_w - 1) < 0.1 and abs(small_h / large_h - 1) < 0.1
+    assert abs(large_w * 1280 - 320) <= 1 and abs(large_h * 720 - 160) <= 1  # 0.25 x 1280
+
+
+def test_watermark_opacity_and_alpha_source(asset_root):
+    source = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    marked = effects.watermark(source, asset_root / "mark.png", "centre", 0.5, 0.5)
+    assert marked.mode == "RGBA"
+    assert 120 <= max(marked.getchannel("A").get_flattened_data()) <= 130  # 255 x 0.5
+
+
+def test_watermark_file_is_read_once_per_path(asset_root):
+    effects._load_watermark.cache_clear()
+    mark = [SimpleEffect("watermark", {"image": "mark.png", "gravity": "south-east",
+                                       "scale": 0.2, "opacity": 1.0})]
+    for size in ((1280, 720), (320, 180), (640, 360)):
+        effects.apply(Image.new("RGB", size), mark, asset_root)
+    info = effects._load_watermark.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_apply_runs_effects_in_the_given_order():
+    card = samples.orientation_card((320, 180))
+    chain = [SimpleEffect("flip", {"direction": "horizontal"}), SimpleEffect("greyscale"),
+             SimpleEffect("brightness", {"factor": 1.2})]
+    expected = effects.brightness(effects.greyscale(ImageOps.mirror(card)), 1.2)
+    assert effects.apply(card, chain, Path(".")).tobytes() == expected.tobytes()
+    assert effects.apply(card, [], Path(".")).tobytes() == card.tobytes()
+
+
+def test_apply_refuses_unknown_ops_and_assets_outside_the_folder(asset_root):
+    with pytest.raises(ValueError, match="unknown effect 'sepia'"):
+        effects.apply(PHOTO, [SimpleEffect("sepia")], asset_root)
+    escape = SimpleEffect("watermark", {"image": "../mark.png", "gravity": "north",
+                                        "scale": 0.2, "opacity": 1.0})
+    with pytest.raises(ValueError, match="outside the asset folder"):
+        effects.apply(PHOTO, [escape], asset_root)
