@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat
 
-from chalicelib import effects, fits
+from chalicelib import effects, encode, fits
 from devtools import samples
 
 BOX = (1280, 720)
@@ -340,3 +340,68 @@ def test_apply_refuses_unknown_ops_and_assets_outside_the_folder(asset_root):
                                         "scale": 0.2, "opacity": 1.0})
     with pytest.raises(ValueError, match="outside the asset folder"):
         effects.apply(PHOTO, [escape], asset_root)
+
+
+# --- encode ------------------------------------------------------------------------------
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def decode(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+@pytest.mark.parametrize("pillow_format", ["PNG", "WEBP", "AVIF"])
+def test_alpha_formats_keep_alpha(pillow_format):
+    logo = samples.transparent_logo((320, 180))
+    out = decode(encode.encode(logo, pillow_format, None, (255, 255, 255), None))
+    assert out.format == pillow_format and out.mode == "RGBA" and out.size == logo.size
+    assert out.getpixel((0, 0))[3] == 0
+    assert out.getpixel((160, 90))[3] == 255
+
+
+def test_jpeg_flattens_alpha_onto_the_background():
+    logo = samples.transparent_logo((320, 180))
+    out = decode(encode.encode(logo, "JPEG", None, (10, 200, 30), None))
+    assert out.mode == "RGB"
+    assert all(abs(a - b) <= 6 for a, b in zip(out.getpixel((2, 2)), (10, 200, 30)))
+    assert all(abs(a - b) <= 12 for a, b in zip(out.getpixel((160, 90)), (200, 40, 120)))
+
+
+@pytest.mark.parametrize("pillow_format", list(encode.CONTENT_TYPES))
+def test_every_format_keeps_the_profile_and_drops_exif(pillow_format):
+    image = PHOTO.copy()
+    image.info["exif"] = samples.exif_bytes(orientation=6, gps=True)
+    image.info["icc_profile"] = b"not this one"
+    out = decode(encode.encode(image, pillow_format, None, (255, 255, 255), SRGB))
+    assert out.format == pillow_format
+    assert out.info.get("icc_profile") == SRGB
+    assert not out.getexif() and "exif" not in out.info
+    assert image.info["exif"]  # the caller's image is left alone
+
+
+@pytest.mark.parametrize("pillow_format", list(encode.CONTENT_TYPES))
+def test_no_profile_given_means_none_written_whatever_the_image_carries(pillow_format):
+    image = PHOTO.copy()
+    image.info["icc_profile"] = SRGB
+    out = decode(encode.encode(image, pillow_format, None, (255, 255, 255), None))
+    assert not out.info.get("icc_profile")
+
+
+def test_a_profile_for_another_colour_space_is_dropped():
+    grey_profile = bytearray(SRGB)
+    grey_profile[16:20] = b"GRAY"
+    out = decode(encode.encode(PHOTO, "PNG", None, (255, 255, 255), bytes(grey_profile)))
+    assert "icc_profile" not in out.info
+
+
+def test_quality_defaults_and_overrides():
+    low = encode.encode(PHOTO, "JPEG", 30, (255, 255, 255), None)
+    default = encode.encode(PHOTO, "JPEG", None, (255, 255, 255), None)
+    assert len(low) < len(default)
+    assert encode.CONTENT_TYPES == {"JPEG": "image/jpeg", "PNG": "image/png",
+                                    "WEBP": "image/webp", "AVIF": "image/avif"}
+    with pytest.raises(ValueError, match="unsupported output format 'GIF'"):
+        encode.encode(PHOTO, "GIF", None, (255, 255, 255), None)
