@@ -45,6 +45,8 @@ def encode(
         raise ValueError(f"unsupported output format {pillow_format!r}")
     if pillow_format == "JPEG" and image.mode in ("RGBA", "LA"):
         image = flatten(image, background)
+    if pillow_format == "WEBP" and image.mode in ("L", "LA"):  # WebP stores colour only: say so
+        image = image.convert("RGB" if image.mode == "L" else "RGBA")  # before the profile check
     if image.info:  # plugins fall back to image.info for EXIF and profiles: start clean
         image = image.copy()
         image.info = {}

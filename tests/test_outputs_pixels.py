@@ -397,6 +397,16 @@ def test_a_profile_for_another_colour_space_is_dropped():
     assert "icc_profile" not in out.info
 
 
+def test_grey_webp_is_stored_as_rgb_so_a_grey_profile_is_dropped():
+    grey_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    grey_profile = grey_profile[:16] + b"GRAY" + grey_profile[20:]
+    for mode in ("L", "LA"):
+        out = decode(encode.encode(PHOTO.convert(mode), "WEBP", None, (0, 0, 0), grey_profile))
+        assert out.mode in ("RGB", "RGBA") and not out.info.get("icc_profile")
+    png = decode(encode.encode(PHOTO.convert("L"), "PNG", None, (0, 0, 0), grey_profile))
+    assert png.mode == "L" and png.info.get("icc_profile") == grey_profile
+
+
 def test_quality_defaults_and_overrides():
     low = encode.encode(PHOTO, "JPEG", 30, (255, 255, 255), None)
     default = encode.encode(PHOTO, "JPEG", None, (255, 255, 255), None)
