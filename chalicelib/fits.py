@@ -127,7 +127,8 @@ def crop_window(image: Image.Image, box: tuple[int, int]) -> tuple[int, int, int
 
 def _edge_map(image: Image.Image) -> Image.Image:
     """Edge magnitude of a small grey copy, its one-pixel border zeroed (the filter's border
-    pixels are not edges)."""
+    pixels are not edges). Grey is weighted by alpha: reduce() already premultiplies, but an
+    image analysed at full size (<= ANALYSIS_SIDE) would show its hidden colours."""
     factor = max(1, -(-max(image.size) // ANALYSIS_SIDE))  # ceil
     if factor > PRESAMPLE:
         # Every PRESAMPLE-th pixel first: reduce() on RGBA premultiplies the full-size image
