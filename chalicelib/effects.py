@@ -1,0 +1,235 @@
+"""Effects on a final-size output image: one small function per op, applied in the file's order.
+
+Every function takes an image in mode RGB, RGBA, L or LA and returns a new one of the same
+family: alpha stays where there was alpha and is never touched by colour operations. Grey
+images become RGB only where the result has colour (colorize; coloured text or a watermark).
+Parameters arrive validated, with defaults filled (outputs.py): these functions trust them.
+
+Text and watermarks are drawn at the output's own resolution, so they are crisp at any size;
+their size and margin are fractions of the output, so they look the same on every size.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+
+GRAVITIES = (
+    "north-west", "north", "north-east",
+    "west", "centre", "east",
+    "south-west", "south", "south-east",
+)
+# Distance of text and watermarks from the edge: 2% of the shorter side, at least 4 px.
+MARGIN_FRACTION, MIN_MARGIN = 0.02, 4
+# UnsharpMask for `sharpen`: a visible but halo-free lift at thumbnail sizes.
+SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)
+
+
+class Effect(Protocol):
+    op: str
+    params: Mapping
+
+
+def apply(image: Image.Image, effects: Iterable[Effect], asset_root: Path) -> Image.Image:
+    """Apply `effects` in order; asset paths (fonts, watermark images) are relative to
+    `asset_root` and may not leave it."""
+    for effect in effects:
+        params = dict(effect.params)
+        if effect.op == "text" and params.get("font"):
+            params["font"] = _asset(asset_root, params["font"])
+        elif effect.op == "watermark":  # the file's `image`: the function's image is the output
+            params["image_path"] = _asset(asset_root, params.pop("image"))
+        try:
+            operation = OPERATIONS[effect.op]
+        except KeyError:
+            raise ValueError(f"unknown effect {effect.op!r}") from None
+        image = operation(image, **params)
+    return image
+
+
+def flip(image: Image.Image, direction: str) -> Image.Image:
+    """Mirror left-right ("horizontal") or top-bottom ("vertical")."""
+    if direction == "horizontal":
+        return ImageOps.mirror(image)
+    if direction == "vertical":
+        return ImageOps.flip(image)
+    raise ValueError(f"flip direction must be horizontal or vertical, not {direction!r}")
+
+
+def greyscale(image: Image.Image) -> Image.Image:
+    """Luminance only, in a mode every output format stores: RGB stays RGB (R=G=B) so a
+    colour profile still describes it, RGBA keeps its alpha, L and LA are already grey."""
+    if image.mode in ("L", "LA"):
+        return image.copy()
+    grey = image.convert("L")
+    bands = [grey, grey, grey] + ([image.getchannel("A")] if image.mode == "RGBA" else [])
+    return Image.merge(image.mode, bands)
+
+
+def brightness(image: Image.Image, factor: float) -> Image.Image:
+    """Scale brightness: 1.0 leaves the image as is, 0 is black, above 1 brighter."""
+    return _on_colour(image, lambda colour: ImageEnhance.Brightness(colour).enhance(factor),
+                      unchanged=factor == 1.0)
+
+
+def contrast(image: Image.Image, factor: float) -> Image.Image:
+    """Scale contrast around the mean grey: 1.0 leaves the image as is, 0 is flat grey."""
+    return _on_colour(image, lambda colour: ImageEnhance.Contrast(colour).enhance(factor),
+                      unchanged=factor == 1.0)
+
+
+def colorize(
+    image: Image.Image, black: tuple[int, int, int], white: tuple[int, int, int]
+) -> Image.Image:
+    """Duotone: luminance mapped from `black` (darkest) to `white` (lightest). The result has
+    colour, so grey sources become RGB (LA: RGBA)."""
+    tinted = ImageOps.colorize(image.convert("L"), black=black, white=white)
+    if image.mode in ("RGBA", "LA"):
+        tinted.putalpha(image.getchannel("A"))
+    return tinted
+
+
+def blur(image: Image.Image, radius: float) -> Image.Image:
+    """Gaussian blur, radius in output pixels. Alpha blurs too (soft edges), premultiplied so
+    transparent pixels' colour does not bleed in."""
+    if image.mode in ("RGBA", "LA"):
+        premultiplied = image.convert(image.mode[:-1] + "a")
+        return premultiplied.filter(ImageFilter.GaussianBlur(radius)).convert(image.mode)
+    return image.filter(ImageFilter.GaussianBlur(radius))
+
+
+def sharpen(image: Image.Image) -> Image.Image:
+    """Unsharp mask on the colour; alpha untouched (a sharpened edge of alpha would ring)."""
+    return _on_colour(image, lambda colour: colour.filter(SHARPEN))
+
+
+def text(
+    image: Image.Image,
+    text: str,
+    gravity: str,
+    size: float,
+    color: tuple[int, int, int],
+    opacity: float,
+    font: Path | None = None,
+) -> Image.Image:
+    """Draw `text` at `gravity`, `size` x the image height tall (0.05 on 720 px: 36 px type),
+    in `color` at `opacity`. Pillow's built-in scalable font unless `font` names a TrueType or
+    OpenType file. Text wider than the image is clipped, never wrapped."""
+    pixels = max(1, round(size * image.height))
+    typeface = (ImageFont.truetype(str(font), pixels) if font
+                else ImageFont.load_default(size=pixels))
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), text, font=typeface)
+    overlay = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (*color, 0))
+    ImageDraw.Draw(overlay).text(
+        (-left, -top), text, font=typeface, fill=(*color, _alpha_value(opacity)))
+    return _composite(image, overlay, gravity, grey=color[0] == color[1] == color[2])
+
+
+def watermark(
+    image: Image.Image, image_path: Path, gravity: str, scale: float, opacity: float
+) -> Image.Image:
+    """Composite the PNG at `image_path`, `scale` x the output's width wide, at `gravity`,
+    its alpha multiplied by `opacity`."""
+    mark = _load_watermark(Path(image_path))
+    width = max(1, round(scale * image.width))
+    height = max(1, round(mark.height * width / mark.width))
+    mark = mark.resize((width, height), Image.Resampling.LANCZOS)
+    if opacity < 1.0:
+        mark.putalpha(mark.getchannel("A").point(_opacity_table(opacity)))
+    return _composite(image, mark, gravity, grey=False)
+
+
+OPERATIONS = {
+    "flip": flip,
+    "greyscale": greyscale,
+    "brightness": brightness,
+    "contrast": contrast,
+    "colorize": colorize,
+    "blur": blur,
+    "sharpen": sharpen,
+    "text": text,
+    "watermark": watermark,
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _load_watermark(path: Path) -> Image.Image:
+    """The watermark file, decoded once per process (every output of every upload reuses it).
+    Callers must not modify the returned image: resize() makes the copy they draw with."""
+    with Image.open(path) as source:
+        return source.convert("RGBA")
+
+
+def _asset(asset_root: Path, relative: str | Path) -> Path:
+    root = Path(asset_root).resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"asset {str(relative)!r} is outside the asset folder")
+    return path
+
+
+def _on_colour(image: Image.Image, operation, unchanged: bool = False) -> Image.Image:
+    """Run `operation` on the colour bands only; alpha comes back exactly as it was."""
+    if unchanged:
+        return image.copy()
+    if image.mode not in ("RGBA", "LA"):
+        return operation(image)
+    result = operation(image.convert(image.mode[:-1]))
+    result.putalpha(image.getchannel("A"))
+    return result
+
+
+def _composite(
+    image: Image.Image, overlay: Image.Image, gravity: str, grey: bool
+) -> Image.Image:
+    """Alpha-composite an RGBA overlay at `gravity`, touching only the pixels under it."""
+    x, y = _position(image.size, overlay.size, gravity)
+    # Clip an overlay larger than the image to the part that lands on it.
+    clip = (max(0, -x), max(0, -y),
+            min(overlay.width, image.width - x), min(overlay.height, image.height - y))
+    overlay = overlay.crop(clip)
+    x, y = x + clip[0], y + clip[1]
+    region = image.crop((x, y, x + overlay.width, y + overlay.height)).convert("RGBA")
+    region.alpha_composite(overlay)
+    mode = image.mode
+    if mode in ("L", "LA") and not grey:
+        mode = "RGB" if mode == "L" else "RGBA"
+    result = image.convert(mode) if mode != image.mode else image.copy()
+    result.paste(region.convert(mode), (x, y))
+    return result
+
+
+def _position(
+    size: tuple[int, int], item: tuple[int, int], gravity: str
+) -> tuple[int, int]:
+    width, height = size
+    margin = max(MIN_MARGIN, round(MARGIN_FRACTION * min(width, height)))
+    if gravity not in GRAVITIES:
+        raise ValueError(f"unknown gravity {gravity!r}")
+    if gravity.endswith("west"):
+        x = margin
+    elif gravity.endswith("east"):
+        x = width - margin - item[0]
+    else:
+        x = (width - item[0]) // 2
+    if gravity.startswith("north"):
+        y = margin
+    elif gravity.startswith("south"):
+        y = height - margin - item[1]
+    else:
+        y = (height - item[1]) // 2
+    return x, y
+
+
+def _alpha_value(opacity: float) -> int:
+    return max(0, min(255, round(255 * opacity)))
+
+
+@functools.lru_cache(maxsize=32)
+def _opacity_table(opacity: float) -> list[int]:
+    return [round(value * opacity) for value in range(256)]
