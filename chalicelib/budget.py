@@ -46,6 +46,8 @@ JPEG_SOI = b"\xff\xd8"
 # JPEG at 150 MP comes to about 40 s, inside a fresh 60 s invocation.
 NS_PER_DECODED_PIXEL = 20
 NS_PER_COEFFICIENT_SCAN = 1.2
+NS_PER_OUTPUT_PIXEL = 150  # making and encoding outputs: WebP method 4 and AVIF speed 8 at
+# 1280x720 measured 60-120 ms, about 100-130 ns a pixel, the dearest steps
 LAMBDA_CPU_FACTOR = 2
 
 
@@ -94,8 +96,10 @@ def jpeg_draft_scale(size: tuple[int, int], target: tuple[int, int], frame: Jpeg
 
 
 def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
-             target: tuple[int, int], needs_conversion: bool) -> Estimate:
-    """Peak bytes to render an image of `size` and Pillow `mode` down to `target`.
+             target: tuple[int, int], needs_conversion: bool,
+             output_pixels: int | None = None) -> Estimate:
+    """Peak bytes to decode an image of `size` and Pillow `mode` down to `target` and make
+    outputs of `output_pixels` in all (default: one output of `target`'s size).
 
     `needs_conversion`: the decoded mode must change before resampling (palette, colour-key
     transparency, 1-bit, 16-bit grey, premultiplied alpha), which the renderer does in strips.
@@ -123,12 +127,15 @@ def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
                             * _STORED_DEFAULT)
     elif needs_conversion:
         parts["converted"] = width * height * _STORED_DEFAULT
-    parts["output"] = OUTPUT_COPIES * target[0] * target[1] * _STORED_DEFAULT
+    outputs = target[0] * target[1] if output_pixels is None else output_pixels
+    parts["output"] = OUTPUT_COPIES * max(outputs, target[0] * target[1]) * _STORED_DEFAULT
     return Estimate(parts)
 
 
-def render_seconds(inspected: Inspected, size: tuple[int, int], target: tuple[int, int]) -> float:
-    """A generous estimate of the render's CPU time in a Lambda function."""
+def render_seconds(inspected: Inspected, size: tuple[int, int], target: tuple[int, int],
+                   output_pixels: int = 0) -> float:
+    """A generous estimate of the render's CPU time in a Lambda function: the decode to
+    `target`, and making and encoding `output_pixels` of outputs (AVIF's the dearest)."""
     pixels = size[0] * size[1]
     work = 0.0
     frame = inspected.jpeg
@@ -141,7 +148,7 @@ def render_seconds(inspected: Inspected, size: tuple[int, int], target: tuple[in
             work += per_scan * frame.scans * NS_PER_COEFFICIENT_SCAN
         else:
             work += size[0] * size[1] * MAX_SCANS_ASSUMED * NS_PER_COEFFICIENT_SCAN
-    work += pixels * NS_PER_DECODED_PIXEL
+    work += pixels * NS_PER_DECODED_PIXEL + output_pixels * NS_PER_OUTPUT_PIXEL
     return work * LAMBDA_CPU_FACTOR / 1e9
 
 

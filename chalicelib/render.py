@@ -10,22 +10,25 @@ from __future__ import annotations
 import io
 import math
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from chalicelib import budget
+from chalicelib import budget, effects, encode, fits
 from chalicelib.deadline import OutOfTime
 from chalicelib.errors import ImageRejected
 from chalicelib.structure import Inspected, inspect
 
-# The pixel limit is ours (ThumbnailSpec.max_pixels), checked right after the header is read.
+# The pixel limit is ours (Limits.max_pixels), checked right after the header is read.
 # Pillow's global check would otherwise cap it at 2 x 89 megapixels and warn on panoramas.
 Image.MAX_IMAGE_PIXELS = None
 
 # Pillow opens multi-picture (MPO) camera JPEGs through its JPEG plugin, at the primary image.
 ACCEPTED_FORMATS = ("JPEG", "PNG")
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+# Watermarks and fonts named by outputs.toml live beside the code.
+ASSET_ROOT = Path(__file__).resolve().parent
 
 # Decode JPEGs at the smallest 1/2, 1/4 or 1/8 scale that is still at least the final size
 # (libjpeg's scaled IDCT filters as it shrinks), then Lanczos the small remainder. Decoding at
@@ -39,10 +42,6 @@ BICUBIC_FROM_FACTOR = 1.5
 # budget.REDUCING_GAP (2) times the final size, then resampled: 2.5x faster than from full size
 # on a 12 MP image, mean difference 0.5 of 255. The reduction runs in strips of rows, together
 # with any mode conversion, so the full-size image is held once (budget.py counts on it).
-# PNG: the fast zlib level first; content that compresses well (graphics, logos, screenshots)
-# is worth the stronger level, photo-like content is not (level 6 made photos slower AND larger).
-PNG_FAST_LEVEL, PNG_STRONG_LEVEL = 1, 6
-PNG_COMPRESSIBLE_RATIO = 4
 
 # A colour profile larger than this is not copied into thumbnails (CMYK ones are still used).
 MAX_EMBEDDED_PROFILE = 256 * 1024
@@ -73,16 +72,132 @@ _MAGIC = (
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What applies before any pixel is decoded."""
+
+    max_pixels: int = 150_000_000
+    memory_mb: int = 1024  # the function's memory; budget.py keeps the runtime's share aside
+    seconds_left: float = math.inf  # what the invocation can still spend on this render
+
+
+@dataclass(frozen=True)
+class OutputRequest:
+    """One picture to make from the upload: pixels and encoding only (keys are not ours)."""
+
+    name: str
+    box: tuple[int, int]
+    fit: str = "contain"  # fits.py: contain, cover, pad
+    pillow_format: str = "JPEG"  # JPEG, PNG, WEBP, AVIF
+    quality: int | None = None  # None: the format's default (encode.py)
+    background: tuple[int, int, int] = (255, 255, 255)
+    effects: tuple = ()  # objects with .op and .params (outputs.Effect)
+
+
+@dataclass(frozen=True)
+class RenderedImage:
+    name: str
+    data: bytes
+    content_type: str
+    size: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    images: tuple[RenderedImage, ...]
+    source_size: tuple[int, int]  # as displayed (orientation applied)
+    source_format: str
+    source_mode: str
+    notes: tuple[str, ...] = field(default=())  # harmless oddities worth a log mention
+
+
+def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limits = Limits(),
+                   asset_root: Path = ASSET_ROOT) -> Rendered:
+    """Every requested picture of `data` from one decode, upright, each in its own format.
+
+    The upload is decoded once, at the scale the largest output needs (JPEG: shrink-on-load);
+    every output is resampled from that. Raises ImageRejected with a human-readable reason when
+    the bytes cannot be rendered, OutOfTime when the render would outlast the invocation.
+    """
+    if not requests:
+        raise ValueError("no outputs requested")
+    for request in requests:
+        if request.pillow_format not in encode.CONTENT_TYPES:
+            raise ValueError(f"unsupported output format {request.pillow_format!r}")
+    if not data:
+        raise ImageRejected("empty file (0 bytes)")
+    inspected = inspect(data)  # refuses marker and chunk floods before Pillow parses them
+    notes: list[str] = list(inspected.notes)
+    try:
+        with Image.open(io.BytesIO(inspected.data), formats=ACCEPTED_FORMATS) as source:
+            _check_pixel_count(source.size, limits.max_pixels)
+            _check_budget(source, inspected, requests, limits)
+            stored_size, source_format, source_mode = source.size, source.format, source.mode
+            if source_format == "PNG":
+                source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
+            orientation = _read_orientation(source, notes)
+            turned = orientation >= 5
+            working = _decode_reduced(source, _decode_size(stored_size, requests, turned))
+            icc_profile = source.info.get("icc_profile")
+    except UnidentifiedImageError:
+        raise ImageRejected(f"not a JPEG or PNG image{_sniff(data)}") from None
+    except _DECODE_ERRORS as error:
+        raise ImageRejected(f"corrupt or truncated image: {error}") from None
+
+    if orientation > 1:
+        working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
+    working, icc_profile = _to_common_pixels(working, icc_profile, notes)
+    upright = (stored_size[1], stored_size[0]) if turned else stored_size
+    images = tuple(_make_output(working, upright, request, icc_profile, asset_root)
+                   for request in requests)
+    return Rendered(images=images, source_size=upright, source_format=source_format or "?",
+                    source_mode=source_mode, notes=tuple(notes))
+
+
+def _decode_size(stored: tuple[int, int], requests: Sequence[OutputRequest],
+                 turned: bool) -> tuple[int, int]:
+    """The largest size any output needs, in the stored orientation, never above the source."""
+    needed = [fits.needed_size(stored, request.box[::-1] if turned else request.box, request.fit)
+              for request in requests]
+    width, height = max(needed, key=lambda size: size[0] * size[1])
+    if width > stored[0] or height > stored[1]:
+        return stored  # an output larger than the upload is scaled up from the full decode
+    return width, height
+
+
+def _make_output(working: Image.Image, upright: tuple[int, int], request: OutputRequest,
+                 icc_profile: bytes | None, asset_root: Path) -> RenderedImage:
+    needed = fits.needed_size(upright, request.box, request.fit)
+    pixels = working if working.size == needed else _resample(working, needed)
+    if request.fit == "cover":
+        pixels = fits.cover(pixels, request.box)
+    elif request.fit == "pad":
+        pixels = fits.pad(pixels, request.box, request.background)
+    if request.effects:
+        pixels = effects.apply(pixels, request.effects, asset_root)
+    data = encode.encode(pixels, request.pillow_format, request.quality, request.background,
+                         icc_profile)
+    return RenderedImage(name=request.name, data=data, size=pixels.size,
+                         content_type=encode.CONTENT_TYPES[request.pillow_format])
+
+
+def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """From the decoded working image to one output's size (Pillow premultiplies alpha)."""
+    factor = image.width / size[0]
+    resample = Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR else Image.Resampling.BICUBIC
+    return image.resize(size, resample, reducing_gap=budget.REDUCING_GAP if factor > 2 else None)
+
+
+@dataclass(frozen=True)
 class ThumbnailSpec:
-    """What to make: the output format and the limits that apply before any pixel is decoded."""
+    """One thumbnail that fits inside `box`: the single-output form of `render_outputs`."""
 
     output_format: str  # "JPEG" or "PNG"
     box: tuple[int, int] = (1280, 720)
     jpeg_quality: int = 85
     background: tuple[int, int, int] = (255, 255, 255)
     max_pixels: int = 150_000_000
-    memory_mb: int = 1024  # the function's memory; budget.py keeps the runtime's share aside
-    seconds_left: float = math.inf  # what the invocation can still spend on this render
+    memory_mb: int = 1024
+    seconds_left: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -93,61 +208,26 @@ class Thumbnail:
     source_size: tuple[int, int]  # as displayed (orientation applied)
     source_format: str
     source_mode: str
-    notes: tuple[str, ...] = field(default=())  # harmless oddities worth a log mention
+    notes: tuple[str, ...] = field(default=())
 
 
 def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
-    """Make a thumbnail of `data` that fits inside `spec.box`, upright, in `spec.output_format`.
-
-    Raises ImageRejected with a human-readable reason when the bytes cannot be rendered.
-    """
-    if spec.output_format not in CONTENT_TYPES:
+    """Make a thumbnail of `data` that fits inside `spec.box`, upright, in `spec.output_format`."""
+    if spec.output_format not in ("JPEG", "PNG"):
         raise ValueError(f"unsupported output format {spec.output_format!r}")
-    if not data:
-        raise ImageRejected("empty file (0 bytes)")
-    inspected = inspect(data)  # refuses marker and chunk floods before Pillow parses them
-    notes: list[str] = list(inspected.notes)
-    try:
-        with Image.open(io.BytesIO(inspected.data), formats=ACCEPTED_FORMATS) as source:
-            _check_pixel_count(source.size, spec.max_pixels)
-            _check_budget(source, inspected, spec)
-            source_size, source_format, source_mode = source.size, source.format, source.mode
-            if source_format == "PNG":
-                source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
-            orientation = _read_orientation(source, notes)
-            box = spec.box if orientation < 5 else (spec.box[1], spec.box[0])
-            small = _decode_reduced(source, fit_inside(source_size, box))
-            icc_profile = source.info.get("icc_profile")
-    except UnidentifiedImageError:
-        raise ImageRejected(f"not a JPEG or PNG image{_sniff(data)}") from None
-    except _DECODE_ERRORS as error:
-        raise ImageRejected(f"corrupt or truncated image: {error}") from None
-
-    small = small.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation]) if orientation > 1 else small
-    pixels, icc_profile = _to_output_pixels(small, spec, icc_profile, notes)
-    if orientation >= 5:
-        source_size = (source_size[1], source_size[0])
-    return Thumbnail(
-        data=_encode(pixels, spec, icc_profile),
-        content_type=CONTENT_TYPES[spec.output_format],
-        size=pixels.size,
-        source_size=source_size,
-        source_format=source_format or "?",
-        source_mode=source_mode,
-        notes=tuple(notes),
-    )
+    request = OutputRequest("thumbnail", spec.box, "contain", spec.output_format,
+                            spec.jpeg_quality, spec.background)
+    rendered = render_outputs(data, [request], Limits(spec.max_pixels, spec.memory_mb,
+                                                      spec.seconds_left))
+    image = rendered.images[0]
+    return Thumbnail(data=image.data, content_type=image.content_type, size=image.size,
+                     source_size=rendered.source_size, source_format=rendered.source_format,
+                     source_mode=rendered.source_mode, notes=rendered.notes)
 
 
 def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
     """The largest size with `size`'s aspect ratio that fits in `box`; never larger than `size`."""
-    width, height = size
-    scale = min(box[0] / width, box[1] / height, 1.0)
-    if scale == 1.0:
-        return size
-    return (  # round half up: 112.5 -> 113, as an image editor would
-        max(1, min(box[0], int(width * scale + 0.5))),
-        max(1, min(box[1], int(height * scale + 0.5))),
-    )
+    return fits.needed_size(size, box, "contain")
 
 
 def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
@@ -174,27 +254,32 @@ def _read_orientation(image: Image.Image, notes: list[str]) -> int:
     return value
 
 
-def _check_budget(image: Image.Image, inspected: Inspected, spec: ThumbnailSpec) -> None:
+def _check_budget(image: Image.Image, inspected: Inspected, requests: Sequence[OutputRequest],
+                  limits: Limits) -> None:
     """Refuse, from the header alone, what would not fit in the function's memory (for good)
     or in the time left (for this invocation). The orientation may only be known after a PNG's
-    pixels, so both of the box's turns count."""
+    pixels, so both turns of the boxes count."""
+    output_pixels = sum(request.box[0] * request.box[1] for request in requests)
+    needs_conversion = _working_mode(image) != image.mode
     worst = max(
-        (budget.estimate(inspected, image.mode, image.size, fit_inside(image.size, box),
-                         needs_conversion=_working_mode(image) != image.mode)
-         for box in (spec.box, spec.box[::-1])),
+        (budget.estimate(inspected, image.mode, image.size,
+                         _decode_size(image.size, requests, turned), needs_conversion,
+                         output_pixels=output_pixels)
+         for turned in (False, True)),
         key=lambda estimate: estimate.total,
     )
     kind = f"{image.width}x{image.height} {image.format} {image.mode}"
     if inspected.jpeg and inspected.jpeg.progressive:
         kind += " progressive"
     try:
-        budget.check(worst, spec.memory_mb)
+        budget.check(worst, limits.memory_mb)
     except budget.OverBudget as over:
         raise ImageRejected(f"over the memory budget: {kind} {over}") from None
-    seconds = budget.render_seconds(inspected, image.size, fit_inside(image.size, spec.box))
-    if seconds > spec.seconds_left:  # transient: a fresh invocation has its whole timeout
+    seconds = budget.render_seconds(inspected, image.size, _decode_size(image.size, requests, False),
+                                    output_pixels=output_pixels)
+    if seconds > limits.seconds_left:  # transient: a fresh invocation has its whole timeout
         raise OutOfTime(
-            f"rendering {kind} may take {seconds:.1f} s, {max(spec.seconds_left, 0):.1f} s are "
+            f"rendering {kind} may take {seconds:.1f} s, {max(limits.seconds_left, 0):.1f} s are "
             "left; retry with a fresh timeout"
         )
 
@@ -302,17 +387,16 @@ def to_8bit_gray(image: Image.Image) -> Image.Image:
     return floats.point(lambda value: (value - low) * scale).convert("L")
 
 
-def _to_output_pixels(
-    image: Image.Image, spec: ThumbnailSpec, icc_profile: bytes | None, notes: list[str]
+def _to_common_pixels(
+    image: Image.Image, icc_profile: bytes | None, notes: list[str]
 ) -> tuple[Image.Image, bytes | None]:
-    """Convert to a mode the output format stores, keeping the profile only where it fits."""
+    """RGB, RGBA, L or LA, which every output format and effect takes; the profile kept only
+    where it describes those pixels."""
     icc_profile = _usable_profile(icc_profile, notes)
     if image.mode in _WIDE_GRAY:
         image = to_8bit_gray(image)
     if image.mode == "CMYK":
         image, icc_profile = _cmyk_to_srgb(image, icc_profile, notes)
-    if spec.output_format == "JPEG" and image.mode in ("RGBA", "LA"):
-        image = _flatten(image, spec.background)
     if icc_profile and _icc_colour_space(icc_profile) != _COLOUR_SPACE_OF_MODE[image.mode]:
         icc_profile = None
     return image, icc_profile
@@ -363,40 +447,6 @@ def _cmyk_to_srgb(
             if converted is not None:
                 return converted, None
     return image.convert("RGB"), None
-
-
-def _flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:
-    """Composite transparent pixels onto the background colour (JPEG has no alpha)."""
-    gray_background = background[0] == background[1] == background[2]
-    if image.mode == "LA" and gray_background:
-        base = Image.new("L", image.size, background[0])
-        base.paste(image.convert("L"), mask=image.getchannel("A"))
-        return base
-    base = Image.new("RGB", image.size, background)
-    rgba = image.convert("RGBA")
-    base.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
-    return base
-
-
-def _encode(image: Image.Image, spec: ThumbnailSpec, icc_profile: bytes | None) -> bytes:
-    # Nothing from the source's metadata travels except the colour profile: no EXIF (GPS is
-    # private, and a leftover orientation tag would turn the upright pixels again), no comments.
-    image.info = {}
-    extra = {"icc_profile": icc_profile} if icc_profile else {}
-    if spec.output_format == "JPEG":
-        # optimize=True saved 1-2% of bytes for 2.5x the encode time: not worth it here.
-        return _save(image, "JPEG", quality=spec.jpeg_quality, **extra)
-    fast = _save(image, "PNG", compress_level=PNG_FAST_LEVEL, **extra)
-    raw_size = image.width * image.height * len(image.getbands())
-    if len(fast) * PNG_COMPRESSIBLE_RATIO > raw_size:
-        return fast
-    return min(fast, _save(image, "PNG", compress_level=PNG_STRONG_LEVEL, **extra), key=len)
-
-
-def _save(image: Image.Image, image_format: str, **options) -> bytes:
-    out = io.BytesIO()
-    image.save(out, image_format, **options)
-    return out.getvalue()
 
 
 def _sniff(data: bytes) -> str:

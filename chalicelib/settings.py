@@ -7,23 +7,26 @@ thumbnails.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib import budget
+from chalicelib import budget, outputs
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment variable."""
 
 
+# Overrides of the `thumbnail` output of chalicelib/outputs.toml, from before outputs were
+# declared there: honoured when the stage makes only that output, an error otherwise.
+THUMBNAIL_OVERRIDES = ("THUMBNAIL_SIZE", "JPEG_QUALITY", "BACKGROUND_COLOR")
+
 DEFAULTS = {
-    "THUMBNAIL_SIZE": "1280x720",
-    "JPEG_QUALITY": "85",
+    "OUTPUTS": "thumbnail",
     "CACHE_CONTROL": "public, max-age=86400",
-    "BACKGROUND_COLOR": "#ffffff",
     # 100 MiB and 150 megapixels: a 100-megapixel panorama passes, a decompression bomb
     # (a small file whose header claims billions of pixels) does not.
     "MAX_SOURCE_BYTES": str(100 * 1024 * 1024),
@@ -42,10 +45,8 @@ _HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 class Settings:
     source_bucket: str
     target_bucket: str
-    box: tuple[int, int]
-    jpeg_quality: int
+    outputs: tuple[outputs.Output, ...]  # what every upload becomes, from chalicelib/outputs.toml
     cache_control: str
-    background: tuple[int, int, int]
     max_source_bytes: int
     max_source_pixels: int
     function_memory_mb: int
@@ -63,10 +64,8 @@ class Settings:
         settings = cls(
             source_bucket=source,
             target_bucket=target,
-            box=_box(env, "THUMBNAIL_SIZE"),
-            jpeg_quality=_int(env, "JPEG_QUALITY", 1, 95),
+            outputs=_outputs(env),
             cache_control=_text(env, "CACHE_CONTROL"),
-            background=_color(env, "BACKGROUND_COLOR"),
             max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
             max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
             function_memory_mb=_int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
@@ -82,15 +81,46 @@ class Settings:
                 f"for images after the runtime's {budget.RUNTIME_RESERVE_MB} MB"
             )
         available = budget.available_bytes(self.function_memory_mb)
-        needed = budget.cheapest_at_limit(self.max_source_pixels, self.box)
+        largest = max(self.outputs, key=lambda output: output.size[0] * output.size[1])
+        needed = budget.cheapest_at_limit(self.max_source_pixels, largest.size)
         if needed > available:
             raise SettingsError(
-                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with THUMBNAIL_SIZE="
-                f"{self.box[0]}x{self.box[1]} cannot fit: even a grey PNG at that limit needs "
+                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with the {largest.name} output's "
+                f"size {largest.size[0]}x{largest.size[1]} (THUMBNAIL_SIZE or outputs.toml) "
+                f"cannot fit: even a grey PNG at that limit needs "
                 f"{budget.mb(needed)}, and a {self.function_memory_mb} MB function has "
                 f"{budget.mb(available)} for images. Lower them, or raise lambda_memory_size "
                 "in .chalice/config.json"
             )
+
+
+@functools.lru_cache(maxsize=1)
+def _declared_outputs() -> dict[str, outputs.Output]:
+    """chalicelib/outputs.toml, read and validated once per process."""
+    return outputs.load_outputs()
+
+
+def _outputs(env: Mapping[str, str]) -> tuple[outputs.Output, ...]:
+    names = _raw(env, "OUTPUTS")
+    try:
+        selected = outputs.select(_declared_outputs(), names)
+    except outputs.OutputsError as error:
+        raise SettingsError(f"OUTPUTS: {error}") from None
+    overridden = [name for name in THUMBNAIL_OVERRIDES if env.get(name, "").strip()]
+    if not overridden:
+        return selected
+    if [output.name for output in selected] != ["thumbnail"]:
+        raise SettingsError(
+            f"{', '.join(overridden)} set with OUTPUTS={names!r}: these variables only adjust "
+            "the thumbnail output when it is the stage's only one; declare sizes, qualities "
+            "and backgrounds in chalicelib/outputs.toml instead"
+        )
+    return (outputs.with_overrides(
+        selected[0],
+        size=_box(env, "THUMBNAIL_SIZE") if "THUMBNAIL_SIZE" in overridden else None,
+        quality=_int(env, "JPEG_QUALITY", 1, 95) if "JPEG_QUALITY" in overridden else None,
+        background=_color(env, "BACKGROUND_COLOR") if "BACKGROUND_COLOR" in overridden else None,
+    ),)
 
 
 def source_bucket(environ: Mapping[str, str] | None = None) -> str:

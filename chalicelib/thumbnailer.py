@@ -8,10 +8,10 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import events, keys, s3_client, storage
+from chalicelib import events, s3_client, storage
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.render import ThumbnailSpec, render_thumbnail
+from chalicelib.render import Limits, OutputRequest, render_outputs
 from chalicelib.settings import Settings
 
 # Not Chalice's app.log (named after the app, ERROR level, plain text): these lines go through
@@ -22,6 +22,7 @@ logger.setLevel(logging.INFO)
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 MAX_RENDERS_PER_RECORD = 3
+WHITE = (255, 255, 255)
 
 
 @dataclass
@@ -32,9 +33,10 @@ class RecordResult:
     key: str = ""
     outcome: str = FAILED
     reason: str = ""
-    thumbnail_key: str = ""
+    thumbnail_key: str = ""  # the first output's (the stage's thumbnail by default)
     source_size: str = ""
     thumbnail_size: str = ""
+    outputs: tuple[dict, ...] = ()  # every output written: name, key, size, bytes
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -110,21 +112,22 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         raise PermanentError(
             f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
         )
-    output_format = keys.output_format(upload.key)
-    result.thumbnail_key = keys.thumbnail_key(upload.key)
+    outputs = [output for output in settings.outputs if output.applies_to(upload.key)]
+    if not outputs:
+        raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
+                             f"{sorted({output.prefix for output in settings.outputs})})")
+    targets = {output.name: output.key_for(upload.key) for output in outputs}
+    result.thumbnail_key = targets[outputs[0].name]
     if upload.size > settings.max_source_bytes:
         raise PermanentError(
             f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}"
         )
 
-    spec = ThumbnailSpec(
-        output_format=output_format,
-        box=settings.box,
-        jpeg_quality=settings.jpeg_quality,
-        background=settings.background,
-        max_pixels=settings.max_source_pixels,
-        memory_mb=settings.function_memory_mb,
-    )
+    requests = [OutputRequest(name=output.name, box=output.size, fit=output.fit,
+                              pillow_format=output.pillow_format(upload.key),
+                              quality=output.quality, background=output.background or WHITE,
+                              effects=output.effects) for output in outputs]
+    limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb)
     for render in range(MAX_RENDERS_PER_RECORD):
         # Whatever is under the key now: a stale event renders the newer upload rather than
         # skip, because its own thumbnail may be the one left behind (a retry after a write
@@ -135,24 +138,30 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
         if render == 0 and upload.etag not in (None, fetched.etag):
             result.notes = (*result.notes, "stale event: the upload was replaced since; "
                                            "rendered the current one")
-        deadline.require(s3_client.SHORTEST_ATTEMPT_S, "rendering and storing the thumbnail")
-        seconds_left = deadline.usable() - s3_client.SHORTEST_ATTEMPT_S  # the write still fits
-        thumbnail = render_thumbnail(fetched.data, replace(spec, seconds_left=seconds_left))
-        storage.store_thumbnail(
-            s3_client.client_for(deadline),
-            settings.target_bucket,
-            result.thumbnail_key,
-            thumbnail.data,
-            content_type=thumbnail.content_type,
-            cache_control=settings.cache_control,
-            metadata=_provenance(fetched, upload),
-        )
-        result.source_size = "{}x{}".format(*thumbnail.source_size)
-        result.thumbnail_size = "{}x{}".format(*thumbnail.size)
-        result.bytes_out = len(thumbnail.data)
-        result.notes = (*result.notes, *thumbnail.notes)
+        deadline.require(len(outputs) * s3_client.SHORTEST_ATTEMPT_S, "rendering and storing")
+        # What is left once every write still fits.
+        seconds_left = deadline.usable() - len(outputs) * s3_client.SHORTEST_ATTEMPT_S
+        rendered = render_outputs(fetched.data, requests, replace(limits, seconds_left=seconds_left))
+        written = []
+        for image in rendered.images:
+            storage.store_thumbnail(
+                s3_client.client_for(deadline),
+                settings.target_bucket,
+                targets[image.name],
+                image.data,
+                content_type=image.content_type,
+                cache_control=settings.cache_control,
+                metadata=_provenance(fetched, upload),
+            )
+            written.append({"name": image.name, "key": targets[image.name],
+                            "size": "{}x{}".format(*image.size), "bytes": len(image.data)})
+        result.outputs = tuple(written)
+        result.source_size = "{}x{}".format(*rendered.source_size)
+        result.thumbnail_size = written[0]["size"]
+        result.bytes_out = sum(output["bytes"] for output in written)
+        result.notes = (*result.notes, *rendered.notes)
         # Newest wins: if the upload was replaced while we worked, a newer upload's event may
-        # already have written its thumbnail, which ours just overwrote. Render the newer one.
+        # already have written its outputs, which ours just overwrote. Render the newer one.
         now = storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key)
         if now in (fetched.etag, None):
             return

@@ -347,7 +347,7 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
     """A one-record S3 event through its handler on the local S3 (a separate process).
 
-    The render inside each event is timed too (the handler's render_thumbnail is wrapped in a
+    The render inside each event is timed too (the handler's render_outputs is wrapped in a
     timer), so overhead = event - that same render: the S3 calls, parsing and logging the event
     adds, free of the render's own run-to-run noise.
     """
@@ -357,8 +357,10 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
     stage_env = stage_environment(STAGE)
     inner: list[tuple[float, float]] = []  # (wall, cpu) of the render inside the last event
 
-    def timed_render(data, spec):
-        result, wall, cpu = _timed_with_cpu(render_thumbnail, data, spec)
+    real_render = thumbnailer.render_outputs
+
+    def timed_render(data, requests, limits):
+        result, wall, cpu = _timed_with_cpu(real_render, data, requests, limits)
         inner.append((wall, cpu))
         return result
 
@@ -375,7 +377,7 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
         deliveries = [(image, *_upload_record(s3, stage_env["SOURCE_BUCKET"], image))
                       for image in images]
         samples_s: dict[str, list[tuple[float, float, float]]] = {i.name: [] for i in images}
-        thumbnailer.render_thumbnail = timed_render
+        thumbnailer.render_outputs = timed_render
         try:
             for round_number in range(rounds + 1):  # round 0 is the warm-up
                 for image, handler, record in deliveries:
@@ -390,7 +392,7 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
                         samples_s[image.name].append(
                             (whole, render_wall, whole_cpu - render_cpu))
         finally:
-            thumbnailer.render_thumbnail = render_thumbnail
+            thumbnailer.render_outputs = real_render
     timings = []
     for image in images:
         events, renders, cpu_overheads = zip(*samples_s[image.name])

@@ -2,7 +2,8 @@
 
 With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/policy-<stage>.json`.
 What goes in is what a record needs and nothing more: read uploads from the source bucket,
-write thumbnails to the target bucket, write the functions' own logs.
+write the stage's outputs (only their key patterns) to the target bucket, write the functions'
+own logs.
 """
 
 from __future__ import annotations
@@ -24,9 +25,18 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
     return json.loads((project_dir / ".chalice" / "config.json").read_text())["app_name"]
 
 
+def output_key_patterns(environment: dict[str, str]) -> list[str]:
+    """The target keys the stage's outputs can have, as IAM resource patterns."""
+    from chalicelib import outputs
+
+    selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))
+    return sorted({outputs.resource_pattern(output.key) for output in selected})
+
+
 def policy_for(stage: str, project_dir: Path = PROJECT_DIR) -> dict:
     environment = stage_environment(stage, project_dir)
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
+    writes = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
     return {
@@ -48,10 +58,11 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR) -> dict:
                 "Resource": [f"arn:aws:s3:::{source}"],
             },
             {
-                "Sid": "WriteThumbnails",
+                # Only the keys the stage's outputs can have: "*-thumbnail.*", not "*".
+                "Sid": "WriteOutputs",
                 "Effect": "Allow",
                 "Action": ["s3:PutObject"],
-                "Resource": [f"arn:aws:s3:::{target}/*"],
+                "Resource": writes,
             },
             {
                 "Sid": "WriteOwnLogs",

@@ -39,6 +39,7 @@ class FaultyS3:
         self.attempts_per_call: dict[str, int] = {}  # invocation id -> attempts, in call order
         self.injected: Counter[str] = Counter()
         self.requests = 0
+        self.requests_by_method: Counter[str] = Counter()
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -64,6 +65,7 @@ class FaultyS3:
     def _choose_fault(self, method: str, call: str | None) -> str | None:
         with self._lock:
             self.requests += 1
+            self.requests_by_method[method] += 1
             attempt = self.attempts_per_call[call] = self.attempts_per_call.get(call, 0) + 1
             if self.only_first_attempt and attempt > 1:
                 return None

@@ -86,6 +86,9 @@ def test_handler_under_exactly_the_generated_policy(
     as_function = boto3.client("s3", **_as_kwargs(function_credentials))
     denied = [
         lambda: as_function.put_object(Bucket=source_bucket, Key="evil.jpg", Body=b"x"),
+        # The target bucket only under the outputs' key patterns: not over another object.
+        lambda: as_function.put_object(Bucket=target_bucket, Key="private.jpg", Body=b"x"),
+        lambda: as_function.put_object(Bucket=target_bucket, Key="in/photo.jpg", Body=b"x"),
         lambda: as_function.delete_object(Bucket=source_bucket, Key="in/photo.jpg"),
         lambda: as_function.get_object(Bucket=target_bucket, Key="private.jpg"),
         lambda: as_function.list_objects_v2(Bucket=target_bucket),

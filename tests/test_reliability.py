@@ -48,17 +48,18 @@ class HeldRender:
 
     def __init__(self, monkeypatch, colour):
         self.started, self.release = threading.Event(), threading.Event()
-        real_render = thumbnailer.render_thumbnail
+        real_render = thumbnailer.render_outputs
 
-        def render_held(data, spec):
-            thumbnail = real_render(data, spec)
-            pixel = Image.open(io.BytesIO(thumbnail.data)).convert("RGB").getpixel((5, 5))
+        def render_held(data, requests, limits):
+            rendered = real_render(data, requests, limits)
+            first = rendered.images[0].data
+            pixel = Image.open(io.BytesIO(first)).convert("RGB").getpixel((5, 5))
             if close_to(pixel, colour) and not self.release.is_set():
                 self.started.set()
                 assert self.release.wait(30)
-            return thumbnail
+            return rendered
 
-        monkeypatch.setattr(thumbnailer, "render_thumbnail", render_held)
+        monkeypatch.setattr(thumbnailer, "render_outputs", render_held)
 
 
 @pytest.fixture(autouse=True)

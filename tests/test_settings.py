@@ -7,9 +7,11 @@ BUCKETS = {"SOURCE_BUCKET": "photos-in", "TARGET_BUCKET": "photos-thumbs"}
 
 def test_defaults_match_the_tutorial_box_and_sane_limits():
     settings = Settings.from_env(BUCKETS)
-    assert settings.box == (1280, 720)
-    assert settings.jpeg_quality == 85
-    assert settings.background == (255, 255, 255)
+    [thumbnail] = settings.outputs  # OUTPUTS unset: today's one thumbnail
+    assert thumbnail.name == "thumbnail" and thumbnail.size == (1280, 720)
+    assert (thumbnail.fit, thumbnail.format) == ("contain", "same")
+    assert thumbnail.quality == 85
+    assert thumbnail.background == (255, 255, 255)
     assert settings.max_source_pixels >= 100_000_000  # a 100-megapixel panorama passes
     assert settings.max_source_pixels < 100_000 * 100_000  # a bomb header does not
 
@@ -19,9 +21,10 @@ def test_values_are_parsed():
         **BUCKETS, "THUMBNAIL_SIZE": "200 x 100", "JPEG_QUALITY": "70",
         "BACKGROUND_COLOR": "#102030", "CACHE_CONTROL": "max-age=60",
     })
-    assert settings.box == (200, 100)
-    assert settings.jpeg_quality == 70
-    assert settings.background == (0x10, 0x20, 0x30)
+    [thumbnail] = settings.outputs  # the old variables still adjust the one thumbnail
+    assert thumbnail.size == (200, 100)
+    assert thumbnail.quality == 70
+    assert thumbnail.background == (0x10, 0x20, 0x30)
     assert settings.cache_control == "max-age=60"
 
 
@@ -86,3 +89,17 @@ def test_the_same_limits_fit_a_bigger_function():
 def test_a_function_smaller_than_the_runtime_is_refused():
     with pytest.raises(SettingsError, match="AWS_LAMBDA_FUNCTION_MEMORY_SIZE"):
         Settings.from_env({**BUCKETS, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "128"})
+
+
+def test_outputs_pick_declared_outputs_and_unknown_names_are_refused():
+    settings = Settings.from_env({**BUCKETS, "OUTPUTS": "thumbnail, card"})
+    assert [output.name for output in settings.outputs] == ["thumbnail", "card"]
+    with pytest.raises(SettingsError, match=r"OUTPUTS.*'poster'"):
+        Settings.from_env({**BUCKETS, "OUTPUTS": "thumbnail,poster"})
+
+
+@pytest.mark.parametrize("name", ["THUMBNAIL_SIZE", "JPEG_QUALITY", "BACKGROUND_COLOR"])
+def test_old_thumbnail_variables_conflict_with_several_outputs(name):
+    value = {"THUMBNAIL_SIZE": "640x480", "JPEG_QUALITY": "70", "BACKGROUND_COLOR": "#000000"}
+    with pytest.raises(SettingsError, match=rf"{name}.*OUTPUTS.*outputs.toml"):
+        Settings.from_env({**BUCKETS, "OUTPUTS": "thumbnail,card", name: value[name]})
