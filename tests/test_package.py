@@ -160,3 +160,40 @@ def test_make_vendor_refuses_wheels_that_do_not_run_on_lambda(wheel, architectur
 
     problems = tag_problems(list(parse_wheel_filename(wheel)[3]), wheel, architecture)
     assert (problems == []) is runs, problems
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_packaged_code_makes_every_declared_output_with_the_layers_pillow(
+    s3, chalice_app, lambda_filesystem, source_bucket, target_bucket, tmp_path
+):
+    """outputs.toml and the watermark travel in the function zip, and the layer's Pillow
+    encodes WebP and AVIF: the four example outputs from one upload, packaged as deployed."""
+    [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
+    record = upload(s3, source_bucket, "packaged/all.jpg",
+                    samples.jpeg_bytes(samples.photo_like((1600, 1200))))
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps({"Records": [record]}))
+    env = {
+        "PATH": "/usr/bin:/bin",
+        **stage_environment("dev"),
+        "OUTPUTS": "thumbnail,card,small,marked",
+        **LOCAL_CREDENTIALS,
+        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
+    }
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", str(BOOTSTRAP), source.handler_string, str(event_file),
+         str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
+         str(lambda_filesystem["runtime"])],
+        cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1])["result"] == {"written": 1, "skipped": 0}
+    types = {key: s3.head_object(Bucket=target_bucket, Key=key)["ContentType"] for key in (
+        "packaged/all-thumbnail.jpg", "packaged/all-card.webp", "packaged/all-small.avif",
+        "packaged/all-marked.jpg")}
+    assert types == {"packaged/all-thumbnail.jpg": "image/jpeg", "packaged/all-card.webp":
+                     "image/webp", "packaged/all-small.avif": "image/avif",
+                     "packaged/all-marked.jpg": "image/jpeg"}
