@@ -1,0 +1,86 @@
+"""render_outputs, pure: each fit on landscape, portrait, tiny and EXIF-rotated sources, from
+one decode, every output upright and of its exact size."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from chalicelib.render import OutputRequest, render_outputs
+from devtools import samples
+
+FITS = ("contain", "cover", "pad")
+
+
+def decoded(image_bytes: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(image_bytes))
+    image.load()
+    return image
+
+
+def close_to(actual, expected, tolerance=45) -> bool:
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # source size -> (contain, cover, pad) sizes for a 640x360 box
+        ((4000, 3000), ((480, 360), (640, 360), (640, 360))),
+        ((3000, 4000), ((270, 360), (640, 360), (640, 360))),
+        ((200, 100), ((200, 100), (640, 360), (640, 360))),  # tiny: contain never upscales
+    ],
+    ids=["landscape", "portrait", "tiny"],
+)
+def test_each_fit_gives_its_exact_size(source, expected):
+    data = samples.jpeg_bytes(samples.photo_like(source))
+    requests = [OutputRequest(fit, (640, 360), fit, "PNG") for fit in FITS]
+    rendered = render_outputs(data, requests)
+    assert [image.size for image in rendered.images] == list(expected)
+    assert [decoded(image.data).size for image in rendered.images] == list(expected)
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_every_fit_of_an_exif_rotated_photo_is_upright(orientation):
+    card = samples.orientation_card((800, 600))  # upright, landscape quadrants
+    data = samples.jpeg_bytes(samples.stored_with_orientation(card, orientation),
+                              exif=samples.exif_bytes(orientation=orientation))
+    requests = [OutputRequest(fit, (400, 300), fit, "PNG") for fit in FITS]
+    for image in render_outputs(data, requests).images:
+        picture = decoded(image.data).convert("RGB")
+        assert picture.size == (400, 300)  # 4:3 upright in a 4:3 box: every fit fills it
+        width, height = picture.size
+        for corner, (x, y) in {"top_left": (0.25, 0.25), "top_right": (0.75, 0.25),
+                               "bottom_left": (0.25, 0.75),
+                               "bottom_right": (0.75, 0.75)}.items():
+            pixel = picture.getpixel((int(width * x), int(height * y)))
+            assert close_to(pixel, samples.CARD_COLOURS[corner]), (image.name, corner, pixel)
+
+
+def test_cover_never_shows_a_border_and_pad_is_centred_on_the_background():
+    photo = Image.new("RGB", (1000, 400), (200, 30, 30))
+    data = samples.png_bytes(photo)
+    cover, pad = render_outputs(data, [
+        OutputRequest("cover", (300, 300), "cover", "PNG"),
+        OutputRequest("pad", (300, 300), "pad", "PNG", background=(0, 0, 255)),
+    ]).images
+    covered = decoded(cover.data).convert("RGB")
+    assert covered.getextrema() == ((200, 200), (30, 30), (30, 30))  # all photo, no border
+    padded = decoded(pad.data).convert("RGB")
+    assert padded.getpixel((150, 5)) == (0, 0, 255) and padded.getpixel((150, 294)) == (0, 0, 255)
+    assert padded.getpixel((150, 150)) == (200, 30, 30)
+    rows = [y for y in range(300) if padded.getpixel((150, y)) == (200, 30, 30)]
+    assert abs(rows[0] - (299 - rows[-1])) <= 1  # as much background above as below
+
+
+def test_formats_keep_or_flatten_alpha_as_they_can():
+    logo = samples.png_bytes(samples.transparent_logo((600, 400)))
+    formats = ("PNG", "WEBP", "AVIF", "JPEG")
+    images = render_outputs(logo, [OutputRequest(f, (300, 200), "contain", f,
+                                                 background=(0, 255, 0)) for f in formats]).images
+    modes = {image.name: decoded(image.data).mode for image in images}
+    assert modes == {"PNG": "RGBA", "WEBP": "RGBA", "AVIF": "RGBA", "JPEG": "RGB"}
+    jpeg = decoded(images[-1].data)
+    assert close_to(jpeg.getpixel((2, 2)), (0, 255, 0), 10)  # flattened onto the background
