@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
-from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
+from devtools.stage import lambda_context, stage_environment
 
 RECORD_LOGGER = "chalicelib.thumbnailer"
 

@@ -3,7 +3,6 @@ Chalice test client, and S3 events shaped exactly as S3 sends them."""
 
 from __future__ import annotations
 
-import json
 import os
 import urllib.request
 

@@ -10,7 +10,7 @@ import logging
 import pytest
 from PIL import Image
 
-from chalicelib import outputs, render, settings
+from chalicelib import decode, outputs, settings
 from devtools import samples
 from devtools.stage import lambda_context
 from tests.conftest import upload
@@ -51,8 +51,8 @@ def test_one_upload_becomes_every_declared_output_from_one_download_and_one_deco
     record = upload(s3, source_bucket, "trip/beach day.jpg",
                     samples.jpeg_bytes(samples.photo_like((3000, 2000))))
     decodes = []
-    real_decode = render._decode_reduced
-    monkeypatch.setattr(render, "_decode_reduced",
+    real_decode = decode.decode_reduced
+    monkeypatch.setattr(decode, "decode_reduced",
                         lambda image, size: decodes.append(size) or real_decode(image, size))
 
     with FaultyS3(s3_endpoint, fault_rate=0.0) as counting:

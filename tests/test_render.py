@@ -7,12 +7,12 @@ import io
 import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
+from chalicelib.decode import to_8bit_gray
 from chalicelib.render import (
     ImageRejected,
     ThumbnailSpec,
     fit_inside,
     render_thumbnail,
-    to_8bit_gray,
 )
 from devtools import samples
 
