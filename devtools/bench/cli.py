@@ -16,11 +16,12 @@ import PIL
 
 from chalicelib import render as render_module
 from devtools.bench import endtoend
-from devtools.bench.chart import write_chart
+from devtools.bench.chart import write_chart, write_outputs_chart
 from devtools.bench.images import IMAGE_CACHE, SourceImage, folder_images, generated_images
 from devtools.bench.measure import (Measurement, child_peak_memory, compare_quality,
                                     peak_memory_mb, time_renders)
 from devtools.bench.methods import BOX, JPEG_QUALITY, METHODS, _pyvips
+from devtools.bench.outputs_case import measure_outputs
 from devtools.bench.report import group_order, report, summarize_groups
 from devtools.stage import PROJECT_DIR
 
@@ -46,7 +47,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--vips-threads", type=int, default=1,
                         help="libvips worker threads (1: a Lambda function below 1769 MB has at "
                         "most one vCPU, so more threads cannot help it there)")
+    parser.add_argument("--outputs-chart", type=Path, help="chart PNG of the multi-output case "
+                        "(beside --chart, its name + '-outputs': docs/bench-outputs.png for a "
+                        "full run on the generated set)")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--case", choices=("thumbnail", "outputs"), default="thumbnail",
+                        help=argparse.SUPPRESS)  # which case a --child renders
     args = parser.parse_args(argv)
     args.methods = [method.strip() for method in args.methods.split(",") if method.strip()]
     unknown = sorted(set(args.methods) - set(METHODS))
@@ -63,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.chart is None:
         full_generated_run = not args.quick and not args.images
         args.chart = COMMITTED_CHART if full_generated_run else args.out / "bench.png"
+    if args.outputs_chart is None:
+        args.outputs_chart = args.chart.with_name(f"{args.chart.stem}-outputs.png")
     return args
 
 
@@ -117,6 +125,11 @@ def run(args: argparse.Namespace) -> dict:
     cold_times = endtoend.cold_start_ms(cold_samples)
     cold = {name: statistics.median(times) for name, times in cold_times.items()}
     groups = summarize_groups(measurements)
+    jpegs = [image for image in images if image.format == "JPEG"]
+    progress(f"multi-output case: {len(jpegs)} JPEG(s) x {len(methods)} methods, 4 outputs each,"
+             f" 1 warm-up + {rounds} rounds, then {len(jpegs) * len(methods)} fresh processes")
+    outputs_case = measure_outputs(jpegs, methods, rounds,
+                                   {(m.method, m.image): m.peak_mb for m in measurements})
     return {
         "settings": {
             "box": list(BOX), "jpeg_quality": JPEG_QUALITY, "rounds": rounds, "quick": args.quick,
@@ -147,6 +160,7 @@ def run(args: argparse.Namespace) -> dict:
                            for name, times in cold_times.items()},
         },
         "slowest_imports_of_app": endtoend.slowest_imports(8),
+        "outputs_case": outputs_case,
     }
 
 
@@ -165,7 +179,7 @@ def _libvips_version() -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
-        child_peak_memory(args.child[0], Path(args.child[1]))
+        child_peak_memory(args.child[0], Path(args.child[1]), args.case)
         return 0
     results = run(args)
     print(report(results))
@@ -180,7 +194,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{settings['cpus']} CPUs")
     summary = {m: results["methods"][m]["groups"] for m in settings["methods"]}
     write_chart(args.chart, summary, settings["methods"], group_order(results), subtitle)
-    print(f"\nresults: {results_path}\nchart:   {args.chart}")
+    if results["outputs_case"]["images"]:
+        write_outputs_chart(args.outputs_chart, results["outputs_case"], settings["methods"],
+                            subtitle.replace(f"JPEG quality {settings['jpeg_quality']}, ", ""))
+        print(f"\nresults: {results_path}\nchart:   {args.chart}\n"
+              f"outputs chart: {args.outputs_chart}")
+    else:
+        print(f"\nresults: {results_path}\nchart:   {args.chart}")
     return 0
 
 

@@ -40,6 +40,15 @@ class Measurement:
 
 
 
+def renderers(case: str) -> dict[str, Callable]:
+    """"thumbnail": one JPEG/PNG thumbnail per call; "outputs": the four shipped outputs."""
+    if case == "outputs":
+        from devtools.bench.outputs_case import OUTPUT_RENDERERS
+
+        return OUTPUT_RENDERERS
+    return RENDERERS
+
+
 def _timed(function: Callable, *args) -> tuple[object, float]:
     started = time.perf_counter()
     result = function(*args)
@@ -52,16 +61,17 @@ def _timed_with_cpu(function: Callable, *args) -> tuple[object, float, float]:
     return result, time.perf_counter() - started, time.process_time() - cpu_started
 
 
-def time_renders(images: list[SourceImage], methods: list[str], rounds: int
-                 ) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], bytes]]:
+def time_renders(images: list[SourceImage], methods: list[str], rounds: int,
+                 case: str = "thumbnail"
+                 ) -> tuple[dict[tuple[str, str], list[float]], dict[tuple[str, str], object]]:
     """Seconds per (method, image), interleaved so drift hits every method alike; last outputs."""
     seconds: dict[tuple[str, str], list[float]] = {}
-    outputs: dict[tuple[str, str], bytes] = {}
+    outputs: dict[tuple[str, str], object] = {}  # bytes; {output name: bytes} for "outputs"
     for round_number in range(rounds + 1):  # round 0 is the warm-up, not recorded
         for image in images:
             for method in methods:
                 outputs[method, image.name], elapsed = _timed(
-                    RENDERERS[method], image.data, image.format)
+                    renderers(case)[method], image.data, image.format)
                 if round_number:
                     seconds.setdefault((method, image.name), []).append(elapsed)
     return seconds, outputs
@@ -74,14 +84,14 @@ def _proc_status_kb(field_name: str) -> int:
     raise RuntimeError(f"{field_name} not in /proc/self/status (Linux only)")
 
 
-def child_peak_memory(method: str, path: Path) -> None:
+def child_peak_memory(method: str, path: Path, case: str = "thumbnail") -> None:
     """Run in a fresh process: render `path` once and print the peak RSS growth as JSON.
 
     Codecs and libraries are loaded by a tiny warm-up render first, so the growth is the render's
     own. VmHWM is this process's peak; writing 5 to clear_refs resets it to the current RSS.
     """
     image = SourceImage.load(path)
-    render = RENDERERS[method]
+    render = renderers(case)[method]
     tiny = samples.photo_like((96, 64))
     if image.has_alpha:
         tiny.putalpha(200)
@@ -95,9 +105,10 @@ def child_peak_memory(method: str, path: Path) -> None:
                       "peak_mb": (peak_kb - baseline_kb) / 1024}))
 
 
-def peak_memory_mb(method: str, image: SourceImage) -> float:
+def peak_memory_mb(method: str, image: SourceImage, case: str = "thumbnail") -> float:
     completed = subprocess.run(
-        [sys.executable, "-m", "devtools.bench", "--child", method, str(image.path)],
+        [sys.executable, "-m", "devtools.bench", "--child", method, str(image.path),
+         "--case", case],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
     )
     if completed.returncode != 0:

@@ -99,6 +99,7 @@ def report(results: dict) -> str:
               " S3 server's own work",
               format_table(["image", "group", "event ms", "render ms", "overhead ms",
                             "cpu overhead ms"], event_rows, "llrrrr"), ""]
+    lines += outputs_report(results["outputs_case"], methods)
     cold = results["cold_start"]
     lines += [
         f"Cold start, fresh interpreter, median of {cold['samples']}:",
@@ -113,3 +114,30 @@ def report(results: dict) -> str:
     ]
     return "\n".join(lines)
 
+
+
+def outputs_report(case: dict, methods: list[str]) -> list[str]:
+    """The multi-output table (one row per photo and method) and the targets, as lines."""
+    if not case["images"]:
+        return []
+    rows = []
+    for name, numbers in case["images"].items():
+        ours_ms = numbers["methods"].get("ours", {}).get("ms")
+        for method in methods:
+            row = numbers["methods"][method]
+            per_output = " ".join(f"{o['bytes'] / 1000:.0f}k" for o in row["outputs"].values())
+            rows.append([name, numbers["group"], method, _number(row["ms"]),
+                         f"{row['ms'] / ours_ms:.2f}x" if ours_ms else "-",
+                         _number(row["peak_mb"]), f"{row['bytes_out']:,}", per_output])
+    described = "; ".join(f"{o['name']} {o['box']} {o['fit']} {o['format']} q{o['quality']}"
+                          + (f" +{'+'.join(o['effects'])}" if o["effects"] else "")
+                          for o in case["outputs"])
+    lines = [f"Multi-output case ({described}), JPEG sources, median ms for all four:",
+             format_table(["image", "group", "method", "ms", "vs ours", "peak MB", "bytes out",
+                           "per output"], rows, "lllrrrrl"), "", "Targets:"]
+    for name, numbers in case["images"].items():
+        checks = [f"{key} {c['value']:.2f} ({'<=' if c['kind'] == 'max' else '>='} "
+                  f"{c['limit']:g}: {'met' if c['met'] else 'NOT met'})"
+                  for key, c in numbers["targets"].items()]
+        lines.append(f"  {name}: {'; '.join(checks) or '-'}")
+    return [*lines, ""]
