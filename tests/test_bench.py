@@ -1,10 +1,11 @@
 """`make bench` keeps working: its --quick smoke mode runs every part and writes its outputs.
 
 No wall-clock number is asserted (timings depend on the machine); only that each method was
-measured and the results file and chart are there. The benchmark starts its own local S3 on
+measured (the single-thumbnail case on every image, the four-output case on the JPEGs) and the
+results file and both charts are there. The benchmark starts its own local S3 on
 127.0.0.1 and generates its own images. It runs as `make bench BENCH_ARGS="--quick"` does, with
 the default paths: everything lands under build/bench/quick/, and the committed docs/bench.png
-is left alone.
+and docs/bench-outputs.png are left alone.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from devtools.bench import METHODS, parse_args
 from devtools.stage import PROJECT_DIR
 
 COMMITTED_CHART = PROJECT_DIR / "docs" / "bench.png"
+COMMITTED_OUTPUTS_CHART = PROJECT_DIR / "docs" / "bench-outputs.png"
+OUTPUT_NAMES = {"thumbnail", "card", "small", "marked"}
 QUICK_DIR = PROJECT_DIR / "build" / "bench" / "quick"
 
 
@@ -29,16 +32,19 @@ def fingerprint(path) -> tuple[str, int]:
 
 
 def test_quick_benchmark_measures_every_method_and_writes_json_and_chart_under_build():
-    committed = fingerprint(COMMITTED_CHART)
+    committed = {path: fingerprint(path) for path in (COMMITTED_CHART, COMMITTED_OUTPUTS_CHART)
+                 if path.exists()}
     chart, results_path = QUICK_DIR / "bench.png", QUICK_DIR / "results.json"
-    for stale in (chart, results_path):  # so what is found below is this run's
+    outputs_chart = QUICK_DIR / "bench-outputs.png"
+    for stale in (chart, outputs_chart, results_path):  # so what is found below is this run's
         stale.unlink(missing_ok=True)
     completed = subprocess.run(
         [sys.executable, "-m", "devtools.bench", "--quick"],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert fingerprint(COMMITTED_CHART) == committed, "a quick run replaced docs/bench.png"
+    assert {path: fingerprint(path) for path in committed} == committed, \
+        "a quick run replaced a chart under docs/"
 
     results = json.loads(results_path.read_text())
     image_names = {image["name"] for image in results["images"]}
@@ -55,8 +61,26 @@ def test_quick_benchmark_measures_every_method_and_writes_json_and_chart_under_b
     assert results["cold_start"]["import_app_ms"] > 0
     assert results["slowest_imports_of_app"]
 
-    with Image.open(chart) as image:
-        image.verify()
+    case = results["outputs_case"]
+    assert {output["name"] for output in case["outputs"]} == OUTPUT_NAMES
+    jpegs = {image["name"] for image in results["images"] if image["format"] == "JPEG"}
+    assert jpegs and set(case["images"]) == jpegs
+    for numbers in case["images"].values():
+        assert set(numbers["methods"]) == set(METHODS)
+        for row in numbers["methods"].values():
+            assert row["ms"] > 0 and row["peak_mb"] > 0
+            assert set(row["outputs"]) == OUTPUT_NAMES
+            assert row["bytes_out"] == sum(o["bytes"] for o in row["outputs"].values()) > 0
+            # cover outputs come out exactly at their box, whoever made them
+            assert row["outputs"]["card"]["size"] == "640x360"
+            assert row["outputs"]["small"]["size"] == "320x180"
+        assert set(numbers["targets"]) == {"time_vs_libvips", "tutorial_vs_ours",
+                                           "peak_vs_single_thumbnail"}
+        assert all(isinstance(target["met"], bool) for target in numbers["targets"].values())
+
+    for path in (chart, outputs_chart):
+        with Image.open(path) as image:
+            image.verify()
     assert "results:" in completed.stdout
 
 
@@ -65,7 +89,10 @@ def test_only_a_full_run_on_the_generated_set_writes_the_committed_chart(tmp_pat
     assert parse_args(["--rounds", "3"]).chart == COMMITTED_CHART
     assert parse_args(["--quick"]).chart == QUICK_DIR / "bench.png"
     assert parse_args(["--quick"]).out == QUICK_DIR
+    assert parse_args([]).outputs_chart == COMMITTED_OUTPUTS_CHART
+    assert parse_args(["--quick"]).outputs_chart == QUICK_DIR / "bench-outputs.png"
     photos = parse_args(["--images", str(tmp_path), "--out", str(tmp_path / "out")])
     assert photos.chart == tmp_path / "out" / "bench.png"  # real photos: not the generated set
+    assert photos.outputs_chart == tmp_path / "out" / "bench-outputs.png"
     chosen = parse_args(["--quick", "--chart", str(tmp_path / "mine.png")])
     assert chosen.chart == tmp_path / "mine.png"  # an explicit path is honoured
