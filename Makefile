@@ -16,11 +16,12 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo dev backfill bench vendor policy buckets package clean
+.PHONY: help venv test demo gallery dev backfill bench vendor policy buckets package clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
 	@echo "make test               - the test suite"
+	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make bench              - ours vs AWS tutorial vs libvips: time, memory, quality, events,"
@@ -50,6 +51,9 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m devtools.demo
+
+gallery: $(STAMP)
+	$(PY) -m devtools.gallery
 
 dev: $(STAMP)
 	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE)

@@ -97,8 +97,10 @@ class DevLoop:
     """Pulls the local S3's event notifications and runs each through its handler."""
 
     def __init__(self, app, stage: str = "dev", workers: int = 2,
-                 report: Callable[[Delivery], None] | None = None):
-        environment = stage_environment(stage)
+                 report: Callable[[Delivery], None] | None = None,
+                 overrides: dict[str, str] | None = None):
+        """`overrides`: settings on top of the stage's (the demo's OUTPUTS), this run only."""
+        environment = {**stage_environment(stage), **(overrides or {})}
         self.buckets = [environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]]
         self.router = EventRouter.wire(app, self.buckets)
         self.report = report or print_delivery

@@ -1,7 +1,9 @@
-"""`make demo` leaves a contact sheet whose every picture and link exists."""
+"""`make demo` leaves a contact sheet whose every picture and link exists: every output the
+handler logged for every upload it wrote is on the sheet, and decodes."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -42,14 +44,37 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
     page = _Links()
     page.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert page.badges.count("written") == 6 and page.badges.count("skipped") == 3
-    assert len(page.images) == 12  # an original beside each thumbnail
     for reference in page.images + page.links:
         assert not reference.startswith(("http:", "https:", "/")), reference  # opens offline
         path = tmp_path / unquote(reference)
         assert path.is_file(), reference
     for reference in page.images:
         Image.open(tmp_path / unquote(reference)).load()
-    assert "phone portrait-thumbnail.JPG" in " ".join(unquote(r) for r in page.images)
+
+    # Every output the handler logged, for every upload it wrote, is on the sheet and opens.
+    lines = json.loads((tmp_path / "log-lines.json").read_text(encoding="utf-8"))
+    written = [line for line in lines if line["outcome"] == "written"]
+    assert len(written) == 6
+    on_sheet = {unquote(reference) for reference in page.images}
+    formats = set()
+    for line in written:
+        assert [output["name"] for output in line["outputs"]] == DEMO_OUTPUTS, line["key"]
+        assert f"originals/{line['key']}" in on_sheet
+        for output in line["outputs"]:
+            assert f"outputs/{output['key']}" in on_sheet, output
+            with Image.open(tmp_path / "outputs" / output["key"]) as image:
+                image.load()
+                assert "{}x{}".format(*image.size) == output["size"], output
+                formats.add(image.format)
+            assert (tmp_path / "outputs" / output["key"]).stat().st_size == output["bytes"]
+    assert formats == {"JPEG", "PNG", "WEBP", "AVIF"}
+    assert len(page.images) == 6 * (1 + len(DEMO_OUTPUTS))  # nothing else on the sheet
+
     assert "uploads/not-really-an-image.jpg" in run.stdout  # the console table stays
-    upright = Image.open(tmp_path / "thumbnails/photos/phone portrait-thumbnail.JPG")
+    table = run.stdout.splitlines()
+    assert sum(line.startswith("photos/") for line in table) == 2  # one line per upload
+    upright = Image.open(tmp_path / "outputs/photos/phone portrait-thumbnail.JPG")
     assert upright.height > upright.width
+
+
+DEMO_OUTPUTS = ["thumbnail", "card", "small", "marked"]
