@@ -71,7 +71,7 @@ def greyscale(image: Image.Image) -> Image.Image:
 
 
 def brightness(image: Image.Image, factor: float) -> Image.Image:
-    """Scale brightness: 1.0 leaves the image as is, 0 is black, above 1 brighter."""
+    """Scale brightness: 1.0 leaves the image as is, towards 0 darker, above 1 brighter."""
     return _on_colour(image, lambda colour: ImageEnhance.Brightness(colour).enhance(factor),
                       unchanged=factor == 1.0)
 
