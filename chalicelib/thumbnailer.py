@@ -98,8 +98,7 @@ def process_record(
         upload = events.upload_of(record)
         result.bucket, result.key = upload.bucket, upload.key
         if upload.event_name.startswith("ObjectRemoved:"):
-            _delete_outputs(upload, settings, result, deadline or Deadline())
-            result.outcome = DELETED
+            result.outcome = _delete_outputs(upload, settings, result, deadline or Deadline())
         else:
             _make_thumbnail(upload, settings, result, deadline or Deadline())
             result.outcome = WRITTEN
@@ -180,14 +179,16 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
 
 
 def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordResult,
-                    deadline: Deadline) -> None:
+                    deadline: Deadline) -> str:
     """The upload was deleted: delete every output it can have, if the key is still empty.
 
     Events arrive late, twice and out of order, so the event only says "look": if an object is
     under the key now (uploaded again, whichever event comes first; in a versioned bucket, a
     non-current version was deleted or a delete marker removed), its outputs stay. A delete
     marker makes the key 404, so its outputs go. Deleting a missing output is no error, which
-    makes a retried or duplicate event harmless.
+    makes a retried or duplicate event harmless. Newest wins here too: an upload that arrived
+    while the outputs were being deleted (its own event may have written its outputs just
+    before the deletes) gets its outputs rendered again, and the outcome is `written`.
     """
     _check_bucket(upload, settings)
     if not settings.delete_outputs:
@@ -204,6 +205,12 @@ def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordRes
     for key in keys:
         storage.delete_output(s3_client.client_for(deadline), settings.target_bucket, key)
         result.deleted = (*result.deleted, key)
+    if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key) is None:
+        return DELETED
+    result.notes = (*result.notes, "re-uploaded while its outputs were deleted; rendered it")
+    _make_thumbnail(replace(upload, event_name="ObjectCreated:Put", size=0, etag=None,
+                            version_id=None, sequencer=None), settings, result, deadline)
+    return WRITTEN
 
 
 def output_keys(upload_key: str, settings: Settings) -> list[str]:

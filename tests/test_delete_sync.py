@@ -230,3 +230,32 @@ def test_delete_outputs_false_keeps_outputs_events_and_policy_as_before(
     [delete] = [s for s in on["Statement"] if s["Sid"] == "DeleteOutputs"]
     [write] = [s for s in on["Statement"] if s["Sid"] == "WriteOutputs"]
     assert delete["Resource"] == write["Resource"]
+
+
+def test_an_upload_arriving_while_outputs_are_deleted_gets_them_back(
+    s3, chalice_app, stage, router, source_bucket, target_bucket, monkeypatch, caplog
+):
+    """The race between the delete's HeadObject and its DeleteObject: the key is uploaded
+    again and that upload's own event writes its outputs just before they are deleted."""
+    from chalicelib import storage
+
+    s3.put_object(Bucket=source_bucket, Key="race.jpg", Body=photo())
+    run_all(chalice_app, pending(router))
+    s3.delete_object(Bucket=source_bucket, Key="race.jpg")
+    [(handler, delete_event)] = pending(router)
+    real_delete = storage.delete_output
+
+    def reupload_first(client, bucket, key):
+        monkeypatch.setattr(storage, "delete_output", real_delete)
+        s3.put_object(Bucket=source_bucket, Key="race.jpg",
+                      Body=samples.jpeg_bytes(samples.photo_like((300, 300), seed=9)))
+        assert run_all(chalice_app, pending(router)) == {**NONE, "written": 1}
+        real_delete(client, bucket, key)
+
+    monkeypatch.setattr(storage, "delete_output", reupload_first)
+    assert run(chalice_app, handler, delete_event) == {**NONE, "written": 1}
+
+    new_etag = s3.head_object(Bucket=source_bucket, Key="race.jpg")["ETag"].strip('"')
+    thumbnail = s3.head_object(Bucket=target_bucket, Key="race-thumbnail.jpg")
+    assert thumbnail["Metadata"]["source-etag"] == new_etag
+    assert "re-uploaded while its outputs were deleted" in " ".join(lines(caplog)[-1]["notes"])
