@@ -4,16 +4,19 @@ S3 suffix filters are literal and case-sensitive, and Chalice takes one suffix p
 so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda finds a handler as
 `app.<function __name__>`, so each one is also a module attribute under that name. Each gets
 the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
+Each also subscribes to ObjectRemoved (delete sync) unless DELETE_OUTPUTS=false: read at import,
+like SOURCE_BUCKET, because the event types are part of the S3 notification.
 """
 
 from chalice import Chalice
 
 from chalicelib.chalice_s3 import tolerate_malformed_events
 from chalicelib.keys import upload_suffixes
-from chalicelib.settings import source_bucket
+from chalicelib.settings import delete_outputs, source_bucket
 from chalicelib.thumbnailer import handle_event
 
 app = Chalice(app_name="thumbnailer")
+EVENTS = ["s3:ObjectCreated:*", *(["s3:ObjectRemoved:*"] if delete_outputs() else [])]
 
 
 def handler_name(suffix: str) -> str:
@@ -28,7 +31,7 @@ def _register(suffix: str):
 
     handler.__name__ = handler.__qualname__ = handler_name(suffix)
     return tolerate_malformed_events(app.on_s3_event(
-        bucket=source_bucket(), events=["s3:ObjectCreated:*"], suffix=suffix
+        bucket=source_bucket(), events=list(EVENTS), suffix=suffix
     )(handler))
 
 

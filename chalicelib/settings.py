@@ -26,6 +26,8 @@ THUMBNAIL_OVERRIDES = ("THUMBNAIL_SIZE", "JPEG_QUALITY", "BACKGROUND_COLOR")
 
 DEFAULTS = {
     "OUTPUTS": "thumbnail",
+    # Deleting an upload deletes its outputs (issue 11); "false" keeps them, as before.
+    "DELETE_OUTPUTS": "true",
     "CACHE_CONTROL": "public, max-age=86400",
     # 100 MiB and 150 megapixels: a 100-megapixel panorama passes, a decompression bomb
     # (a small file whose header claims billions of pixels) does not.
@@ -50,6 +52,7 @@ class Settings:
     max_source_bytes: int
     max_source_pixels: int
     function_memory_mb: int
+    delete_outputs: bool = True  # an upload's deletion deletes its outputs (DELETE_OUTPUTS)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +72,7 @@ class Settings:
             max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
             max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
             function_memory_mb=_int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
+            delete_outputs=delete_outputs(env),
         )
         settings._check_memory_budget()
         return settings
@@ -126,6 +130,18 @@ def _outputs(env: Mapping[str, str]) -> tuple[outputs.Output, ...]:
 def source_bucket(environ: Mapping[str, str] | None = None) -> str:
     """The bucket the handlers subscribe to; app.py needs it at import time."""
     return _bucket(os.environ if environ is None else environ, "SOURCE_BUCKET")
+
+
+def delete_outputs(environ: Mapping[str, str] | None = None) -> bool:
+    """DELETE_OUTPUTS: whether the handlers also subscribe to, and act on, ObjectRemoved events.
+
+    app.py needs it at import time (the event types), devtools/policy.py for s3:DeleteObject.
+    """
+    env = os.environ if environ is None else environ
+    value = _raw(env, "DELETE_OUTPUTS")
+    if value.lower() not in ("true", "false"):
+        raise SettingsError(f"DELETE_OUTPUTS must be true or false, got {value!r}")
+    return value.lower() == "true"
 
 
 def _raw(env: Mapping[str, str], name: str) -> str:

@@ -1,4 +1,4 @@
-"""The S3 edge: fetch the object under a key, store a thumbnail, check what is current.
+"""The S3 edge: fetch the object under a key, store or delete an output, check what is current.
 
 Only outcomes that a retry can never change become PermanentError, each with what the operator
 must do about it; everything else raises for Lambda to retry.
@@ -77,6 +77,13 @@ def store_thumbnail(
         CacheControl=cache_control,
         Metadata=metadata,
     )
+
+
+def delete_output(client: Any, bucket: str, key: str) -> None:
+    """One DeleteObject: S3 answers 204 whether or not the key exists, so a retried delete or
+    an output that was never written is no error. (DeleteObject, not DeleteObjects: the role
+    may delete only the outputs' key patterns, and a per-key call fails loudly if it may not.)"""
+    client.delete_object(Bucket=bucket, Key=key)
 
 
 def permanent_reason(error: ClientError) -> str | None:

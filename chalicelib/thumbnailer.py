@@ -1,4 +1,8 @@
-"""One S3 event in, one thumbnail per record out: parse, guard, fetch, render, store, log."""
+"""One S3 event in, one outcome per record: an upload's outputs written, or deleted with it.
+
+ObjectCreated: parse, guard, fetch, render, store, log. ObjectRemoved (delete sync, unless
+DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs, log.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ logger = logging.getLogger(__name__)
 # The runtime leaves the root logger at WARNING; the per-record INFO line matters.
 logger.setLevel(logging.INFO)
 
-WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+WRITTEN, SKIPPED, DELETED, FAILED = "written", "skipped", "deleted", "failed"
+COUNTED = (WRITTEN, SKIPPED, DELETED)  # the handler returns a count of each
 MAX_RENDERS_PER_RECORD = 3
 WHITE = (255, 255, 255)
 
@@ -37,6 +42,7 @@ class RecordResult:
     source_size: str = ""
     thumbnail_size: str = ""
     outputs: tuple[dict, ...] = ()  # every output written: name, key, size, bytes
+    deleted: tuple[str, ...] = ()  # every output key deleted (delete sync)
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -62,7 +68,7 @@ def handle_event(event: Any, context: Any = None) -> dict[str, int]:
         records = events.records_of(event)
     except PermanentError as nothing_announced:
         _log(_event_skipped(event, nothing_announced.reason))
-        return {WRITTEN: 0, SKIPPED: 1}
+        return {WRITTEN: 0, SKIPPED: 1, DELETED: 0}
     results: list[RecordResult] = []
     first_error: BaseException | None = None
     for record in records:
@@ -75,7 +81,7 @@ def handle_event(event: Any, context: Any = None) -> dict[str, int]:
             f"{len(failed)} record(s) failed, retry the event: {[r.key for r in failed]}; "
             f"first: {failed[0].reason}"
         ) from first_error
-    return {outcome: sum(r.outcome == outcome for r in results) for outcome in (WRITTEN, SKIPPED)}
+    return {outcome: sum(r.outcome == outcome for r in results) for outcome in COUNTED}
 
 
 def process_record(
@@ -89,8 +95,13 @@ def process_record(
     result = RecordResult()
     error: Exception | None = None
     try:
-        _make_thumbnail(record, settings, result, deadline or Deadline())
-        result.outcome = WRITTEN
+        upload = events.upload_of(record)
+        result.bucket, result.key = upload.bucket, upload.key
+        if upload.event_name.startswith("ObjectRemoved:"):
+            result.outcome = _delete_outputs(upload, settings, result, deadline or Deadline())
+        else:
+            _make_thumbnail(upload, settings, result, deadline or Deadline())
+            result.outcome = WRITTEN
     except PermanentError as permanent:
         result.outcome, result.reason = SKIPPED, permanent.reason
     except Exception as transient:  # noqa: BLE001 - logged here, re-raised by handle_event
@@ -102,16 +113,12 @@ def process_record(
     return result, error
 
 
-def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordResult,
+def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordResult,
                     deadline: Deadline) -> None:
-    upload = events.upload_of(record)
-    result.bucket, result.key = upload.bucket, upload.key
     if not upload.event_name.startswith("ObjectCreated:"):
-        raise PermanentError(f"not an object-created event: {upload.event_name or 'no eventName'}")
-    if upload.bucket != settings.source_bucket:
-        raise PermanentError(
-            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
-        )
+        raise PermanentError("not an ObjectCreated or ObjectRemoved event: "
+                             f"{upload.event_name or 'no eventName'}")
+    _check_bucket(upload, settings)
     outputs = [output for output in settings.outputs if output.applies_to(upload.key)]
     if not outputs:
         raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
@@ -171,6 +178,63 @@ def _make_thumbnail(record: dict[str, Any], settings: Settings, result: RecordRe
     )
 
 
+def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordResult,
+                    deadline: Deadline) -> str:
+    """The upload was deleted: delete every output it can have, if the key is still empty.
+
+    Events arrive late, twice and out of order, so the event only says "look": if an object is
+    under the key now (uploaded again, whichever event comes first; in a versioned bucket, a
+    non-current version was deleted or a delete marker removed), its outputs stay. A delete
+    marker makes the key 404, so its outputs go. Deleting a missing output is no error, which
+    makes a retried or duplicate event harmless. Newest wins here too: an upload that arrived
+    while the outputs were being deleted (its own event may have written its outputs just
+    before the deletes) gets its outputs rendered again, and the outcome is `written`.
+    """
+    _check_bucket(upload, settings)
+    if not settings.delete_outputs:
+        raise PermanentError("delete sync is off (DELETE_OUTPUTS=false): the outputs stay")
+    keys = output_keys(upload.key, settings)
+    if not keys:
+        raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
+                             f"{sorted({output.prefix for output in settings.outputs})})")
+    if upload.version_id:
+        result.notes = (*result.notes, f"event for version {upload.version_id}")
+    if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key):
+        raise PermanentError("re-uploaded since (or only a non-current version was deleted): "
+                             "the key has a current object, whose outputs stay")
+    for key in keys:
+        storage.delete_output(s3_client.client_for(deadline), settings.target_bucket, key)
+        result.deleted = (*result.deleted, key)
+    if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key) is None:
+        return DELETED
+    result.notes = (*result.notes, "re-uploaded while its outputs were deleted; rendered it")
+    _make_thumbnail(replace(upload, event_name="ObjectCreated:Put", size=0, etag=None,
+                            version_id=None, sequencer=None), settings, result, deadline)
+    return WRITTEN
+
+
+def output_keys(upload_key: str, settings: Settings) -> list[str]:
+    """Every target key an upload under `upload_key` can have: each output of the stage whose
+    prefix matches, whether or not it was written. (A future labels sidecar,
+    `{folder}{stem}-labels.json`, adds its key here and its pattern to devtools/policy.py.)"""
+    keys = []
+    for output in settings.outputs:
+        if not output.applies_to(upload_key):
+            continue
+        try:
+            keys.append(output.key_for(upload_key))
+        except PermanentError:
+            continue  # a key S3 cannot have (too long): never written, nothing to delete
+    return keys
+
+
+def _check_bucket(upload: events.Upload, settings: Settings) -> None:
+    if upload.bucket != settings.source_bucket:
+        raise PermanentError(
+            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
+        )
+
+
 def _provenance(fetched: storage.SourceObject, upload: events.Upload) -> dict[str, str]:
     """Which upload the thumbnail was made from, as S3 user metadata (ASCII only): the ETag and
     version actually rendered, and the event's sequencer only if the event announced them."""
@@ -190,6 +254,6 @@ def _event_skipped(event: Any, reason: str) -> RecordResult:
 
 
 def _log(result: RecordResult) -> None:
-    level = {WRITTEN: logging.INFO, SKIPPED: logging.WARNING}.get(result.outcome, logging.ERROR)
+    level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING}.get(result.outcome, logging.ERROR)
     fields = {name: value for name, value in asdict(result).items() if value not in ("", ())}
     logger.log(level, json.dumps(fields, ensure_ascii=False))

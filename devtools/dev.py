@@ -153,7 +153,9 @@ def print_delivery(delivery: Delivery) -> None:
     for line in delivery.lines:
         sizes = (f"{line.get('source_size', '?')} -> {line['thumbnail_size']}"
                  if "thumbnail_size" in line else "")
-        detail = line.get("reason") or f"{line.get('bytes_in', 0):,} B -> {line.get('bytes_out', 0):,} B"
+        detail = (line.get("reason") or
+                  (", ".join(line["deleted"]) if "deleted" in line else
+                   f"{line.get('bytes_in', 0):,} B -> {line.get('bytes_out', 0):,} B"))
         print(f"{line['key']}  {line['outcome']}  {sizes}  {detail}  {line['ms']:.0f} ms", flush=True)
     if delivery.error:
         print(f"{', '.join(delivery.keys)}  HANDLER RAISED ({delivery.handler}): {delivery.error}"
@@ -181,6 +183,7 @@ def main() -> int:
               f"  {client_exports(endpoint)}\n"
               f"  aws --endpoint-url {endpoint} s3 cp photo.jpg s3://{source}/photo.jpg\n"
               f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
+              f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg  # deletes its outputs\n"
               f"ready; Ctrl-C to stop", flush=True)
         try:
             stats = loop.run(stop)

@@ -42,3 +42,16 @@ def s3_record(bucket: str, key: str, size: int, etag: str,
     if sequencer is None:  # not from a real event (backfill): claim no place in S3's order
         del record["s3"]["object"]["sequencer"]
     return record
+
+
+def removed_record(bucket: str, key: str, version_id: str | None = None,
+                   event_name: str = "ObjectRemoved:Delete",
+                   sequencer: str = "0062E99A88DC407461") -> dict:
+    """An ObjectRemoved record as S3 sends it: no size or eTag; in a versioned bucket the
+    versionId of the version deleted or of the delete marker created."""
+    record = s3_record(bucket, key, 0, "", sequencer=sequencer, event_name=event_name)
+    source = record["s3"]["object"]
+    del source["size"], source["eTag"]
+    if version_id:
+        source["versionId"] = version_id
+    return record

@@ -2,8 +2,9 @@
 
 With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/policy-<stage>.json`.
 What goes in is what a record needs and nothing more: read uploads from the source bucket,
-write the stage's outputs (only their key patterns) to the target bucket, write the functions'
-own logs.
+write the stage's outputs (only their key patterns) to the target bucket and, with delete sync
+on (DELETE_OUTPUTS, the default), delete them under the same patterns; write the functions' own
+logs.
 """
 
 from __future__ import annotations
@@ -33,12 +34,23 @@ def output_key_patterns(environment: dict[str, str]) -> list[str]:
     return sorted({outputs.resource_pattern(output.key) for output in selected})
 
 
-def policy_for(stage: str, project_dir: Path = PROJECT_DIR) -> dict:
-    environment = stage_environment(stage, project_dir)
+def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
+               overrides: dict[str, str] | None = None) -> dict:
+    """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false)."""
+    from chalicelib.settings import delete_outputs
+
+    environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
     writes = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
+    deletes = [{
+        # Delete sync: exactly the keys PutObject may write, so no other object can go.
+        "Sid": "DeleteOutputs",
+        "Effect": "Allow",
+        "Action": ["s3:DeleteObject"],
+        "Resource": writes,
+    }] if delete_outputs(environment) else []
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -64,6 +76,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR) -> dict:
                 "Action": ["s3:PutObject"],
                 "Resource": writes,
             },
+            *deletes,
             {
                 "Sid": "WriteOwnLogs",
                 "Effect": "Allow",

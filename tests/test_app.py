@@ -22,7 +22,7 @@ def test_one_function_per_suffix_on_the_source_bucket(chalice_app, stage_env):
     assert sorted(source.suffix for source in sources) == sorted(upload_suffixes())
     for source in sources:
         assert source.bucket == stage_env["SOURCE_BUCKET"]
-        assert source.events == ["s3:ObjectCreated:*"]
+        assert source.events == ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]  # delete sync
         assert source.prefix is None
 
 
@@ -48,7 +48,7 @@ def test_handler_called_the_way_lambda_calls_it(s3, chalice_app, stage_env, sour
 
     result = chalice_app.thumbnail_jpeg({"Records": [record]}, None)
 
-    assert result == {"written": 1, "skipped": 0}
+    assert result == {"written": 1, "skipped": 0, "deleted": 0}
     assert s3.head_object(Bucket=target_bucket, Key="raw/x-thumbnail.jpeg")["ContentLength"] > 0
 
 

@@ -50,7 +50,7 @@ def test_every_handler_writes_a_thumbnail(s3, deliver, source_bucket, target_buc
 
     response = deliver(record)
 
-    assert response.payload == {"written": 1, "skipped": 0}
+    assert response.payload == {"written": 1, "skipped": 0, "deleted": 0}
     thumbnail = s3.get_object(Bucket=target_bucket, Key=f"uploads/photo-thumbnail{suffix}")
     expected_type = "image/png" if suffix.lower() == ".png" else "image/jpeg"
     assert thumbnail["ContentType"] == expected_type
@@ -91,7 +91,7 @@ def test_every_record_of_an_event_is_handled(s3, deliver, source_bucket, target_
     keys = ["one.jpg", "two.jpg", "three.jpg"]
     records = [upload(s3, source_bucket, key, photo_for(key, (300, 200))) for key in keys]
 
-    assert deliver(*records).payload == {"written": 3, "skipped": 0}
+    assert deliver(*records).payload == {"written": 3, "skipped": 0, "deleted": 0}
     assert sorted(target_keys(s3, target_bucket)) == [
         "one-thumbnail.jpg", "three-thumbnail.jpg", "two-thumbnail.jpg"
     ]
@@ -152,7 +152,7 @@ def test_bad_input_is_a_logged_permanent_skip(
 ):
     response = deliver(upload(s3, source_bucket, key, data))
 
-    assert response.payload == {"written": 0, "skipped": 1}  # returned normally: no retry
+    assert response.payload == {"written": 0, "skipped": 1, "deleted": 0}  # returned normally: no retry
     assert target_keys(s3, target_bucket) == []
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING"
@@ -163,7 +163,7 @@ def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, t
     record = upload(s3, source_bucket, "gone.jpg", photo_for("gone.jpg", (300, 200)))
     s3.delete_object(Bucket=source_bucket, Key="gone.jpg")
 
-    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert deliver(record).payload == {"written": 0, "skipped": 1, "deleted": 0}
     assert target_keys(s3, target_bucket) == []
     assert "no longer exists" in log_lines(caplog)[0][1]["reason"]
 
@@ -176,7 +176,7 @@ def test_object_replaced_since_the_event_gets_the_current_upload_rendered(
     new_record = upload(s3, source_bucket, "avatar.png",
                         samples.png_bytes(samples.orientation_card((400, 300))))
 
-    assert deliver(old_record).payload == {"written": 1, "skipped": 0}
+    assert deliver(old_record).payload == {"written": 1, "skipped": 0, "deleted": 0}
     thumbnail = s3.get_object(Bucket=target_bucket, Key="avatar-thumbnail.png")
     assert Image.open(thumbnail["Body"]).size == (400, 300)  # the newer upload's
     assert thumbnail["Metadata"]["source-etag"] == new_record["s3"]["object"]["eTag"]
@@ -190,16 +190,16 @@ def test_announced_size_over_the_limit_is_skipped_before_download(
     record = upload(s3, source_bucket, "huge.jpg", photo_for("huge.jpg", (300, 200)))
     record["s3"]["object"]["size"] = 500 * 1024 * 1024
 
-    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert deliver(record).payload == {"written": 0, "skipped": 1, "deleted": 0}
     line = log_lines(caplog)[0][1]
     assert "over the limit" in line["reason"] and line["bytes_in"] == 0  # nothing was fetched
 
 
-def test_events_other_than_object_created_are_skipped(s3, deliver, source_bucket, caplog):
+def test_events_other_than_created_or_removed_are_skipped(s3, deliver, source_bucket, caplog):
     record = upload(s3, source_bucket, "x.jpg", photo_for("x.jpg", (300, 200)))
-    record["eventName"] = "ObjectRemoved:Delete"
-    assert deliver(record).payload == {"written": 0, "skipped": 1}
-    assert "not an object-created event" in log_lines(caplog)[0][1]["reason"]
+    record["eventName"] = "ObjectRestore:Completed"
+    assert deliver(record).payload == {"written": 0, "skipped": 1, "deleted": 0}
+    assert "not an ObjectCreated or ObjectRemoved event" in log_lines(caplog)[0][1]["reason"]
 
 
 # What S3 sends once when a notification is configured, and records missing their parts.
@@ -228,7 +228,7 @@ def test_malformed_event_is_a_logged_skip_through_the_test_client(client, caplog
     """Chalice's S3Event would raise on these before our code ran, and Lambda would retry."""
     event, reason = MALFORMED_EVENTS[shape]
 
-    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1}
+    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1, "deleted": 0}
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
 
@@ -242,7 +242,7 @@ def test_malformed_event_is_a_logged_skip_as_lambda_calls_the_handler(
     event, reason = MALFORMED_EVENTS[shape]
     context = LambdaContext("thumbnail_jpg", 1024, max_runtime_ms=60_000)
 
-    assert chalice_app.thumbnail_jpg(event, context) == {"written": 0, "skipped": 1}
+    assert chalice_app.thumbnail_jpg(event, context) == {"written": 0, "skipped": 1, "deleted": 0}
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
 
@@ -258,7 +258,7 @@ def test_archived_upload_is_skipped_with_what_to_do(
     head = s3.head_object(Bucket=source_bucket, Key=key)
     record = s3_record(source_bucket, key, head["ContentLength"], head["ETag"].strip('"'))
 
-    assert deliver(record).payload == {"written": 0, "skipped": 1}
+    assert deliver(record).payload == {"written": 0, "skipped": 1, "deleted": 0}
     assert target_keys(s3, target_bucket) == []
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped"
@@ -306,7 +306,7 @@ def test_unreadable_upload_is_skipped_with_what_to_do(
     record = s3_record(source_bucket, "locked/photo.jpg", 52_000, LOCKED_ETAG)
     with stand_in:
         monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
-        assert deliver(record).payload == {"written": 0, "skipped": 1}
+        assert deliver(record).payload == {"written": 0, "skipped": 1, "deleted": 0}
     assert stand_in.requests == ["GET"]  # not retried: no retry can help
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped" and advice in line["reason"]

@@ -180,3 +180,26 @@ def test_the_loop_gives_handlers_the_deployed_timeout_not_three_seconds(
     stats = loop.run(threading.Event(), until_idle=True)
 
     assert stats.outcomes == {"written": 1}, [d.lines for d in deliveries]
+
+
+def test_deleting_an_upload_in_the_loop_deletes_its_outputs(
+    s3, chalice_app, source_bucket, target_bucket, capsys
+):
+    """`make dev` wires ObjectRemoved from the app's event sources, and the local S3 sends it."""
+    from devtools.dev import print_delivery
+
+    deliveries = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    s3.put_object(Bucket=source_bucket, Key="to go/photo.jpg",
+                  Body=samples.jpeg_bytes(samples.photo_like((200, 150))))
+    assert loop.run(threading.Event(), until_idle=True).outcomes == {"written": 1}
+    assert s3.list_objects_v2(Bucket=target_bucket)["KeyCount"] == 1
+
+    s3.delete_object(Bucket=source_bucket, Key="to go/photo.jpg")
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)
+    assert loop.run(threading.Event(), until_idle=True).outcomes == {"deleted": 1}
+
+    assert s3.list_objects_v2(Bucket=target_bucket)["KeyCount"] == 0
+    assert deliveries[-1].event_names == ["ObjectRemoved:Delete"]
+    print_delivery(deliveries[-1])
+    assert "to go/photo.jpg  deleted    to go/photo-thumbnail.jpg" in capsys.readouterr().out

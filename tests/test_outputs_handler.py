@@ -61,7 +61,7 @@ def test_one_upload_becomes_every_declared_output_from_one_download_and_one_deco
                                            lambda_context("thumbnail_jpg"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
 
-    assert result == {"written": 1, "skipped": 0}
+    assert result == {"written": 1, "skipped": 0, "deleted": 0}
     assert counting.requests_by_method.get("GET", 0) == 1  # one download of the upload
     assert decodes == [(1080, 720)]  # one decode, at the largest output's size
     expected = {
@@ -86,7 +86,7 @@ def test_the_default_stage_writes_only_the_thumbnail_as_before(
     s3, deliver, source_bucket, target_bucket
 ):
     record = upload(s3, source_bucket, "a/b.png", samples.png_bytes(samples.transparent_logo()))
-    assert deliver(record).payload == {"written": 1, "skipped": 0}
+    assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
     listing = s3.list_objects_v2(Bucket=target_bucket)["Contents"]
     assert [item["Key"] for item in listing] == ["a/b-thumbnail.png"]
 

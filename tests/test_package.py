@@ -77,12 +77,14 @@ def test_every_role_carries_exactly_the_generated_policy(terraform):
 def test_s3_triggers_are_the_apps_event_sources(terraform, chalice_app):
     [notification] = terraform["resource"]["aws_s3_bucket_notification"].values()
     assert notification["bucket"] == stage_environment("dev")["SOURCE_BUCKET"]
-    triggers = {(rule["filter_suffix"], rule["lambda_function_arn"])
+    triggers = {(rule["filter_suffix"], rule["lambda_function_arn"], tuple(rule["events"]))
                 for rule in notification["lambda_function"]}
     assert triggers == {
-        (source.suffix, f"${{aws_lambda_function.{source.name}.arn}}")
+        (source.suffix, f"${{aws_lambda_function.{source.name}.arn}}", tuple(source.events))
         for source in s3_event_sources(chalice_app.app)
     }
+    # Delete sync is on in dev: every trigger also fires on ObjectRemoved.
+    assert all(events == ("s3:ObjectCreated:*", "s3:ObjectRemoved:*") for *_, events in triggers)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +136,7 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     )
     assert run.returncode == 0, run.stderr
     output = json.loads(run.stdout.strip().splitlines()[-1])
-    assert output["result"] == {"written": 1, "skipped": 0}
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
     assert s3.head_object(Bucket=target_bucket, Key=thumbnail_key)["ContentLength"] > 0
@@ -190,7 +192,7 @@ def test_packaged_code_makes_every_declared_output_with_the_layers_pillow(
         cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout.strip().splitlines()[-1])["result"] == {"written": 1, "skipped": 0}
+    assert json.loads(run.stdout.strip().splitlines()[-1])["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     types = {key: s3.head_object(Bucket=target_bucket, Key=key)["ContentType"] for key in (
         "packaged/all-thumbnail.jpg", "packaged/all-card.webp", "packaged/all-small.avif",
         "packaged/all-marked.jpg")}

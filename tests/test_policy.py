@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devtools import samples
+from devtools.events import removed_record
 from devtools.policy import policy_for, policy_path, render, stage_names
 from tests.conftest import upload
 
@@ -35,7 +36,7 @@ def test_policy_names_only_the_stages_buckets_and_logs(stage):
     statements = policy_for(stage)["Statement"]
     actions = sorted(action for statement in statements for action in statement["Action"])
     assert actions == sorted([
-        "s3:GetObject", "s3:ListBucket", "s3:PutObject",
+        "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject",
         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
     ])
     for statement in statements:
@@ -76,12 +77,22 @@ def test_handler_under_exactly_the_generated_policy(
     })
     record = upload(s3, source_bucket, "in/photo.jpg",
                     samples.jpeg_bytes(samples.photo_like((400, 300))))
+    record_2 = upload(s3, source_bucket, "in/gone.jpg",
+                      samples.jpeg_bytes(samples.photo_like((400, 300))))
     upload(s3, target_bucket, "private.jpg", b"someone else's object")
     enforced_iam()
 
     for name, value in function_credentials.items():
         monkeypatch.setenv(name, value)
-    assert deliver(record).payload == {"written": 1, "skipped": 0}
+    assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
+    # Delete sync under the same policy: the upload deleted (by someone else), its outputs go.
+    as_admin = boto3.client("s3", **_as_kwargs(admin_credentials))
+    assert deliver(record_2).payload == {"written": 1, "skipped": 0, "deleted": 0}
+    as_admin.delete_object(Bucket=source_bucket, Key="in/gone.jpg")
+    assert deliver(removed_record(source_bucket, "in/gone.jpg")).payload == {
+        "written": 0, "skipped": 0, "deleted": 1}
+    with pytest.raises(ClientError):
+        as_admin.head_object(Bucket=target_bucket, Key="in/gone-thumbnail.jpg")
 
     as_function = boto3.client("s3", **_as_kwargs(function_credentials))
     denied = [
@@ -90,6 +101,8 @@ def test_handler_under_exactly_the_generated_policy(
         lambda: as_function.put_object(Bucket=target_bucket, Key="private.jpg", Body=b"x"),
         lambda: as_function.put_object(Bucket=target_bucket, Key="in/photo.jpg", Body=b"x"),
         lambda: as_function.delete_object(Bucket=source_bucket, Key="in/photo.jpg"),
+        # Deletes only under the outputs' key patterns, like writes.
+        lambda: as_function.delete_object(Bucket=target_bucket, Key="private.jpg"),
         lambda: as_function.get_object(Bucket=target_bucket, Key="private.jpg"),
         lambda: as_function.list_objects_v2(Bucket=target_bucket),
     ]
@@ -98,7 +111,12 @@ def test_handler_under_exactly_the_generated_policy(
             call()
         assert error.value.response["Error"]["Code"] == "AccessDenied"
 
-    as_admin = boto3.client("s3", **_as_kwargs(admin_credentials))
+    # DeleteObjects answers 200 and refuses key by key, as S3 does.
+    refused = as_function.delete_objects(Bucket=target_bucket,
+                                         Delete={"Objects": [{"Key": "private.jpg"}]})
+    assert [(e["Key"], e["Code"]) for e in refused["Errors"]] == [("private.jpg", "AccessDenied")]
+    assert as_admin.head_object(Bucket=target_bucket, Key="private.jpg")["ContentLength"]
+    assert as_admin.head_object(Bucket=source_bucket, Key="in/photo.jpg")["ContentLength"]
     assert as_admin.head_object(Bucket=target_bucket, Key="in/photo-thumbnail.jpg")["ContentLength"]
 
 

@@ -84,10 +84,10 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     old = upload(s3, source_bucket, "avatar.jpg", solid_jpeg(RED))
     new = upload(s3, source_bucket, "avatar.jpg", solid_jpeg(BLUE))
 
-    assert deliver(new).payload == {"written": 1, "skipped": 0}
+    assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
     assert thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")[1]["source-sequencer"] == \
         new["s3"]["object"]["sequencer"]
-    assert deliver(old).payload == {"written": 1, "skipped": 0}  # stale: renders the new upload
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # stale: renders the new upload
 
     colour, metadata = thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -97,8 +97,8 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
 
 def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket, target_bucket):
     record = upload(s3, source_bucket, "twice.jpg", solid_jpeg(RED))
-    assert deliver(record).payload == {"written": 1, "skipped": 0}
-    assert deliver(record).payload == {"written": 1, "skipped": 0}
+    assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
+    assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
     listing = s3.list_objects_v2(Bucket=target_bucket)["Contents"]
     assert [item["Key"] for item in listing] == ["twice-thumbnail.jpg"]
     assert close_to(thumbnail_of(s3, target_bucket, "twice-thumbnail.jpg")[0], RED)
@@ -115,9 +115,9 @@ def test_newest_wins_when_an_old_event_finishes_last(
         old_run = pool.submit(deliver, old)
         assert held.started.wait(30)
         new = upload(s3, source_bucket, "race.jpg", solid_jpeg(BLUE))
-        assert deliver(new).payload == {"written": 1, "skipped": 0}
+        assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
         held.release.set()
-        assert old_run.result().payload == {"written": 1, "skipped": 0}
+        assert old_run.result().payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "race-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -145,14 +145,14 @@ def test_a_retried_stale_event_never_leaves_its_old_thumbnail(
         first_try = pool.submit(deliver, old)
         assert held.started.wait(30)
         new = upload(s3, source_bucket, "retry.jpg", solid_jpeg(BLUE))
-        assert deliver(new).payload == {"written": 1, "skipped": 0}
+        assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
         check_fails.set()
         held.release.set()
         with pytest.raises(RecordsFailed, match="EndpointConnectionError"):
             first_try.result()
     assert close_to(thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")[0], RED)  # unchecked
 
-    assert deliver(old).payload == {"written": 1, "skipped": 0}  # Lambda's retry of the event
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # Lambda's retry of the event
 
     colour, metadata = thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -180,13 +180,13 @@ def test_provenance_names_the_version_rendered_not_the_event(
         old_run = pool.submit(deliver, old)
         assert held.started.wait(30)
         new = versioned_upload(s3, source_bucket, "v.jpg", solid_jpeg(BLUE), "0062E99A88DC4074B2")
-        assert deliver(new).payload == {"written": 1, "skipped": 0}
+        assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
         announced = {"source-etag": new["s3"]["object"]["eTag"],
                      "source-version-id": new["s3"]["object"]["versionId"],
                      "source-sequencer": new["s3"]["object"]["sequencer"]}
         assert thumbnail_of(s3, target_bucket, "v-thumbnail.jpg")[1] == announced
         held.release.set()
-        assert old_run.result().payload == {"written": 1, "skipped": 0}
+        assert old_run.result().payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "v-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -211,7 +211,7 @@ def test_a_warm_function_still_retries_after_an_s3_brownout(
                 deliver(record)
         during = proxy.attempts()
         proxy.only_first_attempt = True
-        assert deliver(after).payload == {"written": 1, "skipped": 0}
+        assert deliver(after).payload == {"written": 1, "skipped": 0, "deleted": 0}
         recovering = proxy.attempts()[len(during):]
 
     assert during == [4] * len(brownout)  # every GET: 1 attempt + 3 retries, the last one too
@@ -406,4 +406,4 @@ def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
     assert "Contents" not in s3.list_objects_v2(Bucket=target_bucket)
 
     fresh = LambdaContext("thumbnail_png", 1024, max_runtime_ms=60_000)
-    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0}
+    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0, "deleted": 0}

@@ -16,6 +16,12 @@ def test_defaults_match_the_tutorial_box_and_sane_limits():
     assert settings.max_source_pixels < 100_000 * 100_000  # a bomb header does not
 
 
+def test_delete_sync_is_on_by_default_and_false_turns_it_off():
+    assert Settings.from_env(BUCKETS).delete_outputs is True
+    assert Settings.from_env({**BUCKETS, "DELETE_OUTPUTS": "false"}).delete_outputs is False
+    assert Settings.from_env({**BUCKETS, "DELETE_OUTPUTS": " True "}).delete_outputs is True
+
+
 def test_values_are_parsed():
     settings = Settings.from_env({
         **BUCKETS, "THUMBNAIL_SIZE": "200 x 100", "JPEG_QUALITY": "70",
@@ -41,6 +47,8 @@ def test_values_are_parsed():
         ("CACHE_CONTROL", "max-age=1\r\nX-Injected: 1"),
         ("SOURCE_BUCKET", "Not_A_Bucket"),
         ("TARGET_BUCKET", ""),
+        ("DELETE_OUTPUTS", "yes"),
+        ("DELETE_OUTPUTS", "0"),
     ],
 )
 def test_a_bad_value_names_its_variable(name, value):
