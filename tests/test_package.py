@@ -103,6 +103,26 @@ def lambda_filesystem(package, tmp_path_factory) -> dict[str, Path]:
     return {"task": task, "opt": opt, "runtime": runtime}
 
 
+def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[str, Path],
+                 **environment: str) -> dict:
+    """One handler of the package, in an isolated Python laid out as Lambda lays it out."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        **stage_environment("dev"),
+        **environment,
+        **LOCAL_CREDENTIALS,
+        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
+    }
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", str(BOOTSTRAP), handler_string, str(event_file),
+         str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
+         str(lambda_filesystem["runtime"])],
+        cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def test_function_zip_holds_only_the_lambda_code(lambda_filesystem):
     top_level = {path.name for path in lambda_filesystem["task"].iterdir()}
     assert top_level == {"app.py", "chalicelib", "chalice"}  # no tests, devtools or vendor
@@ -122,20 +142,7 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     data = samples.png_bytes(photo) if suffix.lower() == ".png" else samples.jpeg_bytes(photo)
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps({"Records": [upload(s3, source_bucket, key, data)]}))
-    env = {
-        "PATH": "/usr/bin:/bin",
-        **stage_environment("dev"),
-        **LOCAL_CREDENTIALS,
-        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
-    }
-    run = subprocess.run(
-        [sys.executable, "-I", "-S", str(BOOTSTRAP), source.handler_string, str(event_file),
-         str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
-         str(lambda_filesystem["runtime"])],
-        cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    output = json.loads(run.stdout.strip().splitlines()[-1])
+    output = run_packaged(source.handler_string, event_file, lambda_filesystem)
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
@@ -178,21 +185,9 @@ def test_packaged_code_makes_every_declared_output_with_the_layers_pillow(
                     samples.jpeg_bytes(samples.photo_like((1600, 1200))))
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps({"Records": [record]}))
-    env = {
-        "PATH": "/usr/bin:/bin",
-        **stage_environment("dev"),
-        "OUTPUTS": "thumbnail,card,small,marked",
-        **LOCAL_CREDENTIALS,
-        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
-    }
-    run = subprocess.run(
-        [sys.executable, "-I", "-S", str(BOOTSTRAP), source.handler_string, str(event_file),
-         str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
-         str(lambda_filesystem["runtime"])],
-        cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout.strip().splitlines()[-1])["result"] == {"written": 1, "skipped": 0, "deleted": 0}
+    output = run_packaged(source.handler_string, event_file, lambda_filesystem,
+                          OUTPUTS="thumbnail,card,small,marked")
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     types = {key: s3.head_object(Bucket=target_bucket, Key=key)["ContentType"] for key in (
         "packaged/all-thumbnail.jpg", "packaged/all-card.webp", "packaged/all-small.avif",
         "packaged/all-marked.jpg")}
