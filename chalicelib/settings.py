@@ -29,6 +29,8 @@ DEFAULTS = {
     # Deleting an upload deletes its outputs (issue 11); "false" keeps them, as before.
     "DELETE_OUTPUTS": "true",
     "CACHE_CONTROL": "public, max-age=86400",
+    # Only with BACKUP_BUCKET set: cheaper storage for copies that are rarely read.
+    "BACKUP_STORAGE_CLASS": "STANDARD_IA",
     # 100 MiB and 150 megapixels: a 100-megapixel panorama passes, a decompression bomb
     # (a small file whose header claims billions of pixels) does not.
     "MAX_SOURCE_BYTES": str(100 * 1024 * 1024),
@@ -37,6 +39,11 @@ DEFAULTS = {
     # default of .chalice/config.json.
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
 }
+
+# S3's storage classes a CopyObject can write to a general purpose bucket (OUTPOSTS, SNOW,
+# EXPRESS_ONEZONE, AWS_BACKUP_* and FSX_* are for other kinds of bucket or storage).
+STORAGE_CLASSES = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR",
+                   "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
@@ -53,6 +60,8 @@ class Settings:
     max_source_pixels: int
     function_memory_mb: int
     delete_outputs: bool = True  # an upload's deletion deletes its outputs (DELETE_OUTPUTS)
+    backup_bucket: str | None = None  # every upload is copied there (BACKUP_BUCKET); None: off
+    backup_storage_class: str = "STANDARD_IA"  # BACKUP_STORAGE_CLASS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +82,8 @@ class Settings:
             max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
             function_memory_mb=_int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
             delete_outputs=delete_outputs(env),
+            backup_bucket=backup_bucket(env),
+            backup_storage_class=_choice(env, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
         )
         settings._check_memory_budget()
         return settings
@@ -142,6 +153,28 @@ def delete_outputs(environ: Mapping[str, str] | None = None) -> bool:
     if value.lower() not in ("true", "false"):
         raise SettingsError(f"DELETE_OUTPUTS must be true or false, got {value!r}")
     return value.lower() == "true"
+
+
+def backup_bucket(environ: Mapping[str, str] | None = None) -> str | None:
+    """BACKUP_BUCKET, or None when unset (no backup). devtools/policy.py and devtools/buckets.py
+    need it too. The same bucket as SOURCE_BUCKET would trigger the function with its own
+    copies; the same as TARGET_BUCKET would mix backups with outputs under delete sync."""
+    env = os.environ if environ is None else environ
+    if not env.get("BACKUP_BUCKET", "").strip():
+        return None
+    backup = _bucket(env, "BACKUP_BUCKET")
+    for other in ("SOURCE_BUCKET", "TARGET_BUCKET"):
+        if backup == env.get(other, "").strip():
+            raise SettingsError(f"BACKUP_BUCKET must differ from {other} (both are {backup!r}): "
+                                "backups go to a bucket of their own")
+    return backup
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = _raw(env, name)
+    if value not in allowed:
+        raise SettingsError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 def _raw(env: Mapping[str, str], name: str) -> str:
