@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.errors import PermanentError
 
-_GONE = {"NoSuchKey", "404", "NotFound"}
+GONE_CODES = _GONE = {"NoSuchKey", "404", "NotFound"}
 # KMS refusals S3 passes through that stay until someone changes the key or its policy; other
 # KMS errors (throttling, internal, dependency timeouts) are transient and retried.
 _KMS_REFUSALS = {

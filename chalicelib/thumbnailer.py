@@ -1,6 +1,6 @@
 """One S3 event in, one outcome per record: an upload's outputs written, or deleted with it.
 
-ObjectCreated: parse, guard, fetch, render, store, log. ObjectRemoved (delete sync, unless
+ObjectCreated: parse, guard, back up (only with BACKUP_BUCKET), fetch, render, store, log. ObjectRemoved (delete sync, unless
 DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs, log.
 """
 
@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import events, s3_client, storage
+from chalicelib import backup, events, s3_client, storage
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.render import Limits, OutputRequest, render_outputs
@@ -43,6 +43,7 @@ class RecordResult:
     thumbnail_size: str = ""
     outputs: tuple[dict, ...] = ()  # every output written: name, key, size, bytes
     deleted: tuple[str, ...] = ()  # every output key deleted (delete sync)
+    backup: str = ""  # what the backup copy did (BACKUP_BUCKET); absent from the log when off
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -100,6 +101,7 @@ def process_record(
         if upload.event_name.startswith("ObjectRemoved:"):
             result.outcome = _delete_outputs(upload, settings, result, deadline or Deadline())
         else:
+            _back_up(upload, settings, result, deadline or Deadline())
             _make_thumbnail(upload, settings, result, deadline or Deadline())
             result.outcome = WRITTEN
     except PermanentError as permanent:
@@ -175,6 +177,20 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
         result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
     raise SourceKeepsChanging(
         f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
+    )
+
+
+def _back_up(upload: events.Upload, settings: Settings, result: RecordResult,
+              deadline: Deadline) -> None:
+    """Before rendering, so an upload that is no renderable image (a permanent render skip)
+    is kept all the same. A replaced or deleted upload is a logged skip of the backup only;
+    any other failure raises before rendering, and the retry does both again (idempotent)."""
+    if settings.backup_bucket is None or not upload.event_name.startswith("ObjectCreated:"):
+        return
+    _check_bucket(upload, settings)
+    result.backup = backup.copy_upload(
+        lambda: s3_client.client_for(deadline), upload.bucket, upload.key, upload.etag,
+        upload.size, settings.backup_bucket, settings.backup_storage_class,
     )
 
 

@@ -1,0 +1,89 @@
+"""Backup copy (BACKUP_BUCKET): each upload copied server-side to the backup bucket, same key.
+
+Exactly the announced upload: every copy request carries CopySourceIfMatch with the event's
+eTag, so an upload replaced since its event is not copied by that event (the newer upload's own
+event copies it). Metadata and Content-Type are kept; the copy gets the stage's storage class.
+Up to 5 GB one CopyObject does it; larger objects are copied in parts (UploadPartCopy), which
+need the same single permission, s3:PutObject on the backup bucket. A copy that fails half-way
+leaves its parts for the bucket's lifecycle rule (`make buckets`) to abort: the function has no
+s3:AbortMultipartUpload, and a timed-out function could not abort anyway.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib import storage
+
+MULTIPART_THRESHOLD = 5 * 1024**3  # CopyObject's own limit: larger objects are copied in parts
+PART_SIZE = 512 * 1024**2  # at least; S3 allows 5 MiB to 5 GiB per part, 10,000 parts
+MAX_PARTS = 10_000
+COPIED = "copied"
+REPLACED = "skipped: replaced since the event"
+GONE = "skipped: deleted since the event"
+NO_ETAG = "skipped: the event names no eTag to copy exactly"
+# Headers that CopyObject's MetadataDirective COPY keeps and a multipart upload must be given.
+_KEPT_HEADERS = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding",
+                 "ContentLanguage", "Metadata")
+
+
+class _Replaced(Exception):
+    pass
+
+
+def copy_upload(client_for: Any, bucket: str, key: str, etag: str | None, size: int,
+                backup_bucket: str, storage_class: str) -> str:
+    """Copy the upload announced with `etag` to `backup_bucket`; what happened, for the log.
+
+    `client_for()` gives the client for each call (the deadline-aware one). A replaced or
+    deleted upload is a skip; any other error raises, and the retried event copies again (a
+    copy of the same bytes to the same key is idempotent).
+    """
+    if not etag:
+        return NO_ETAG
+    etag = f'"{etag}"'  # the entity tag as If-Match headers quote it (S3 takes it unquoted too)
+    try:
+        if size > MULTIPART_THRESHOLD:
+            parts = _copy_in_parts(client_for, bucket, key, etag, size, backup_bucket,
+                                   storage_class)
+            return f"{COPIED} in {parts} parts"
+        client_for().copy_object(
+            Bucket=backup_bucket, Key=key, CopySource={"Bucket": bucket, "Key": key},
+            CopySourceIfMatch=etag, MetadataDirective="COPY", StorageClass=storage_class,
+        )
+        return COPIED
+    except _Replaced:
+        return REPLACED
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in ("PreconditionFailed", "412"):
+            return REPLACED
+        if code in storage.GONE_CODES:
+            return GONE
+        raise
+
+
+def _copy_in_parts(client_for: Any, bucket: str, key: str, etag: str, size: int,
+                   backup_bucket: str, storage_class: str) -> int:
+    head = client_for().head_object(Bucket=bucket, Key=key, IfMatch=etag)
+    if head["ETag"] != etag:
+        raise _Replaced
+    kept = {name: head[name] for name in _KEPT_HEADERS if head.get(name)}
+    upload_id = client_for().create_multipart_upload(
+        Bucket=backup_bucket, Key=key, StorageClass=storage_class, **kept)["UploadId"]
+    part_size = max(PART_SIZE, math.ceil(size / MAX_PARTS))
+    parts = []
+    for number, start in enumerate(range(0, size, part_size), start=1):
+        end = min(start + part_size, size) - 1
+        copied = client_for().upload_part_copy(
+            Bucket=backup_bucket, Key=key, UploadId=upload_id, PartNumber=number,
+            CopySource={"Bucket": bucket, "Key": key}, CopySourceIfMatch=etag,
+            CopySourceRange=f"bytes={start}-{end}",
+        )
+        parts.append({"PartNumber": number, "ETag": copied["CopyPartResult"]["ETag"]})
+    client_for().complete_multipart_upload(
+        Bucket=backup_bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
+    return len(parts)
