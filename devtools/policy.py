@@ -3,8 +3,8 @@
 With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/policy-<stage>.json`.
 What goes in is what a record needs and nothing more: read uploads from the source bucket,
 write the stage's outputs (only their key patterns) to the target bucket and, with delete sync
-on (DELETE_OUTPUTS, the default), delete them under the same patterns; write the functions' own
-logs.
+on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACKUP_BUCKET, write
+(and only write) copies to the backup bucket; write the functions' own logs.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def output_key_patterns(environment: dict[str, str]) -> list[str]:
 def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
                overrides: dict[str, str] | None = None) -> dict:
     """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false)."""
-    from chalicelib.settings import delete_outputs
+    from chalicelib.settings import backup_bucket, delete_outputs
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
@@ -51,6 +51,16 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
         "Action": ["s3:DeleteObject"],
         "Resource": writes,
     }] if delete_outputs(environment) else []
+    backup = backup_bucket(environment)
+    backups = [{
+        # CopyObject and the multipart copy (Create/UploadPartCopy/Complete) need only this on
+        # the destination (reading the source is ReadUploads). No Get, List or Delete: the
+        # function cannot read, enumerate or destroy the backups.
+        "Sid": "WriteBackups",
+        "Effect": "Allow",
+        "Action": ["s3:PutObject"],
+        "Resource": [f"arn:aws:s3:::{backup}/*"],
+    }] if backup else []
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -77,6 +87,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
                 "Resource": writes,
             },
             *deletes,
+            *backups,
             {
                 "Sid": "WriteOwnLogs",
                 "Effect": "Allow",
