@@ -1,10 +1,12 @@
-"""`make buckets STAGE=...`: create a stage's two buckets, locked down.
+"""`make buckets STAGE=...`: create a stage's two buckets (three with BACKUP_BUCKET), locked down.
 
 Public access blocked, ACLs disabled (bucket owner enforced), default encryption SSE-S3 (so
 the function needs no KMS permissions), and a bucket policy that denies every request made
 without TLS. Works against AWS with the usual boto3 credentials, or against the embedded local
 S3 when AWS_ENDPOINT_URL points at it. Existing buckets you own are left as they are, apart from
-the same locking-down (a bucket policy they already have keeps its other statements).
+the same locking-down (a bucket policy they already have keeps its other statements). The backup
+bucket also gets versioning (an overwritten or deleted backup stays as a previous version) and
+a lifecycle rule that aborts multipart copies left unfinished (the function cannot abort them).
 """
 
 from __future__ import annotations
@@ -76,6 +78,27 @@ def create_locked_down_bucket(s3, bucket: str) -> str:
     return status
 
 
+ABORT_RULE_ID = "AbortUnfinishedBackupCopies"
+
+
+def add_backup_protections(s3, bucket: str) -> None:
+    """Versioning on, and unfinished multipart uploads aborted after a day. A lifecycle
+    configuration replaces the bucket's whole one, so a bucket that has one keeps it and gets
+    our rule added (or replaced)."""
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    try:
+        rules = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "NoSuchLifecycleConfiguration":
+            raise
+        rules = []
+    rules = [rule for rule in rules if rule.get("ID") != ABORT_RULE_ID]
+    rules.append({"ID": ABORT_RULE_ID, "Status": "Enabled", "Filter": {"Prefix": ""},
+                  "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}})
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket,
+                                          LifecycleConfiguration={"Rules": rules})
+
+
 def _bucket_policy(s3, bucket: str) -> dict | None:
     try:
         return json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
@@ -89,17 +112,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev")
     args = parser.parse_args(argv)
+    from chalicelib.settings import backup_bucket
+
     environment = stage_environment(args.stage)
     s3 = boto3.client("s3")
-    for name in ("SOURCE_BUCKET", "TARGET_BUCKET"):
-        bucket = environment[name]
+    backup = backup_bucket(environment)  # validated: refused if it names another of the buckets
+    names = ("SOURCE_BUCKET", "TARGET_BUCKET", *(("BACKUP_BUCKET",) if backup else ()))
+    for name in names:
+        bucket = environment[name].strip()
         try:
             status = create_locked_down_bucket(s3, bucket)
+            if name == "BACKUP_BUCKET":
+                add_backup_protections(s3, bucket)
         except ClientError as error:
             print(f"{name} {bucket}: {error}", file=sys.stderr)
             return 1
+        extra = (", versioning on, unfinished multipart copies aborted after a day"
+                 if name == "BACKUP_BUCKET" else "")
         print(f"{name} {bucket}: {status}, public access blocked, ACLs disabled, "
-              "SSE-S3 encryption on, TLS required")
+              f"SSE-S3 encryption on, TLS required{extra}")
     return 0
 
 
