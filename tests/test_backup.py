@@ -150,6 +150,32 @@ def test_a_large_upload_replaced_before_its_copy_is_a_backup_skip(
     assert s3.list_objects_v2(Bucket=BACKUP).get("Contents", []) == []
 
 
+def test_an_upload_replaced_between_parts_is_a_backup_skip(s3, source_bucket, monkeypatch):
+    """Every UploadPartCopy is conditional too: a part copied after the replacement is refused,
+    and the unfinished upload is left for the bucket's lifecycle rule (no AbortMultipartUpload)."""
+    monkeypatch.setattr(backup, "MULTIPART_THRESHOLD", 5 * 1024**2)
+    monkeypatch.setattr(backup, "PART_SIZE", 5 * 1024**2)
+    s3.create_bucket(Bucket=BACKUP)
+    s3.put_object(Bucket=source_bucket, Key="big.jpg", Body=os.urandom(12 * 1024**2))
+    head = s3.head_object(Bucket=source_bucket, Key="big.jpg")
+
+    class ReplacedAfterFirstPart:
+        def __getattr__(self, name):
+            return getattr(s3, name)
+
+        def upload_part_copy(self, **request):
+            answer = s3.upload_part_copy(**request)
+            s3.put_object(Bucket=source_bucket, Key="big.jpg", Body=os.urandom(12 * 1024**2))
+            return answer
+
+    outcome = backup.copy_upload(ReplacedAfterFirstPart, source_bucket, "big.jpg",
+                                 head["ETag"].strip('"'), head["ContentLength"], BACKUP,
+                                 "STANDARD_IA")
+    assert outcome == "skipped: replaced since the event"
+    assert s3.list_objects_v2(Bucket=BACKUP).get("Contents", []) == []
+    assert [u["Key"] for u in s3.list_multipart_uploads(Bucket=BACKUP)["Uploads"]] == ["big.jpg"]
+
+
 def test_a_transient_backup_failure_fails_the_record_before_rendering_and_the_retry_does_both(
     s3, chalice_app, backup_stage, router, source_bucket, target_bucket, caplog
 ):
