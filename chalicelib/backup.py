@@ -44,7 +44,7 @@ def copy_upload(client_for: Any, bucket: str, key: str, etag: str | None, size: 
     """
     if not etag:
         return NO_ETAG
-    etag = f'"{etag}"'  # the entity tag as If-Match headers quote it (S3 takes it unquoted too)
+    etag = f'"{etag}"'  # quoted, the entity-tag form of If-Match headers (RFC 9110)
     try:
         if size > MULTIPART_THRESHOLD:
             parts = _copy_in_parts(client_for, bucket, key, etag, size, backup_bucket,

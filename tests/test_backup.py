@@ -42,7 +42,7 @@ def if_match_enforced(monkeypatch):
                 source = urlparse(self.headers["x-amz-copy-source"]).path
                 bucket, key = unquote(source).lstrip("/").split("/", 1)
                 current = self.backend.get_object(bucket, key)
-                if current is None or current.etag.strip('"') != wanted.strip('"'):
+                if current is not None and current.etag.strip('"') != wanted.strip('"'):
                     raise PreconditionFailed("x-amz-copy-source-If-Match")
             return original(self)
         return method
@@ -190,6 +190,20 @@ def test_a_transient_backup_failure_fails_the_record_before_rendering_and_the_re
     assert run(chalice_app, handler, event) == {**NONE, "written": 1}
     assert backup_line(caplog)["backup"] == "copied"
     assert target_keys(s3, target_bucket) == ["t-thumbnail.jpg"]
+
+
+def test_an_upload_deleted_before_its_event_is_a_backup_skip(
+    s3, chalice_app, backup_stage, router, source_bucket, target_bucket, caplog
+):
+    s3.put_object(Bucket=source_bucket, Key="gone.jpg", Body=photo())
+    [created] = pending(router)
+    s3.delete_object(Bucket=source_bucket, Key="gone.jpg")
+    pending(router)
+    assert run_all(chalice_app, [created]) == {**NONE, "skipped": 1}
+    line = backup_line(caplog)
+    assert line["backup"] == "skipped: deleted since the event"
+    assert "no longer exists" in line["reason"]
+    assert s3.list_objects_v2(Bucket=BACKUP).get("Contents", []) == []
 
 
 def test_delete_sync_leaves_the_backup(
