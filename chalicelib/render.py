@@ -84,6 +84,11 @@ class RenderedImage:
     content_type: str
     size: tuple[int, int]
 
+    @property
+    def format(self) -> str:
+        """jpeg, png, webp or avif, as outputs.toml names them."""
+        return self.content_type.removeprefix("image/")
+
 
 @dataclass(frozen=True)
 class Rendered:

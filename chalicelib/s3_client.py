@@ -1,4 +1,5 @@
-"""S3 clients for the handler: shared by the process, retrying within each invocation's time.
+"""AWS clients for the handler (S3, and Rekognition and EventBridge when their features are on):
+shared by the process, retrying within each invocation's time.
 
 Clients are kept for the life of the process (per environment), so a warm function reuses its
 connections: a new HTTPS connection costs a TLS handshake and, in urllib3, loading the CA
@@ -37,31 +38,34 @@ SHORTEST_ATTEMPT_S = sum(TIMEOUTS[-1])
 
 # Environment that decides which client we need; tests and the local loop switch endpoints and
 # credentials between invocations, Lambda never does.
-_CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION", "AWS_DEFAULT_REGION",
+_CLIENT_ENV = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_REKOGNITION",
+               "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_REGION", "AWS_DEFAULT_REGION",
                "AWS_ACCESS_KEY_ID", "AWS_PROFILE")
 _creating = threading.Lock()  # a boto3 Session is not thread-safe; its clients are
 # The deadline of the invocation calling S3 on this thread, for the shared clients' hooks.
 _caller_deadline: ContextVar[Deadline] = ContextVar("caller_deadline", default=Deadline())
 
 
-def client_for(deadline: Deadline) -> Any:
-    """The client for one call made under `deadline`: ATTEMPTS attempts fit in the time left."""
+def client_for(deadline: Deadline, service: str = "s3") -> Any:
+    """The `service` client for one call made under `deadline`: ATTEMPTS attempts fit in the
+    time left."""
     _caller_deadline.set(deadline)
     usable = deadline.usable()
     connect, read = next((t for t in TIMEOUTS if ATTEMPTS * sum(t) <= usable), TIMEOUTS[-1])
     environment = tuple(os.environ.get(name) for name in _CLIENT_ENV)
-    return _shared_client(environment, connect, read)
+    return _shared_client(service, environment, connect, read)
 
 
 @functools.lru_cache(maxsize=16)
-def _shared_client(environment: tuple, connect: float, read: float) -> Any:
+def _shared_client(service: str, environment: tuple, connect: float, read: float) -> Any:
     config = Config(retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
                     connect_timeout=connect, read_timeout=read)
     with _creating:
-        client = _session(environment).client("s3", config=config)
+        client = _session(environment).client(service, config=config)
     hooks = _DeadlineRetries(attempt_s=connect + read)
-    client.meta.events.register_first("before-send.s3", hooks.before_attempt)
-    client.meta.events.register_first("needs-retry.s3", hooks.needs_retry)
+    event_id = client.meta.service_model.service_id.hyphenize()  # s3, rekognition, eventbridge
+    client.meta.events.register_first(f"before-send.{event_id}", hooks.before_attempt)
+    client.meta.events.register_first(f"needs-retry.{event_id}", hooks.needs_retry)
     return client
 
 
@@ -86,7 +90,7 @@ class _DeadlineRetries:
 
     def before_attempt(self, event_name: str, **_: Any) -> None:
         # Raised here, botocore hands the error to needs-retry (not retryable), then to us.
-        _caller_deadline.get().require(self.attempt_s, f"an S3 {_operation(event_name)} attempt")
+        _caller_deadline.get().require(self.attempt_s, f"an attempt at {_operation(event_name)}")
 
     def needs_retry(self, event_name: str, **kwargs: Any) -> float | None:
         """The delay before the next attempt; None leaves the answer to botocore's later hooks
@@ -98,7 +102,7 @@ class _DeadlineRetries:
         cause = context.get_error_code() or type(context.caught_exception).__name__
         try:
             _caller_deadline.get().require(
-                delay + self.attempt_s, f"retrying S3 {_operation(event_name)} after {cause}"
+                delay + self.attempt_s, f"retrying {_operation(event_name)} after {cause}"
             )
         except OutOfTime as out_of_time:
             raise out_of_time from context.caught_exception
@@ -106,4 +110,9 @@ class _DeadlineRetries:
 
 
 def _operation(event_name: str) -> str:
-    return event_name.rpartition(".")[2]  # before-send.s3.GetObject -> GetObject
+    """before-send.s3.GetObject -> S3 GetObject"""
+    _, service, operation = event_name.split(".", 2)
+    return f"{_SERVICE_NAMES.get(service, service)} {operation}"
+
+
+_SERVICE_NAMES = {"s3": "S3", "rekognition": "Rekognition", "eventbridge": "EventBridge"}

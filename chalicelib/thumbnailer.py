@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 logger.setLevel(logging.INFO)
 
 WRITTEN, SKIPPED, DELETED, FAILED = "written", "skipped", "deleted", "failed"
-COUNTED = (WRITTEN, SKIPPED, DELETED)  # the handler returns a count of each
+QUARANTINED = "quarantined"  # moderation (LABELS): no outputs, existing ones deleted
+COUNTED = (WRITTEN, SKIPPED, DELETED)  # the handler returns a count of each (and quarantined)
 MAX_RENDERS_PER_RECORD = 3
 WHITE = (255, 255, 255)
 
@@ -41,9 +42,14 @@ class RecordResult:
     thumbnail_key: str = ""  # the first output's (the stage's thumbnail by default)
     source_size: str = ""
     thumbnail_size: str = ""
-    outputs: tuple[dict, ...] = ()  # every output written: name, key, size, bytes
+    outputs: tuple[dict, ...] = ()  # every output written: name, key, size, format, bytes
     deleted: tuple[str, ...] = ()  # every output key deleted (delete sync)
     backup: str = ""  # what the backup copy did (BACKUP_BUCKET); absent from the log when off
+    # Rekognition's answers (LABELS): name and confidence of each label / moderation label.
+    labels: tuple[dict, ...] = ()
+    moderation_labels: tuple[dict, ...] = ()
+    labels_key: str = ""  # the sidecar written (LABELS)
+    event: str = ""  # what the processed-image event did (EVENT_BUS); absent when off
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -82,7 +88,9 @@ def handle_event(event: Any, context: Any = None) -> dict[str, int]:
             f"{len(failed)} record(s) failed, retry the event: {[r.key for r in failed]}; "
             f"first: {failed[0].reason}"
         ) from first_error
-    return {outcome: sum(r.outcome == outcome for r in results) for outcome in COUNTED}
+    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in COUNTED}
+    quarantined = sum(r.outcome == QUARANTINED for r in results)
+    return {**counts, QUARANTINED: quarantined} if quarantined else counts
 
 
 def process_record(
@@ -163,7 +171,8 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
                 metadata=_provenance(fetched, upload),
             )
             written.append({"name": image.name, "key": targets[image.name],
-                            "size": "{}x{}".format(*image.size), "bytes": len(image.data)})
+                            "size": "{}x{}".format(*image.size), "format": image.format,
+                            "bytes": len(image.data)})
         result.outputs = tuple(written)
         result.source_size = "{}x{}".format(*rendered.source_size)
         result.thumbnail_size = written[0]["size"]
@@ -270,6 +279,7 @@ def _event_skipped(event: Any, reason: str) -> RecordResult:
 
 
 def _log(result: RecordResult) -> None:
-    level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING}.get(result.outcome, logging.ERROR)
+    level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING,
+             QUARANTINED: logging.WARNING}.get(result.outcome, logging.ERROR)
     fields = {name: value for name, value in asdict(result).items() if value not in ("", ())}
     logger.log(level, json.dumps(fields, ensure_ascii=False))
