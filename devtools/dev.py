@@ -144,7 +144,7 @@ class DevLoop:
 
 
 def _aws_environment() -> dict[str, str]:
-    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+    names = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
              "AWS_REGION", "AWS_EC2_METADATA_DISABLED")
     return {name: os.environ[name] for name in names if name in os.environ}
 

@@ -1,5 +1,9 @@
 """The embedded local S3: a moto server on loopback that emits real S3 event notifications.
 
+The same server is the local IAM, SQS, EventBridge and Rekognition; Rekognition requests go
+through a stand-in of ours first (devtools/rekognition_local.py: moto lacks
+DetectModerationLabels), which AWS_ENDPOINT_URL_REKOGNITION points boto3 at.
+
 S3 -> SQS notifications are wired from the app's own event sources (bucket, events, suffix,
 prefix), so exactly what S3 would deliver to each Lambda function gets delivered to it, through
 Chalice's test client with the stage's environment. Where the local S3 says more than S3 would
@@ -23,6 +27,8 @@ from dataclasses import dataclass
 import boto3
 from chalice.app import S3EventConfig
 from moto.server import ThreadedMotoServer
+
+from devtools.rekognition_local import local_rekognition
 
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "local",
@@ -57,10 +63,13 @@ def local_s3(port: int = 0, separate_process: bool = False) -> Iterator[str]:
     server.start()
     host, bound_port = server.get_host_and_port()
     endpoint = f"http://{host}:{bound_port}"
-    saved = {name: os.environ.get(name) for name in [*LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL"]}
-    os.environ.update(LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint)
+    saved = {name: os.environ.get(name)
+             for name in [*LOCAL_CREDENTIALS, "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION"]}
     try:
-        yield endpoint
+        with local_rekognition(endpoint) as rekognition:
+            os.environ.update(LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint,
+                              AWS_ENDPOINT_URL_REKOGNITION=rekognition.url)
+            yield endpoint
     finally:
         server.stop()
         for name, value in saved.items():
