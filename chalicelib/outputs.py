@@ -77,23 +77,25 @@ class Output:
         return upload_key.startswith(self.prefix)
 
     def key_for(self, upload_key: str) -> str:
-        """The template filled in as keys.thumbnail_key splits a key:
-        a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"."""
-        keys.output_format(upload_key)  # the same check of the extension as today
-        folder, slash, name = upload_key.rpartition("/")
-        stem, _, extension = name.rpartition(".")
-        values = {"folder": folder + slash, "stem": stem, "ext": extension}
-        result = _PLACEHOLDER.sub(lambda match: values[match[1]], self.key)
-        if len(result.encode("utf-8")) > keys.MAX_KEY_BYTES:
-            raise PermanentError(
-                f"{self.name} key would exceed S3's {keys.MAX_KEY_BYTES}-byte key limit"
-            )
-        return result
+        return fill_key(self.key, upload_key, self.name)
 
     def pillow_format(self, upload_key: str) -> str:
         if self.format == "same":
             return keys.output_format(upload_key)
         return PILLOW_FORMAT[self.format]
+
+
+def fill_key(template: str, upload_key: str, what: str) -> str:
+    """The template filled in as keys.thumbnail_key splits a key:
+    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG". `what` names it in errors."""
+    keys.output_format(upload_key)  # the same check of the extension as today
+    folder, slash, name = upload_key.rpartition("/")
+    stem, _, extension = name.rpartition(".")
+    values = {"folder": folder + slash, "stem": stem, "ext": extension}
+    result = _PLACEHOLDER.sub(lambda match: values[match[1]], template)
+    if len(result.encode("utf-8")) > keys.MAX_KEY_BYTES:
+        raise PermanentError(f"{what} key would exceed S3's {keys.MAX_KEY_BYTES}-byte key limit")
+    return result
 
 
 def load_outputs(text: str | None = None, *,

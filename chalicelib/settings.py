@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib import budget, outputs
+from chalicelib import budget, labels, outputs
 
 
 class SettingsError(ValueError):
@@ -31,6 +31,11 @@ DEFAULTS = {
     "CACHE_CONTROL": "public, max-age=86400",
     # Only with BACKUP_BUCKET set: cheaper storage for copies that are rarely read.
     "BACKUP_STORAGE_CLASS": "STANDARD_IA",
+    # Only with LABELS set: Rekognition's labels at or over this confidence, at most this many.
+    "LABELS_MAX": "20",
+    "LABELS_MIN_CONFIDENCE": "70",
+    # Only with LABELS including moderation: a moderation label at or over this quarantines.
+    "MODERATION_MIN_CONFIDENCE": "60",
     # 100 MiB and 150 megapixels: a 100-megapixel panorama passes, a decompression bomb
     # (a small file whose header claims billions of pixels) does not.
     "MAX_SOURCE_BYTES": str(100 * 1024 * 1024),
@@ -62,10 +67,12 @@ class Settings:
     delete_outputs: bool = True  # an upload's deletion deletes its outputs (DELETE_OUTPUTS)
     backup_bucket: str | None = None  # every upload is copied there (BACKUP_BUCKET); None: off
     backup_storage_class: str = "STANDARD_IA"  # BACKUP_STORAGE_CLASS
+    labels: labels.LabelSettings | None = None  # Rekognition (LABELS); None: off
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
+        selected = _outputs(env)
         source = source_bucket(env)
         target = _bucket(env, "TARGET_BUCKET")
         if source == target:
@@ -76,7 +83,7 @@ class Settings:
         settings = cls(
             source_bucket=source,
             target_bucket=target,
-            outputs=_outputs(env),
+            outputs=selected,
             cache_control=_text(env, "CACHE_CONTROL"),
             max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
             max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
@@ -84,6 +91,7 @@ class Settings:
             delete_outputs=delete_outputs(env),
             backup_bucket=backup_bucket(env),
             backup_storage_class=_choice(env, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
+            labels=_label_settings(env, selected),
         )
         settings._check_memory_budget()
         return settings
@@ -97,12 +105,16 @@ class Settings:
             )
         available = budget.available_bytes(self.function_memory_mb)
         largest = max(self.outputs, key=lambda output: output.size[0] * output.size[1])
-        needed = budget.cheapest_at_limit(self.max_source_pixels, largest.size)
+        box = largest.size
+        what = f"the {largest.name} output's size (THUMBNAIL_SIZE or outputs.toml)"
+        if self.labels is not None and labels.ANALYSIS_BOX[0] * labels.ANALYSIS_BOX[1] > (
+                box[0] * box[1]):
+            box, what = labels.ANALYSIS_BOX, "the image LABELS sends to Rekognition"
+        needed = budget.cheapest_at_limit(self.max_source_pixels, box)
         if needed > available:
             raise SettingsError(
-                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with the {largest.name} output's "
-                f"size {largest.size[0]}x{largest.size[1]} (THUMBNAIL_SIZE or outputs.toml) "
-                f"cannot fit: even a grey PNG at that limit needs "
+                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with {what}, "
+                f"{box[0]}x{box[1]}, cannot fit: even a grey PNG at that limit needs "
                 f"{budget.mb(needed)}, and a {self.function_memory_mb} MB function has "
                 f"{budget.mb(available)} for images. Lower them, or raise lambda_memory_size "
                 "in .chalice/config.json"
@@ -136,6 +148,35 @@ def _outputs(env: Mapping[str, str]) -> tuple[outputs.Output, ...]:
         quality=_int(env, "JPEG_QUALITY", 1, 95) if "JPEG_QUALITY" in overridden else None,
         background=_color(env, "BACKGROUND_COLOR") if "BACKGROUND_COLOR" in overridden else None,
     ),)
+
+
+def labels_features(environ: Mapping[str, str] | None = None) -> frozenset[str]:
+    """LABELS: which of labels, moderation are on (empty: off). devtools/policy.py needs it."""
+    env = os.environ if environ is None else environ
+    names = [name.strip() for name in env.get("LABELS", "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in labels.FEATURES]
+    if unknown:
+        raise SettingsError(f"LABELS takes {' and/or '.join(labels.FEATURES)}, comma-separated; "
+                            f"unknown: {', '.join(unknown)}")
+    return frozenset(names)
+
+
+def _label_settings(env: Mapping[str, str],
+                    selected: tuple[outputs.Output, ...]) -> labels.LabelSettings | None:
+    features = labels_features(env)
+    if not features:
+        return None
+    for output in selected:
+        if output.key == labels.SIDECAR_TEMPLATE:
+            raise SettingsError(f"LABELS: the {output.name} output's key {output.key!r} is where "
+                                "the labels sidecar goes; give the output another key")
+    return labels.LabelSettings(
+        labels="labels" in features,
+        moderation="moderation" in features,
+        max_labels=_int(env, "LABELS_MAX", 1, 1000),
+        min_confidence=_percent(env, "LABELS_MIN_CONFIDENCE"),
+        moderation_min_confidence=_percent(env, "MODERATION_MIN_CONFIDENCE"),
+    )
 
 
 def source_bucket(environ: Mapping[str, str] | None = None) -> str:
@@ -199,6 +240,17 @@ def _int(env: Mapping[str, str], name: str, lowest: int, highest: int) -> int:
         raise SettingsError(f"{name} must be an integer, got {value!r}") from None
     if not lowest <= number <= highest:
         raise SettingsError(f"{name} must be between {lowest} and {highest}, got {number}")
+    return number
+
+
+def _percent(env: Mapping[str, str], name: str) -> float:
+    value = _raw(env, name)
+    try:
+        number = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number from 0 to 100, got {value!r}") from None
+    if not 0 <= number <= 100:
+        raise SettingsError(f"{name} must be from 0 to 100, got {value!r}")
     return number
 
 

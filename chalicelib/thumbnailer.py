@@ -1,7 +1,9 @@
 """One S3 event in, one outcome per record: an upload's outputs written, or deleted with it.
 
-ObjectCreated: parse, guard, back up (only with BACKUP_BUCKET), fetch, render, store, log. ObjectRemoved (delete sync, unless
-DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs, log.
+ObjectCreated: parse, guard, back up (only with BACKUP_BUCKET), fetch, render, ask Rekognition
+(only with LABELS; a moderation label quarantines), store, log. ObjectRemoved (delete sync,
+unless DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs,
+log.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import backup, events, s3_client, storage
+from chalicelib import backup, events, labels, s3_client, storage
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
+from chalicelib.outputs import fill_key
 from chalicelib.render import Limits, OutputRequest, render_outputs
 from chalicelib.settings import Settings
 
@@ -110,8 +113,7 @@ def process_record(
             result.outcome = _delete_outputs(upload, settings, result, deadline or Deadline())
         else:
             _back_up(upload, settings, result, deadline or Deadline())
-            _make_thumbnail(upload, settings, result, deadline or Deadline())
-            result.outcome = WRITTEN
+            result.outcome = _make_thumbnail(upload, settings, result, deadline or Deadline())
     except PermanentError as permanent:
         result.outcome, result.reason = SKIPPED, permanent.reason
     except Exception as transient:  # noqa: BLE001 - logged here, re-raised by handle_event
@@ -124,7 +126,8 @@ def process_record(
 
 
 def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordResult,
-                    deadline: Deadline) -> None:
+                    deadline: Deadline) -> str:
+    """WRITTEN, or QUARANTINED when moderation (LABELS) flags the upload."""
     if not upload.event_name.startswith("ObjectCreated:"):
         raise PermanentError("not an ObjectCreated or ObjectRemoved event: "
                              f"{upload.event_name or 'no eventName'}")
@@ -144,6 +147,11 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
                               pillow_format=output.pillow_format(upload.key),
                               quality=output.quality, background=output.background or WHITE,
                               effects=output.effects) for output in outputs]
+    calls = len(outputs)  # S3 writes, and with LABELS the sidecar and Rekognition's answers
+    if settings.labels is not None:
+        requests.append(OutputRequest(name=labels.ANALYSIS_NAME, box=labels.ANALYSIS_BOX,
+                                      pillow_format="JPEG", quality=labels.ANALYSIS_QUALITY))
+        calls += 1 + settings.labels.labels + settings.labels.moderation
     limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb)
     for render in range(MAX_RENDERS_PER_RECORD):
         # Whatever is under the key now: a stale event renders the newer upload rather than
@@ -155,38 +163,94 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
         if render == 0 and upload.etag not in (None, fetched.etag):
             result.notes = (*result.notes, "stale event: the upload was replaced since; "
                                            "rendered the current one")
-        deadline.require(len(outputs) * s3_client.SHORTEST_ATTEMPT_S, "rendering and storing")
-        # What is left once every write still fits.
-        seconds_left = deadline.usable() - len(outputs) * s3_client.SHORTEST_ATTEMPT_S
+        deadline.require(calls * s3_client.SHORTEST_ATTEMPT_S, "rendering and storing")
+        # What is left once every call after the render still fits.
+        seconds_left = deadline.usable() - calls * s3_client.SHORTEST_ATTEMPT_S
         rendered = render_outputs(fetched.data, requests, replace(limits, seconds_left=seconds_left))
-        written = []
-        for image in rendered.images:
-            storage.store_thumbnail(
-                s3_client.client_for(deadline),
-                settings.target_bucket,
-                targets[image.name],
-                image.data,
-                content_type=image.content_type,
-                cache_control=settings.cache_control,
-                metadata=_provenance(fetched, upload),
-            )
-            written.append({"name": image.name, "key": targets[image.name],
-                            "size": "{}x{}".format(*image.size), "format": image.format,
-                            "bytes": len(image.data)})
-        result.outputs = tuple(written)
         result.source_size = "{}x{}".format(*rendered.source_size)
-        result.thumbnail_size = written[0]["size"]
-        result.bytes_out = sum(output["bytes"] for output in written)
         result.notes = (*result.notes, *rendered.notes)
+        analysis = _analyse(rendered, settings, result, deadline)
+        if analysis is not None and analysis.quarantine_reason:
+            _quarantine(upload, fetched, targets, analysis, rendered, settings, result, deadline)
+        else:
+            _store_outputs(upload, fetched, targets, rendered, settings, result, deadline)
+            if analysis is not None:
+                _store_sidecar(upload, fetched, analysis, rendered, settings, result, deadline)
         # Newest wins: if the upload was replaced while we worked, a newer upload's event may
         # already have written its outputs, which ours just overwrote. Render the newer one.
         now = storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key)
         if now in (fetched.etag, None):
-            return
+            return QUARANTINED if analysis is not None and analysis.quarantine_reason else WRITTEN
         result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
     raise SourceKeepsChanging(
         f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
     )
+
+
+def _analyse(rendered, settings: Settings, result: RecordResult,
+             deadline: Deadline) -> labels.Analysis | None:
+    """Rekognition's labels and moderation for the picture rendered for it (LABELS)."""
+    if settings.labels is None:
+        return None
+    image = next(image for image in rendered.images if image.name == labels.ANALYSIS_NAME)
+    analysis = labels.analyse(lambda: s3_client.client_for(deadline, "rekognition"), image.data,
+                              settings.labels)
+    result.labels, result.moderation_labels = analysis.summary()
+    if analysis.refused:
+        result.notes = (*result.notes, f"labels: {analysis.refused}")
+    return analysis
+
+
+def _quarantine(upload: events.Upload, fetched: storage.SourceObject, targets: dict[str, str],
+                analysis: labels.Analysis, rendered, settings: Settings, result: RecordResult,
+                deadline: Deadline) -> None:
+    """None of the upload's outputs may be served: delete any an earlier upload under the key
+    left, write the sidecar that says why. The upload itself stays for a person to review."""
+    result.reason, result.thumbnail_key, result.outputs = analysis.quarantine_reason, "", ()
+    result.thumbnail_size, result.bytes_out = "", 0
+    for key in targets.values():
+        storage.delete_output(s3_client.client_for(deadline), settings.target_bucket, key)
+    result.deleted = tuple(targets.values())
+    _store_sidecar(upload, fetched, analysis, rendered, settings, result, deadline)
+
+
+def _store_outputs(upload: events.Upload, fetched: storage.SourceObject, targets: dict[str, str],
+                   rendered, settings: Settings, result: RecordResult,
+                   deadline: Deadline) -> None:
+    written = []
+    for image in rendered.images:
+        if image.name == labels.ANALYSIS_NAME:
+            continue
+        storage.store_thumbnail(
+            s3_client.client_for(deadline),
+            settings.target_bucket,
+            targets[image.name],
+            image.data,
+            content_type=image.content_type,
+            cache_control=settings.cache_control,
+            metadata=_provenance(fetched, upload),
+        )
+        written.append({"name": image.name, "key": targets[image.name],
+                        "size": "{}x{}".format(*image.size), "format": image.format,
+                        "bytes": len(image.data)})
+    result.outputs = tuple(written)
+    result.thumbnail_size = written[0]["size"]
+    result.bytes_out = sum(output["bytes"] for output in written)
+
+
+def _store_sidecar(upload: events.Upload, fetched: storage.SourceObject,
+                   analysis: labels.Analysis, rendered, settings: Settings,
+                   result: RecordResult, deadline: Deadline) -> None:
+    key = fill_key(labels.SIDECAR_TEMPLATE, upload.key, "labels sidecar")
+    image = next(image for image in rendered.images if image.name == labels.ANALYSIS_NAME)
+    source = {"bucket": upload.bucket, "key": upload.key, "etag": fetched.etag,
+              "version_id": fetched.version_id}
+    storage.store_thumbnail(
+        s3_client.client_for(deadline), settings.target_bucket, key,
+        labels.sidecar(analysis, source, image.size), content_type="application/json",
+        cache_control=settings.cache_control, metadata=_provenance(fetched, upload),
+    )
+    result.labels_key = key
 
 
 def _back_up(upload: events.Upload, settings: Settings, result: RecordResult,
@@ -233,21 +297,21 @@ def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordRes
     if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key) is None:
         return DELETED
     result.notes = (*result.notes, "re-uploaded while its outputs were deleted; rendered it")
-    _make_thumbnail(replace(upload, event_name="ObjectCreated:Put", size=0, etag=None,
-                            version_id=None, sequencer=None), settings, result, deadline)
-    return WRITTEN
+    return _make_thumbnail(replace(upload, event_name="ObjectCreated:Put", size=0, etag=None,
+                                   version_id=None, sequencer=None), settings, result, deadline)
 
 
 def output_keys(upload_key: str, settings: Settings) -> list[str]:
     """Every target key an upload under `upload_key` can have: each output of the stage whose
-    prefix matches, whether or not it was written. (A future labels sidecar,
-    `{folder}{stem}-labels.json`, adds its key here and its pattern to devtools/policy.py.)"""
+    prefix matches, whether or not it was written, and with LABELS its sidecar."""
+    applying = [output for output in settings.outputs if output.applies_to(upload_key)]
+    templates = [(output.key, output.name) for output in applying]
+    if applying and settings.labels is not None:
+        templates.append((labels.SIDECAR_TEMPLATE, "labels sidecar"))
     keys = []
-    for output in settings.outputs:
-        if not output.applies_to(upload_key):
-            continue
+    for template, name in templates:
         try:
-            keys.append(output.key_for(upload_key))
+            keys.append(fill_key(template, upload_key, name))
         except PermanentError:
             continue  # a key S3 cannot have (too long): never written, nothing to delete
     return keys

@@ -4,7 +4,9 @@ With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/poli
 What goes in is what a record needs and nothing more: read uploads from the source bucket,
 write the stage's outputs (only their key patterns) to the target bucket and, with delete sync
 on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACKUP_BUCKET, write
-(and only write) copies to the backup bucket; write the functions' own logs.
+(and only write) copies to the backup bucket; with LABELS, write (and delete) the labels
+sidecars and call the Rekognition operations enabled (moderation also deletes a quarantined
+upload's outputs); write the functions' own logs.
 """
 
 from __future__ import annotations
@@ -27,30 +29,47 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
 
 
 def output_key_patterns(environment: dict[str, str]) -> list[str]:
-    """The target keys the stage's outputs can have, as IAM resource patterns."""
-    from chalicelib import outputs
+    """The target keys the stage's outputs (and labels sidecars) can have, as IAM resource
+    patterns."""
+    from chalicelib import labels, outputs
+    from chalicelib.settings import labels_features
 
     selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))
-    return sorted({outputs.resource_pattern(output.key) for output in selected})
+    templates = [output.key for output in selected]
+    if labels_features(environment):
+        templates.append(labels.SIDECAR_TEMPLATE)
+    return sorted({outputs.resource_pattern(template) for template in templates})
 
 
 def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
                overrides: dict[str, str] | None = None) -> dict:
     """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false)."""
-    from chalicelib.settings import backup_bucket, delete_outputs
+    from chalicelib.settings import backup_bucket, delete_outputs, labels_features
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
     writes = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
+    features = labels_features(environment)
     deletes = [{
-        # Delete sync: exactly the keys PutObject may write, so no other object can go.
+        # Delete sync, and a quarantine's deletes: exactly the keys PutObject may write, so no
+        # other object can go.
         "Sid": "DeleteOutputs",
         "Effect": "Allow",
         "Action": ["s3:DeleteObject"],
         "Resource": writes,
-    }] if delete_outputs(environment) else []
+    }] if delete_outputs(environment) or "moderation" in features else []
+    operations = {"labels": "rekognition:DetectLabels",
+                  "moderation": "rekognition:DetectModerationLabels"}
+    rekognition = [{
+        # These two take no resource (they analyse the bytes sent, no stored collection), so
+        # IAM accepts only "*" here. The image is sent as bytes: no S3 access for Rekognition.
+        "Sid": "AnalyseImages",
+        "Effect": "Allow",
+        "Action": sorted(operations[feature] for feature in features),
+        "Resource": ["*"],
+    }] if features else []
     backup = backup_bucket(environment)
     backups = [{
         # CopyObject and the multipart copy (Create/UploadPartCopy/Complete) need only this on
@@ -88,6 +107,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
             },
             *deletes,
             *backups,
+            *rekognition,
             {
                 "Sid": "WriteOwnLogs",
                 "Effect": "Allow",

@@ -51,7 +51,7 @@ def run_all(chalice_app, events) -> dict:
     totals = dict(NONE)
     for handler, event in events:
         for outcome, count in run(chalice_app, handler, event).items():
-            totals[outcome] += count
+            totals[outcome] = totals.get(outcome, 0) + count
     return totals
 
 
