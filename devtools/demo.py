@@ -3,12 +3,13 @@
 Starts the local S3 on loopback, creates the dev stage's buckets, wires S3 event notifications
 from the app's own event sources, uploads generated samples that show what the thumbnailer gets
 right, runs each event the local S3 emits through its handler (the same loop as `make dev`),
-prints one line per upload and writes demo-output/index.html: each original beside every output
-made of it, with names, sizes, bytes, formats, timing and outcome. The page needs no server.
+then deletes one upload and runs its event too, prints one line per upload and writes
+demo-output/index.html: each original beside every output made of it, with names, sizes,
+bytes, formats, labels, timing and outcome. The page needs no server.
 
-The demo makes every output chalicelib/outputs.toml declares (OUTPUTS below), in this run's
-environment only: the dev stage's config keeps OUTPUTS=thumbnail, so tests, `make dev` and
-deployments are unchanged.
+The demo turns every feature on (DEMO_SETTINGS), in this run's environment only: every output
+chalicelib/outputs.toml declares, the backup copy, labels and moderation. The dev stage's
+config keeps them off, so tests, `make dev` and deployments are unchanged.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ from devtools.stage import PROJECT_DIR, stage_environment
 STAGE = "dev"
 # Every declared output, so one upload shows them all: set for this run only.
 DEMO_OUTPUTS = "thumbnail,card,small,marked"
+DEMO_SETTINGS = {
+    "OUTPUTS": DEMO_OUTPUTS,
+    "BACKUP_BUCKET": "thumbnailer-dev-backup",
+    "LABELS": "labels,moderation",
+}
+DELETED_LATER = "uploads/deleted later.jpg"
 
 
 def sample_uploads() -> list[tuple[str, str, bytes]]:
@@ -57,6 +64,11 @@ def sample_uploads() -> list[tuple[str, str, bytes]]:
         ("uploads/été 2026/naïve café + friends.v2.jpeg",
          "key with spaces, +, unicode and extra dots: same folder, -thumbnail added",
          samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=3))),
+        ("uploads/flagged.jpg", "mostly pure red: the local moderation stand-in's toy model flags "
+         "it, so it is quarantined: no outputs, a sidecar that says why",
+         samples.jpeg_bytes(_mostly_red((1200, 800)))),
+        (DELETED_LATER, "rendered, then deleted: its outputs and labels sidecar go with it, "
+         "its backup stays", samples.jpeg_bytes(samples.photo_like((1600, 1066), seed=6))),
         ("uploads/bomb.png", "a tiny file whose header claims 100000x100000 pixels: refused unread",
          samples.png_header_only(100_000, 100_000)),
         ("uploads/cut-off.jpg", "a JPEG cut off part-way: refused, no retry",
@@ -64,6 +76,12 @@ def sample_uploads() -> list[tuple[str, str, bytes]]:
         ("uploads/not-really-an-image.jpg", "an HTML page named .jpg: refused",
          b"<!doctype html><html><body>oops</body></html>"),
     ]
+
+
+def _mostly_red(size: tuple[int, int]) -> Image.Image:
+    image = Image.new("RGB", size, (225, 20, 25))
+    image.paste((250, 240, 230), (0, size[1] * 4 // 5, size[0], size[1]))
+    return image
 
 
 def main() -> int:
@@ -74,40 +92,59 @@ def main() -> int:
     uploads = sample_uploads()
     deliveries: list[Delivery] = []
     with local_s3() as endpoint:
-        overrides = {"OUTPUTS": DEMO_OUTPUTS}
-        os.environ.update({**stage_environment(STAGE), **overrides})
+        os.environ.update({**stage_environment(STAGE), **DEMO_SETTINGS})
         import boto3
 
         from app import app
 
-        loop = DevLoop(app, stage=STAGE, workers=2, report=deliveries.append, overrides=overrides)
+        loop = DevLoop(app, stage=STAGE, workers=2, report=deliveries.append,
+                       overrides=DEMO_SETTINGS)
         source, target = loop.buckets
         print(f"local S3 at {endpoint}; uploading to s3://{source}, outputs "
-              f"({DEMO_OUTPUTS}) to s3://{target}\n")
+              f"({DEMO_OUTPUTS}) and labels to s3://{target}, backups to "
+              f"s3://{loop.backup_bucket}\n")
         s3 = boto3.client("s3")
         for key, _, data in uploads:
             s3.put_object(Bucket=source, Key=key, Body=data)
-        loop.run(threading.Event(), until_idle=True)
-
-        lines = {line["key"]: line for delivery in deliveries for line in delivery.lines}
+        loop.run(threading.Event(), until_idle=True, close=False)
+        created = {line["key"]: line for delivery in deliveries for line in delivery.lines}
         raised = {key: d.error for d in deliveries if d.error for key in d.keys}
         shutil.rmtree(output_dir, ignore_errors=True)
         for key, _, data in uploads:
             _save(output_dir / "originals" / key, data)
-            for output in lines.get(key, {}).get("outputs", ()):
-                body = s3.get_object(Bucket=target, Key=output["key"])["Body"].read()
-                _save(output_dir / "outputs" / output["key"], body)
+            line = created.get(key, {})
+            for output_key in [o["key"] for o in line.get("outputs", ())] + (
+                    [line["labels_key"]] if line.get("labels_key") else []):
+                body = s3.get_object(Bucket=target, Key=output_key)["Body"].read()
+                _save(output_dir / "outputs" / output_key, body)
+
+        # Second act: an upload deleted; its delete event runs through the same handlers.
+        first_act = len(deliveries)
+        s3.delete_object(Bucket=source, Key=DELETED_LATER)
+        loop.run(threading.Event(), until_idle=True)
+        removed = {line["key"]: line for d in deliveries[first_act:] for line in d.lines}
+        raised.update({key: d.error for d in deliveries[first_act:] if d.error for key in d.keys})
+        left = {key: [k for k in line.get("deleted", ()) if _exists(s3, target, k)]
+                for key, line in removed.items()}
+        backups = sorted(item["Key"] for item in s3.list_objects_v2(
+            Bucket=loop.backup_bucket).get("Contents", []))
         # The handler's own log lines, as Lambda would log them: what the page shows, checkable.
         (output_dir / "log-lines.json").write_text(
-            json.dumps([lines[key] for key, _, _ in uploads if key in lines], indent=1,
+            json.dumps([line for delivery in deliveries for line in delivery.lines], indent=1,
                        ensure_ascii=False), encoding="utf-8")
 
-    rows = [(key, what, len(data), lines.get(key), raised.get(key)) for key, what, data in uploads]
-    _print_table(rows)
-    (output_dir / "index.html").write_text(contact_sheet(rows, output_dir), encoding="utf-8")
+    rows = [(key, what, len(data), created.get(key), raised.get(key), removed.get(key),
+             left.get(key)) for key, what, data in uploads]
+    _print_table(rows, backups, loop.backup_bucket)
+    (output_dir / "index.html").write_text(contact_sheet(rows, output_dir, backups),
+                                           encoding="utf-8")
     print(f"\ncontact sheet: {output_dir / 'index.html'} (open it in a browser; "
           f"{time.perf_counter() - started:.1f} s in all)")
     return 0
+
+
+def _exists(s3, bucket: str, key: str) -> bool:
+    return bool(s3.list_objects_v2(Bucket=bucket, Prefix=key).get("KeyCount"))
 
 
 def _save(path: Path, data: bytes) -> None:
@@ -115,23 +152,49 @@ def _save(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _print_table(rows) -> None:
+def _print_table(rows, backups: list[str], backup_bucket: str) -> None:
     """One line per upload: how many outputs, the first one's size, all their bytes."""
-    header = (f"{'key':<48} {'outcome':<8} {'source':>10} {'outputs':>7} {'first':>9} "
+    header = (f"{'key':<46} {'outcome':<11} {'source':>10} {'outputs':>7} {'first':>9} "
               f"{'bytes in':>9} {'bytes out':>9} {'ms':>7}")
     print(header)
     print("-" * len(header))
-    for key, _, _, line, error in rows:
+    for key, _, _, line, error, removed, left in rows:
         line = line or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
-        print(f"{key[:48]:<48} {line['outcome']:<8} {line.get('source_size', '-'):>10} "
+        print(f"{key[:46]:<46} {line['outcome']:<11} {line.get('source_size', '-'):>10} "
               f"{len(line.get('outputs', ())) or '-':>7} {line.get('thumbnail_size', '-'):>9} "
               f"{line.get('bytes_in', 0):>9} {line.get('bytes_out', 0):>9} {line['ms']:>7.1f}")
         if line.get("reason"):
             print(f"{'':<4}reason: {line['reason']}")
+        if line.get("labels"):
+            print(f"{'':<4}labels: " + ", ".join(
+                f"{label['name']} {label['confidence']:.1f}%" for label in line["labels"]))
+        if removed:
+            print(f"{'':<4}then deleted from the source bucket: {removed['outcome']}, "
+                  f"{len(removed.get('deleted', ()))} keys deleted from the target bucket, "
+                  f"{len(left or ())} left")
     print("(outputs: how many were written; first: the first one's size; bytes out: all of them)")
+    print(f"backup bucket s3://{backup_bucket}: {len(backups)} copies, the deleted upload's too")
 
 
-def contact_sheet(rows, output_dir: Path) -> str:
+def _labels_html(line: dict) -> str:
+    """What Rekognition said (locally: moto's fixed label, the stand-in's moderation)."""
+    parts = []
+    if line.get("labels"):
+        parts.append("labels: " + ", ".join(
+            f"{html.escape(label['name'])} {label['confidence']:.1f}%" for label in line["labels"]))
+    moderation = line.get("moderation_labels", ())
+    parts.append("moderation: " + (", ".join(
+        f"{html.escape(label['name'])} {label['confidence']:.1f}%" for label in moderation)
+        if moderation else "nothing flagged"))
+    if line.get("labels_key"):
+        parts.append(f'<a href="outputs/{quote(line["labels_key"])}">'
+                     f'{html.escape(line["labels_key"].rpartition("/")[2])}</a>')
+    if line.get("backup"):
+        parts.append(f"backup: {html.escape(line['backup'])}")
+    return f'<p class="labels">{" · ".join(parts)}</p>'
+
+
+def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
     """A self-contained page: relative links only, so it opens from the file system.
 
     Each output's format is read back from the file written (what S3 holds), not assumed."""
@@ -139,10 +202,11 @@ def contact_sheet(rows, output_dir: Path) -> str:
 
     declared = load_outputs()
     cards = []
-    for key, what, size, line, error in rows:
+    for key, what, size, line, error, removed, left in rows:
         line = line or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
         outcome = line["outcome"]
         original = f"originals/{quote(key)}"
+        extra = ""
         if outcome == "written":
             figures = [f'<figure class="original"><img src="{original}" alt="original">'
                        f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
@@ -163,15 +227,32 @@ def contact_sheet(rows, output_dir: Path) -> str:
                     f'{output["size"]}<br>{output["bytes"]:,} bytes'
                     f'<br><span class="recipe">{html.escape(recipe)}</span>'
                     f'<br><code>{html.escape(output["key"])}</code></figcaption></figure>')
-            pictures = "".join(figures)
+            pictures = "".join(figures) + _labels_html(line)
+        elif outcome == "quarantined":
+            pictures = (f'<figure class="original"><img src="{original}" alt="original">'
+                        f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
+                        f'</figcaption></figure><div><p class="reason">'
+                        f'{html.escape(line.get("reason", ""))}</p><p>No output written; '
+                        f'the upload stays in the source bucket for review.</p>'
+                        f'{_labels_html(line)}</div>')
         else:
             pictures = (f'<div><p class="reason">{html.escape(line.get("reason", ""))}</p>'
                         f'<p><a href="{original}">the uploaded file</a> ({size:,} bytes), '
-                        f'not shown: it is not a renderable image</p></div>')
+                        f'not shown: it is not a renderable image</p>'
+                        f'{_labels_html(line) if line.get("backup") else ""}</div>')
+        badges = f'<span class="badge">{outcome}</span>'
+        if removed:
+            badges += f' <span class="badge">{removed["outcome"]}</span>'
+            gone = ", ".join(f"<code>{html.escape(k)}</code>" for k in removed.get("deleted", ()))
+            extra = (f'<p class="removed">Then the upload was deleted from the source bucket; '
+                     f'its delete event deleted {gone} from the target bucket '
+                     f'({len(left or ())} of them still there afterwards). Shown above as they '
+                     f'were before. Its backup stays.</p>')
         cards.append(
             f'<section class="{outcome}"><h2><code>{html.escape(key)}</code> '
-            f'<span class="badge">{outcome}</span> <span class="ms">{line["ms"]:.0f} ms</span></h2>'
-            f'<p class="what">{html.escape(what)}</p><div class="pair">{pictures}</div></section>'
+            f'{badges} <span class="ms">{line["ms"]:.0f} ms</span></h2>'
+            f'<p class="what">{html.escape(what)}</p><div class="pair">{pictures}</div>'
+            f'{extra}</section>'
         )
     names = ", ".join(f"<b>{html.escape(name)}</b>" for name in DEMO_OUTPUTS.split(","))
     return f"""<!doctype html>
@@ -183,6 +264,8 @@ h2 {{ font-size: 1.05em; }} .what {{ color: #555; margin-top: -0.5em; }}
 .badge {{ padding: 0.1em 0.6em; border-radius: 1em; color: white; font-size: 0.85em; }}
 .written .badge {{ background: #2a7d2e; }} .skipped .badge {{ background: #a66b00; }}
 .failed .badge {{ background: #b00020; }} .ms {{ color: #777; font-weight: normal; }}
+.quarantined .badge {{ background: #6a1b9a; }} .labels {{ color: #444; font-size: 0.9em;
+  flex-basis: 100%; margin: 0.3em 0 0; }} .removed {{ color: #444; }}
 .pair {{ display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }}
 figure {{ margin: 0; max-width: 210px; }} figure img {{ max-width: 210px; max-height: 160px;
   display: block; background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 0 0 / 16px 16px; }}
@@ -194,7 +277,10 @@ figcaption code {{ font-size: 0.85em; }} .recipe {{ color: #777; }}
 <h1>thumbnailer demo</h1>
 <p>Each upload to the local S3 source bucket went through the real Lambda handler, with
 <code>OUTPUTS={DEMO_OUTPUTS}</code>: every output declared in <code>chalicelib/outputs.toml</code>
-({names}). The original is on the left, then each output as stored in the target bucket: its
+({names}), and with the backup copy (<code>BACKUP_BUCKET</code>) and labels and moderation
+(<code>LABELS=labels,moderation</code>) on. Locally the labels are the moto server's fixed answer
+and moderation is the stand-in's toy model (mostly pure red is flagged); on AWS both are Amazon
+Rekognition's. The backup bucket holds {len(backups)} copies. The original is on the left, then each output as stored in the target bucket: its
 name, format (read back from the file), size, bytes, fit, box and effects, and key. All are scaled
 down by your browser to fit the page. The checkerboard shows through transparent pixels.</p>
 {''.join(cards)}

@@ -103,8 +103,10 @@ class DevLoop:
         environment = {**stage_environment(stage), **(overrides or {})}
         self.buckets = [environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]]
         self.router = EventRouter.wire(app, self.buckets)
+        self.backup_bucket = _create_backup_bucket(environment)
         self.report = report or print_delivery
         self.stats = Stats()
+        self._submitted = self._reported = 0
         self._pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -112,8 +114,10 @@ class DevLoop:
             initargs=(stage, {**environment, **_aws_environment()}),
         )
 
-    def run(self, stop: threading.Event, until_idle: bool = False) -> Stats:
-        """Deliver events until `stop` is set (or, with until_idle, until none are left)."""
+    def run(self, stop: threading.Event, until_idle: bool = False, close: bool = True) -> Stats:
+        """Deliver events until `stop` is set (or, with until_idle, until none are left).
+
+        `close=False` keeps the workers for another run (the demo's second act)."""
         started = time.perf_counter()
         in_flight: set[Future] = set()
         try:
@@ -121,6 +125,7 @@ class DevLoop:
                 submitted = 0
                 for handler, event in self.router.pending_events(wait_seconds=0 if until_idle else 1):
                     future = self._pool.submit(_deliver, handler, event)
+                    self._submitted += 1
                     future.add_done_callback(self._finished)
                     in_flight.add(future)
                     submitted += 1
@@ -130,17 +135,40 @@ class DevLoop:
                         break  # handlers write to the target bucket, which raises no events
                     wait(in_flight, return_when=FIRST_COMPLETED)
         finally:
-            self._pool.shutdown(wait=True)
-            self.stats.seconds = time.perf_counter() - started
+            if close or stop.is_set():
+                self._pool.shutdown(wait=True)
+            else:  # a future is done before its callback has reported it: wait for both
+                wait(in_flight)
+                while self._reported < self._submitted:
+                    time.sleep(0.01)
+            self.stats.seconds += time.perf_counter() - started
         return self.stats
 
     def _finished(self, future: Future) -> None:
-        delivery: Delivery = future.result()
-        self.stats.events += 1
-        self.stats.raised += delivery.error is not None
-        for line in delivery.lines:
-            self.stats.outcomes[line["outcome"]] += 1
-        self.report(delivery)
+        try:
+            delivery: Delivery = future.result()
+            self.stats.events += 1
+            self.stats.raised += delivery.error is not None
+            for line in delivery.lines:
+                self.stats.outcomes[line["outcome"]] += 1
+            self.report(delivery)
+        finally:
+            self._reported += 1
+
+
+def _create_backup_bucket(environment: dict[str, str]) -> str | None:
+    """BACKUP_BUCKET, versioned, when the stage sets it. Not `make buckets`' TLS-only policy:
+    the local endpoint speaks plain HTTP on loopback, and the local S3 applies that policy."""
+    from chalicelib.settings import backup_bucket
+
+    bucket = backup_bucket(environment)
+    if bucket:
+        import boto3
+
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    return bucket
 
 
 def _aws_environment() -> dict[str, str]:

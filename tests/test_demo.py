@@ -1,5 +1,6 @@
 """`make demo` leaves a contact sheet whose every picture and link exists: every output the
-handler logged for every upload it wrote is on the sheet, and decodes."""
+handler logged for every upload it wrote is on the sheet, and decodes; and it shows the other
+features at work: labels sidecars, a quarantine, backups, and a deleted upload's outputs going."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
 
     page = _Links()
     page.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
-    assert page.badges.count("written") == 6 and page.badges.count("skipped") == 3
+    assert page.badges.count("written") == 7 and page.badges.count("skipped") == 3
+    assert page.badges.count("quarantined") == 1 and page.badges.count("deleted") == 1
     for reference in page.images + page.links:
         assert not reference.startswith(("http:", "https:", "/")), reference  # opens offline
         path = tmp_path / unquote(reference)
@@ -54,7 +56,7 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
     # Every output the handler logged, for every upload it wrote, is on the sheet and opens.
     lines = json.loads((tmp_path / "log-lines.json").read_text(encoding="utf-8"))
     written = [line for line in lines if line["outcome"] == "written"]
-    assert len(written) == 6
+    assert len(written) == 7
     on_sheet = {unquote(reference) for reference in page.images}
     formats = set()
     for line in written:
@@ -67,8 +69,20 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
                 assert "{}x{}".format(*image.size) == output["size"], output
                 formats.add(image.format)
             assert (tmp_path / "outputs" / output["key"]).stat().st_size == output["bytes"]
+        assert f"outputs/{line['labels_key']}" in {unquote(link) for link in page.links}
+        assert line["backup"] == "copied" and line["labels"]
     assert formats == {"JPEG", "PNG", "WEBP", "AVIF"}
-    assert len(page.images) == 6 * (1 + len(DEMO_OUTPUTS))  # nothing else on the sheet
+    # nothing else on the sheet but the quarantined upload's original
+    assert len(page.images) == 7 * (1 + len(DEMO_OUTPUTS)) + 1
+
+    [quarantined] = [line for line in lines if line["outcome"] == "quarantined"]
+    assert quarantined["key"] == "uploads/flagged.jpg" and "outputs" not in quarantined
+    sidecar = json.loads((tmp_path / "outputs" / quarantined["labels_key"]).read_text())
+    assert sidecar["quarantined"] is True and sidecar["reason"] == quarantined["reason"]
+    [deleted] = [line for line in lines if line["outcome"] == "deleted"]
+    assert deleted["key"] == "uploads/deleted later.jpg" and len(deleted["deleted"]) == 5
+    assert "5 keys deleted from the target bucket, 0 left" in run.stdout
+    assert "backup bucket s3://thumbnailer-dev-backup: 11 copies" in run.stdout
 
     assert "uploads/not-really-an-image.jpg" in run.stdout  # the console table stays
     table = run.stdout.splitlines()
