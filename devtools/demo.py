@@ -179,6 +179,9 @@ def _print_table(rows, backups: list[str], backup_bucket: str) -> None:
 def _labels_html(line: dict) -> str:
     """What Rekognition said (locally: moto's fixed label, the stand-in's moderation)."""
     parts = []
+    if not line.get("labels_key"):  # never analysed (not an image): only the backup to show
+        return f'<p class="labels">backup: {html.escape(line["backup"])}</p>' if line.get(
+            "backup") else ""
     if line.get("labels"):
         parts.append("labels: " + ", ".join(
             f"{html.escape(label['name'])} {label['confidence']:.1f}%" for label in line["labels"]))
@@ -239,7 +242,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
             pictures = (f'<div><p class="reason">{html.escape(line.get("reason", ""))}</p>'
                         f'<p><a href="{original}">the uploaded file</a> ({size:,} bytes), '
                         f'not shown: it is not a renderable image</p>'
-                        f'{_labels_html(line) if line.get("backup") else ""}</div>')
+                        f'{_labels_html(line)}</div>')
         badges = f'<span class="badge">{outcome}</span>'
         if removed:
             badges += f' <span class="badge">{removed["outcome"]}</span>'
