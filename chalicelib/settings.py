@@ -53,6 +53,10 @@ STORAGE_CLASSES = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
 _HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
+# EventBridge's rule for an event bus name ("default" is one), and an event bus ARN.
+_EVENT_BUS_NAME = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")
+_EVENT_BUS_ARN = re.compile(
+    r"^arn:aws[a-z-]*:events:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:event-bus/(?P<name>.+)$")
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Settings:
     backup_bucket: str | None = None  # every upload is copied there (BACKUP_BUCKET); None: off
     backup_storage_class: str = "STANDARD_IA"  # BACKUP_STORAGE_CLASS
     labels: labels.LabelSettings | None = None  # Rekognition (LABELS); None: off
+    event_bus: str | None = None  # a processed-image event per upload (EVENT_BUS); None: off
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +97,7 @@ class Settings:
             backup_bucket=backup_bucket(env),
             backup_storage_class=_choice(env, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
             labels=_label_settings(env, selected),
+            event_bus=event_bus(env),
         )
         settings._check_memory_budget()
         return settings
@@ -209,6 +215,25 @@ def backup_bucket(environ: Mapping[str, str] | None = None) -> str | None:
             raise SettingsError(f"BACKUP_BUCKET must differ from {other} (both are {backup!r}): "
                                 "backups go to a bucket of their own")
     return backup
+
+
+def event_bus(environ: Mapping[str, str] | None = None) -> str | None:
+    """EVENT_BUS, as given (an event bus name or ARN), or None when unset (no event).
+    devtools/policy.py needs it too, for the one bus the function may put events on."""
+    env = os.environ if environ is None else environ
+    if not env.get("EVENT_BUS", "").strip():
+        return None
+    value = _raw(env, "EVENT_BUS")
+    if value.startswith("arn:"):
+        match = _EVENT_BUS_ARN.match(value)
+        if not match or not _EVENT_BUS_NAME.match(match["name"]):
+            raise SettingsError(
+                "EVENT_BUS must be an event bus name or an ARN like "
+                f"arn:aws:events:us-east-1:123456789012:event-bus/NAME, got {value!r}")
+    elif not _EVENT_BUS_NAME.match(value):
+        raise SettingsError("EVENT_BUS must be an event bus name (1-256 letters, digits and "
+                            f"/ . - _) or an event bus ARN, got {value!r}")
+    return value
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:

@@ -3,7 +3,8 @@
 ObjectCreated: parse, guard, back up (only with BACKUP_BUCKET), fetch, render, ask Rekognition
 (only with LABELS; a moderation label quarantines), store, log. ObjectRemoved (delete sync,
 unless DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs,
-log.
+log. Either way, with EVENT_BUS set, the processed-image event just before the log line
+(chalicelib/processed_event.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import backup, events, labels, s3_client, storage
+from chalicelib import backup, events, labels, processed_event, s3_client, storage
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.outputs import fill_key
@@ -53,6 +54,11 @@ class RecordResult:
     moderation_labels: tuple[dict, ...] = ()
     labels_key: str = ""  # the sidecar written (LABELS)
     event: str = ""  # what the processed-image event did (EVENT_BUS); absent when off
+    # Not logged, for the processed-image event: set once the record is known to be an upload
+    # of this stage (our source bucket, an output applies), and the upload actually read.
+    upload_of_stage: bool = False
+    source_etag: str = ""
+    source_version_id: str = ""
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -106,6 +112,7 @@ def process_record(
     started = time.perf_counter()
     result = RecordResult()
     error: Exception | None = None
+    upload: events.Upload | None = None
     try:
         upload = events.upload_of(record)
         result.bucket, result.key = upload.bucket, upload.key
@@ -120,6 +127,14 @@ def process_record(
         result.outcome = FAILED
         result.reason = f"{type(transient).__name__}: {transient}"
         error = transient
+    if settings.event_bus and upload is not None and result.outcome != FAILED:
+        try:
+            _send_event(upload, settings, result, deadline or Deadline())
+        except Exception as transient:  # noqa: BLE001 - the outputs stay; the retry sends it
+            result.outcome = FAILED
+            result.event = "failed"
+            result.reason = f"{type(transient).__name__}: {transient}"
+            error = transient
     result.ms = round((time.perf_counter() - started) * 1000, 1)
     _log(result)
     return result, error
@@ -136,6 +151,7 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
     if not outputs:
         raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
                              f"{sorted({output.prefix for output in settings.outputs})})")
+    result.upload_of_stage = True  # from here on, a skip is about the upload itself
     targets = {output.name: output.key_for(upload.key) for output in outputs}
     result.thumbnail_key = targets[outputs[0].name]
     if upload.size > settings.max_source_bytes:
@@ -152,6 +168,7 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
         requests.append(OutputRequest(name=labels.ANALYSIS_NAME, box=labels.ANALYSIS_BOX,
                                       pillow_format="JPEG", quality=labels.ANALYSIS_QUALITY))
         calls += 1 + settings.labels.labels + settings.labels.moderation
+    calls += settings.event_bus is not None  # the processed-image event, after the last write
     limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb)
     for render in range(MAX_RENDERS_PER_RECORD):
         # Whatever is under the key now: a stale event renders the newer upload rather than
@@ -160,6 +177,7 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
         fetched = storage.fetch_object(s3_client.client_for(deadline), upload.bucket, upload.key,
                                        settings.max_source_bytes)
         result.bytes_in = len(fetched.data)
+        result.source_etag, result.source_version_id = fetched.etag, fetched.version_id or ""
         if render == 0 and upload.etag not in (None, fetched.etag):
             result.notes = (*result.notes, "stale event: the upload was replaced since; "
                                            "rendered the current one")
@@ -301,6 +319,14 @@ def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordRes
                                    version_id=None, sequencer=None), settings, result, deadline)
 
 
+def _send_event(upload: events.Upload, settings: Settings, result: RecordResult,
+                deadline: Deadline) -> None:
+    """The processed-image event of this record, if it sends one (EVENT_BUS)."""
+    entry = processed_event.entry_for(result, settings.event_bus, upload.etag, upload.version_id)
+    if entry is not None:
+        result.event = processed_event.send(s3_client.client_for(deadline, "events"), entry)
+
+
 def output_keys(upload_key: str, settings: Settings) -> list[str]:
     """Every target key an upload under `upload_key` can have: each output of the stage whose
     prefix matches, whether or not it was written, and with LABELS its sidecar."""
@@ -342,8 +368,12 @@ def _event_skipped(event: Any, reason: str) -> RecordResult:
                         reason=reason)
 
 
+_NOT_LOGGED = ("upload_of_stage", "source_etag", "source_version_id")
+
+
 def _log(result: RecordResult) -> None:
     level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING,
              QUARANTINED: logging.WARNING}.get(result.outcome, logging.ERROR)
-    fields = {name: value for name, value in asdict(result).items() if value not in ("", ())}
+    fields = {name: value for name, value in asdict(result).items()
+              if value not in ("", ()) and name not in _NOT_LOGGED}
     logger.log(level, json.dumps(fields, ensure_ascii=False))

@@ -6,7 +6,7 @@ write the stage's outputs (only their key patterns) to the target bucket and, wi
 on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACKUP_BUCKET, write
 (and only write) copies to the backup bucket; with LABELS, write (and delete) the labels
 sidecars and call the Rekognition operations enabled (moderation also deletes a quarantined
-upload's outputs); write the functions' own logs.
+upload's outputs); with EVENT_BUS, put events on that bus only; write the functions' own logs.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def output_key_patterns(environment: dict[str, str]) -> list[str]:
 def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
                overrides: dict[str, str] | None = None) -> dict:
     """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false)."""
-    from chalicelib.settings import backup_bucket, delete_outputs, labels_features
+    from chalicelib.settings import backup_bucket, delete_outputs, event_bus, labels_features
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
@@ -80,6 +80,19 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
         "Action": ["s3:PutObject"],
         "Resource": [f"arn:aws:s3:::{backup}/*"],
     }] if backup else []
+    bus = event_bus(environment)
+    put_events = [{
+        # The processed-image event: PutEvents on that one bus (no other bus, no rules, no
+        # targets). A bus given by name gets region and account `*`: .chalice/config.json names
+        # neither (the deploy's credentials and region decide them), and PutEvents by name goes
+        # to the bus of that name in the function's own account and region; granting a bus of
+        # another account would also take that bus's resource policy. Set EVENT_BUS to the
+        # bus's ARN to pin both.
+        "Sid": "PutProcessedImageEvents",
+        "Effect": "Allow",
+        "Action": ["events:PutEvents"],
+        "Resource": [bus if bus.startswith("arn:") else f"arn:aws:events:*:*:event-bus/{bus}"],
+    }] if bus else []
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -108,6 +121,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
             *deletes,
             *backups,
             *rekognition,
+            *put_events,
             {
                 "Sid": "WriteOwnLogs",
                 "Effect": "Allow",

@@ -31,6 +31,18 @@ def test_policy_linter_finds_nothing(stage):
     assert [str(finding) for finding in findings] == []
 
 
+@pytest.mark.parametrize("overrides", [
+    {"EVENT_BUS": "thumbnailer-events"},
+    {"EVENT_BUS": "arn:aws:events:us-east-1:123456789012:event-bus/thumbnailer-events"},
+])
+def test_policy_with_optional_features_is_lint_clean(overrides):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from parliament import analyze_policy_string
+    policy = render(policy_for("dev", overrides=overrides))
+    assert [str(finding) for finding in analyze_policy_string(policy).findings] == []
+
+
 @pytest.mark.parametrize("stage", stage_names())
 def test_policy_names_only_the_stages_buckets_and_logs(stage):
     statements = policy_for(stage)["Statement"]
