@@ -8,8 +8,9 @@ demo-output/index.html: each original beside every output made of it, with names
 bytes, formats, labels, timing and outcome. The page needs no server.
 
 The demo turns every feature on (DEMO_SETTINGS), in this run's environment only: every output
-chalicelib/outputs.toml declares, the backup copy, labels and moderation. The dev stage's
-config keeps them off, so tests, `make dev` and deployments are unchanged.
+chalicelib/outputs.toml declares, the backup copy, labels and moderation, and the processed-image
+event (a rule on the bus sends it to a queue the demo reads, as a consumer would). The dev
+stage's config keeps them off, so tests, `make dev` and deployments are unchanged.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import shutil
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -39,6 +41,7 @@ DEMO_SETTINGS = {
     "OUTPUTS": DEMO_OUTPUTS,
     "BACKUP_BUCKET": "thumbnailer-dev-backup",
     "LABELS": "labels,moderation",
+    "EVENT_BUS": "thumbnailer-dev-events",
 }
 DELETED_LATER = "uploads/deleted later.jpg"
 
@@ -107,6 +110,7 @@ def main() -> int:
         for key, _, data in uploads:
             s3.put_object(Bucket=source, Key=key, Body=data)
         loop.run(threading.Event(), until_idle=True, close=False)
+        bus_events = loop.processed_events()
         created = {line["key"]: line for delivery in deliveries for line in delivery.lines}
         raised = {key: d.error for d in deliveries if d.error for key in d.keys}
         shutil.rmtree(output_dir, ignore_errors=True)
@@ -122,6 +126,7 @@ def main() -> int:
         first_act = len(deliveries)
         s3.delete_object(Bucket=source, Key=DELETED_LATER)
         loop.run(threading.Event(), until_idle=True)
+        bus_events += loop.processed_events()
         removed = {line["key"]: line for d in deliveries[first_act:] for line in d.lines}
         raised.update({key: d.error for d in deliveries[first_act:] if d.error for key in d.keys})
         left = {key: [k for k in line.get("deleted", ()) if _exists(s3, target, k)]
@@ -133,9 +138,14 @@ def main() -> int:
             json.dumps([line for delivery in deliveries for line in delivery.lines], indent=1,
                        ensure_ascii=False), encoding="utf-8")
 
+    (output_dir / "bus-events.json").write_text(
+        json.dumps(bus_events, indent=1, ensure_ascii=False), encoding="utf-8")
+    on_bus: dict[str, list[str]] = {}
+    for event in bus_events:
+        on_bus.setdefault(event["detail"]["key"], []).append(event["detail-type"])
     rows = [(key, what, len(data), created.get(key), raised.get(key), removed.get(key),
-             left.get(key)) for key, what, data in uploads]
-    _print_table(rows, backups, loop.backup_bucket)
+             left.get(key), on_bus.get(key, [])) for key, what, data in uploads]
+    _print_table(rows, backups, loop.backup_bucket, loop.event_bus, bus_events)
     (output_dir / "index.html").write_text(contact_sheet(rows, output_dir, backups),
                                            encoding="utf-8")
     print(f"\ncontact sheet: {output_dir / 'index.html'} (open it in a browser; "
@@ -152,13 +162,14 @@ def _save(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _print_table(rows, backups: list[str], backup_bucket: str) -> None:
+def _print_table(rows, backups: list[str], backup_bucket: str, bus: str,
+                 bus_events: list[dict]) -> None:
     """One line per upload: how many outputs, the first one's size, all their bytes."""
     header = (f"{'key':<46} {'outcome':<11} {'source':>10} {'outputs':>7} {'first':>9} "
               f"{'bytes in':>9} {'bytes out':>9} {'ms':>7}")
     print(header)
     print("-" * len(header))
-    for key, _, _, line, error, removed, left in rows:
+    for key, _, _, line, error, removed, left, _ in rows:
         line = line or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
         print(f"{key[:46]:<46} {line['outcome']:<11} {line.get('source_size', '-'):>10} "
               f"{len(line.get('outputs', ())) or '-':>7} {line.get('thumbnail_size', '-'):>9} "
@@ -174,6 +185,9 @@ def _print_table(rows, backups: list[str], backup_bucket: str) -> None:
                   f"{len(left or ())} left")
     print("(outputs: how many were written; first: the first one's size; bytes out: all of them)")
     print(f"backup bucket s3://{backup_bucket}: {len(backups)} copies, the deleted upload's too")
+    kinds = Counter(event["detail-type"] for event in bus_events)
+    print(f"event bus {bus}: {len(bus_events)} events reached the rule's queue (" +
+          ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) + ")")
 
 
 def _labels_html(line: dict) -> str:
@@ -205,7 +219,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
 
     declared = load_outputs()
     cards = []
-    for key, what, size, line, error, removed, left in rows:
+    for key, what, size, line, error, removed, left, on_bus in rows:
         line = line or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
         outcome = line["outcome"]
         original = f"originals/{quote(key)}"
@@ -251,6 +265,9 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
                      f'its delete event deleted {gone} from the target bucket '
                      f'({len(left or ())} of them still there afterwards). Shown above as they '
                      f'were before. Its backup stays.</p>')
+        if on_bus:
+            extra += (f'<p class="labels">on the event bus: '
+                      f'{html.escape(", ".join(on_bus))}</p>')
         cards.append(
             f'<section class="{outcome}"><h2><code>{html.escape(key)}</code> '
             f'{badges} <span class="ms">{line["ms"]:.0f} ms</span></h2>'
@@ -283,7 +300,9 @@ figcaption code {{ font-size: 0.85em; }} .recipe {{ color: #777; }}
 ({names}), and with the backup copy (<code>BACKUP_BUCKET</code>) and labels and moderation
 (<code>LABELS=labels,moderation</code>) on. Locally the labels are the moto server's fixed answer
 and moderation is the stand-in's toy model (mostly pure red is flagged); on AWS both are Amazon
-Rekognition's. The backup bucket holds {len(backups)} copies. The original is on the left, then each output as stored in the target bucket: its
+Rekognition's. The backup bucket holds {len(backups)} copies. Each upload's processed-image
+events (<code>EVENT_BUS</code>) are listed as a rule on the bus delivered them to a queue,
+in <code>bus-events.json</code>. The original is on the left, then each output as stored in the target bucket: its
 name, format (read back from the file), size, bytes, fit, box and effects, and key. All are scaled
 down by your browser to fit the page. The checkerboard shows through transparent pixels.</p>
 {''.join(cards)}

@@ -98,12 +98,16 @@ class DevLoop:
 
     def __init__(self, app, stage: str = "dev", workers: int = 2,
                  report: Callable[[Delivery], None] | None = None,
-                 overrides: dict[str, str] | None = None):
-        """`overrides`: settings on top of the stage's (the demo's OUTPUTS), this run only."""
+                 overrides: dict[str, str] | None = None,
+                 report_event: Callable[[dict], None] | None = None):
+        """`overrides`: settings on top of the stage's (the demo's OUTPUTS), this run only.
+        `report_event`: called with each processed-image event (EVENT_BUS) as it arrives."""
         environment = {**stage_environment(stage), **(overrides or {})}
         self.buckets = [environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]]
         self.router = EventRouter.wire(app, self.buckets)
         self.backup_bucket = _create_backup_bucket(environment)
+        self.event_bus, self._events_queue = _subscribe_to_event_bus(environment)
+        self.report_event = report_event
         self.report = report or print_delivery
         self.stats = Stats()
         self._submitted = self._reported = 0
@@ -130,6 +134,9 @@ class DevLoop:
                     in_flight.add(future)
                     submitted += 1
                 in_flight = {future for future in in_flight if not future.done()}
+                if self.report_event:
+                    for processed in self.processed_events():
+                        self.report_event(processed)
                 if until_idle and not submitted:
                     if not in_flight:
                         break  # handlers write to the target bucket, which raises no events
@@ -143,6 +150,22 @@ class DevLoop:
                     time.sleep(0.01)
             self.stats.seconds += time.perf_counter() - started
         return self.stats
+
+    def processed_events(self) -> list[dict]:
+        """The processed-image events (EVENT_BUS) the bus delivered since last asked, as a
+        rule's SQS target receives them: EventBridge's envelope, the detail inside."""
+        if not self._events_queue:
+            return []
+        import boto3
+
+        sqs, got = boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=self._events_queue,
+                                              MaxNumberOfMessages=10).get("Messages", []):
+            for message in messages:
+                got.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self._events_queue,
+                                   ReceiptHandle=message["ReceiptHandle"])
+        return got
 
     def _finished(self, future: Future) -> None:
         try:
@@ -169,6 +192,36 @@ def _create_backup_bucket(environment: dict[str, str]) -> str | None:
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     return bucket
+
+
+def _subscribe_to_event_bus(environment: dict[str, str]) -> tuple[str | None, str | None]:
+    """EVENT_BUS, created when the stage sets it, with a rule that sends every event of source
+    thumbnailer to a queue of the loop's own: what a consumer would subscribe, locally."""
+    from chalicelib.settings import event_bus
+
+    bus = event_bus(environment)
+    if not bus:
+        return None, None
+    import boto3
+
+    name = bus.rpartition("event-bus/")[2] if bus.startswith("arn:") else bus
+    events, sqs = boto3.client("events"), boto3.client("sqs")
+    if name != "default" and name not in [b["Name"] for b in events.list_event_buses()["EventBuses"]]:
+        events.create_event_bus(Name=name)
+    queue_url = sqs.create_queue(QueueName="thumbnailer-local-processed-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    events.put_rule(Name="thumbnailer-local-loop", EventBusName=name,
+                    EventPattern=json.dumps({"source": ["thumbnailer"]}))
+    events.put_targets(Rule="thumbnailer-local-loop", EventBusName=name,
+                       Targets=[{"Id": "local-loop", "Arn": queue_arn}])
+    return name, queue_url
+
+
+def print_event(event: dict) -> None:
+    detail = event.get("detail", {})
+    print(f"  event on the bus: {event.get('detail-type')}  {detail.get('key')}  "
+          f"{detail.get('outcome')}", flush=True)
 
 
 def _aws_environment() -> dict[str, str]:
@@ -203,7 +256,7 @@ def main() -> int:
         os.environ.update(stage_environment(args.stage))
         from app import app
 
-        loop = DevLoop(app, stage=args.stage, workers=args.workers)
+        loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event)
         source, target = loop.buckets
         print(f"local S3 at {endpoint} (stage {args.stage}); upload to s3://{source}, "
               f"thumbnails appear in s3://{target}\n"

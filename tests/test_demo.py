@@ -22,6 +22,7 @@ class _Links(HTMLParser):
         self.links: list[str] = []
         self.badges: list[str] = []
         self._in_badge = False
+        self.text = ""
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -32,6 +33,7 @@ class _Links(HTMLParser):
         self._in_badge = attributes.get("class") == "badge"
 
     def handle_data(self, data):
+        self.text += data
         if self._in_badge:
             self.badges.append(data)
             self._in_badge = False
@@ -83,6 +85,12 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
     assert deleted["key"] == "uploads/deleted later.jpg" and len(deleted["deleted"]) == 5
     assert "5 keys deleted from the target bucket, 0 left" in run.stdout
     assert "backup bucket s3://thumbnailer-dev-backup: 11 copies" in run.stdout
+    bus = json.loads((tmp_path / "bus-events.json").read_text(encoding="utf-8"))
+    kinds = sorted((event["detail"]["key"], event["detail-type"]) for event in bus)
+    assert len(kinds) == 12 and ("uploads/flagged.jpg", "Image quarantined") in kinds
+    assert ("uploads/deleted later.jpg", "Image removed") in kinds
+    assert "(10 Image processed, 1 Image quarantined, 1 Image removed)" in run.stdout
+    assert page.text.count("on the event bus: Image processed") == 10
 
     assert "uploads/not-really-an-image.jpg" in run.stdout  # the console table stays
     table = run.stdout.splitlines()
