@@ -134,13 +134,12 @@ class DevLoop:
                     in_flight.add(future)
                     submitted += 1
                 in_flight = {future for future in in_flight if not future.done()}
-                if self.report_event:
-                    for processed in self.processed_events():
-                        self.report_event(processed)
+                self._report_events()
                 if until_idle and not submitted:
                     if not in_flight:
                         break  # handlers write to the target bucket, which raises no events
                     wait(in_flight, return_when=FIRST_COMPLETED)
+            self._report_events()  # the last handlers' events
         finally:
             if close or stop.is_set():
                 self._pool.shutdown(wait=True)
@@ -150,6 +149,11 @@ class DevLoop:
                     time.sleep(0.01)
             self.stats.seconds += time.perf_counter() - started
         return self.stats
+
+    def _report_events(self) -> None:
+        if self.report_event:
+            for processed in self.processed_events():
+                self.report_event(processed)
 
     def processed_events(self) -> list[dict]:
         """The processed-image events (EVENT_BUS) the bus delivered since last asked, as a

@@ -203,3 +203,28 @@ def test_deleting_an_upload_in_the_loop_deletes_its_outputs(
     assert deliveries[-1].event_names == ["ObjectRemoved:Delete"]
     print_delivery(deliveries[-1])
     assert "to go/photo.jpg  deleted    to go/photo-thumbnail.jpg" in capsys.readouterr().out
+
+
+def test_the_loop_runs_every_feature_a_stage_turns_on(
+    s3, chalice_app, source_bucket, target_bucket, capsys
+):
+    """With BACKUP_BUCKET, LABELS and EVENT_BUS set (as a stage would set them), `make dev`
+    creates the backup bucket and the bus, and reports each event the bus delivers."""
+    from devtools.dev import print_event
+
+    features = {"BACKUP_BUCKET": "thumbnailer-dev-backup", "LABELS": "labels,moderation",
+                "EVENT_BUS": "thumbnailer-dev-events"}
+    events: list[dict] = []
+    loop = DevLoop(chalice_app.app, stage="dev", workers=1, overrides=features,
+                   report_event=events.append)
+    s3.put_object(Bucket=source_bucket, Key="all/photo.jpg",
+                  Body=samples.jpeg_bytes(samples.photo_like((200, 150))))
+    assert loop.run(threading.Event(), until_idle=True).outcomes == {"written": 1}
+
+    assert s3.head_object(Bucket="thumbnailer-dev-backup", Key="all/photo.jpg")["ContentLength"]
+    assert s3.get_bucket_versioning(Bucket="thumbnailer-dev-backup")["Status"] == "Enabled"
+    assert s3.head_object(Bucket=target_bucket, Key="all/photo-labels.json")["ContentLength"]
+    [event] = events
+    assert event["detail-type"] == "Image processed" and event["detail"]["key"] == "all/photo.jpg"
+    print_event(event)
+    assert "event on the bus: Image processed  all/photo.jpg  written" in capsys.readouterr().out
