@@ -26,6 +26,8 @@ THUMBNAIL_OVERRIDES = ("THUMBNAIL_SIZE", "JPEG_QUALITY", "BACKGROUND_COLOR")
 
 DEFAULTS = {
     "OUTPUTS": "thumbnail",
+    # The Stage dimension of the CloudWatch metrics; each stage of .chalice/config.json sets it.
+    "STAGE": "unnamed",
     # Deleting an upload deletes its outputs (issue 11); "false" keeps them, as before.
     "DELETE_OUTPUTS": "true",
     "CACHE_CONTROL": "public, max-age=86400",
@@ -72,6 +74,7 @@ class Settings:
     backup_bucket: str | None = None  # every upload is copied there (BACKUP_BUCKET); None: off
     backup_storage_class: str = "STANDARD_IA"  # BACKUP_STORAGE_CLASS
     labels: labels.LabelSettings | None = None  # Rekognition (LABELS); None: off
+    stage: str = "unnamed"  # STAGE: the metrics' Stage dimension
     event_bus: str | None = None  # a processed-image event per upload (EVENT_BUS); None: off
 
     @classmethod
@@ -97,6 +100,7 @@ class Settings:
             backup_bucket=backup_bucket(env),
             backup_storage_class=_choice(env, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
             labels=_label_settings(env, selected),
+            stage=_text(env, "STAGE"),
             event_bus=event_bus(env),
         )
         settings._check_memory_budget()

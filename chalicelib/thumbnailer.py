@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sys
 import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import backup, events, labels, processed_event, s3_client, storage
+from chalicelib import backup, events, labels, metrics, processed_event, s3_client, storage
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.outputs import fill_key
@@ -27,6 +29,14 @@ from chalicelib.settings import Settings
 logger = logging.getLogger(__name__)
 # The runtime leaves the root logger at WARNING; the per-record INFO line matters.
 logger.setLevel(logging.INFO)
+if os.environ.get("AWS_EXECUTION_ENV", "").startswith("AWS_Lambda_"):
+    # Lambda's root handler writes "[INFO]\t<time>\t<request id>\t<message>"; CloudWatch
+    # extracts metrics (EMF, chalicelib/metrics.py) only from a log event that is a JSON object,
+    # so in Lambda the record's line goes to stdout as it is, once.
+    _plain = logging.StreamHandler(sys.stdout)
+    _plain.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(_plain)
+    logger.propagate = False
 
 WRITTEN, SKIPPED, DELETED, FAILED = "written", "skipped", "deleted", "failed"
 QUARANTINED = "quarantined"  # moderation (LABELS): no outputs, existing ones deleted
@@ -59,6 +69,7 @@ class RecordResult:
     upload_of_stage: bool = False
     source_etag: str = ""
     source_version_id: str = ""
+    render_ms: float = 0.0  # the render alone, for the RenderMs metric
     bytes_in: int = 0
     bytes_out: int = 0
     ms: float = 0.0
@@ -83,7 +94,7 @@ def handle_event(event: Any, context: Any = None) -> dict[str, int]:
     try:
         records = events.records_of(event)
     except PermanentError as nothing_announced:
-        _log(_event_skipped(event, nothing_announced.reason))
+        _log(_event_skipped(event, nothing_announced.reason), settings.stage)
         return {WRITTEN: 0, SKIPPED: 1, DELETED: 0}
     results: list[RecordResult] = []
     first_error: BaseException | None = None
@@ -136,7 +147,7 @@ def process_record(
             result.reason = f"{type(transient).__name__}: {transient}"
             error = transient
     result.ms = round((time.perf_counter() - started) * 1000, 1)
-    _log(result)
+    _log(result, settings.stage)
     return result, error
 
 
@@ -184,7 +195,9 @@ def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordRes
         deadline.require(calls * s3_client.SHORTEST_ATTEMPT_S, "rendering and storing")
         # What is left once every call after the render still fits.
         seconds_left = deadline.usable() - calls * s3_client.SHORTEST_ATTEMPT_S
+        render_started = time.perf_counter()
         rendered = render_outputs(fetched.data, requests, replace(limits, seconds_left=seconds_left))
+        result.render_ms += (time.perf_counter() - render_started) * 1000
         result.source_size = "{}x{}".format(*rendered.source_size)
         result.notes = (*result.notes, *rendered.notes)
         analysis = _analyse(rendered, settings, result, deadline)
@@ -368,12 +381,17 @@ def _event_skipped(event: Any, reason: str) -> RecordResult:
                         reason=reason)
 
 
-_NOT_LOGGED = ("upload_of_stage", "source_etag", "source_version_id")
+_NOT_LOGGED = ("upload_of_stage", "source_etag", "source_version_id", "render_ms")
 
 
-def _log(result: RecordResult) -> None:
+def _log(result: RecordResult, stage: str) -> None:
     level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING,
              QUARANTINED: logging.WARNING}.get(result.outcome, logging.ERROR)
     fields = {name: value for name, value in asdict(result).items()
               if value not in ("", ()) and name not in _NOT_LOGGED}
+    fields.update(metrics.emf_members(stage, result.outcome, {
+        "Records": 1, "RenderMs": round(result.render_ms, 1), "RecordMs": result.ms,
+        "BytesIn": result.bytes_in, "BytesOut": result.bytes_out,
+        "OutputsWritten": len(result.outputs),
+    }))
     logger.log(level, json.dumps(fields, ensure_ascii=False))

@@ -7,7 +7,14 @@ standard library. Usage: lambda_bootstrap.py HANDLER EVENT_JSON TASK_DIR OPT_DIR
 
 import importlib
 import json
+import logging
 import sys
+
+# The runtime's own logging: a root handler that prefixes each line (here on stderr; Lambda
+# sends it to the log stream, as it does stdout).
+_runtime_handler = logging.StreamHandler(sys.stderr)
+_runtime_handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s\t%(message)s"))
+logging.getLogger().addHandler(_runtime_handler)
 
 handler, event_file, task_dir, opt_dir, runtime_dir = sys.argv[1:6]
 sys.path[:0] = [task_dir, f"{opt_dir}/python/lib/python3.13/site-packages", f"{opt_dir}/python",

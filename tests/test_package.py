@@ -120,7 +120,8 @@ def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[
         cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    *log_lines, last = run.stdout.strip().splitlines()
+    return {**json.loads(last), "stdout_lines": log_lines, "stderr": run.stderr}
 
 
 def test_function_zip_holds_only_the_lambda_code(lambda_filesystem):
@@ -194,3 +195,32 @@ def test_packaged_code_makes_every_declared_output_with_the_layers_pillow(
     assert types == {"packaged/all-thumbnail.jpg": "image/jpeg", "packaged/all-card.webp":
                      "image/webp", "packaged/all-small.avif": "image/avif",
                      "packaged/all-marked.jpg": "image/jpeg"}
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_packaged_handler_logs_each_record_as_one_plain_json_line_with_its_metrics(
+    s3, chalice_app, lambda_filesystem, source_bucket, tmp_path
+):
+    """In Lambda (AWS_EXECUTION_ENV), the record's line goes to stdout as a bare JSON object,
+    which CloudWatch reads EMF from, and not also through the runtime's prefixing handler."""
+    from tests.test_metrics import emf_problems
+
+    [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
+    records = [upload(s3, source_bucket, "packaged/m.jpg",
+                      samples.jpeg_bytes(samples.photo_like((400, 300)))),
+               upload(s3, source_bucket, "packaged/html.jpg", b"<!doctype html>")]
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps({"Records": records}))
+    output = run_packaged(source.handler_string, event_file, lambda_filesystem,
+                          AWS_EXECUTION_ENV="AWS_Lambda_python3.13")
+    assert output["result"] == {"written": 1, "skipped": 1, "deleted": 0}
+    lines = [json.loads(line) for line in output["stdout_lines"]]
+    assert [(line["key"], line["Outcome"]) for line in lines] == [
+        ("packaged/m.jpg", "written"), ("packaged/html.jpg", "skipped")]
+    for line in lines:
+        assert emf_problems(line) == []
+        assert line["Stage"] == "dev"
+    assert "packaged/m.jpg" not in output["stderr"]  # not twice
