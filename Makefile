@@ -31,7 +31,8 @@ help:
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
 	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
-	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/"
+	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
+	@echo "                          constraints fixed for today's Terraform, failure destination added"
 	@echo "make destinations STAGE=dev - after chalice deploy: failure queue, retries and on-failure"
 	@echo "                          destination per function, sqs:SendMessage for the roles, alarms"
 	@echo "make redrive STAGE=dev   - replay the failed events in the failure queue (ARGS=--dry-run)"
@@ -80,6 +81,7 @@ package: $(STAMP)
 	find app.py chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
 	rm -rf build/$(STAGE)
 	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
+	$(PY) -m devtools.package --stage $(STAGE) build/$(STAGE)
 
 destinations: $(STAMP)
 	$(PY) -m devtools.destinations --stage $(STAGE)
