@@ -150,7 +150,8 @@ def ensure_queue(sqs, name: str) -> tuple[str, str, str]:
         else:
             sqs.set_queue_attributes(QueueUrl=url, Attributes=QUEUE_ATTRIBUTES)
             status = "updated"
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+    arn = attributes["QueueArn"]
     return url, arn, status
 
 

@@ -58,7 +58,8 @@ def _snake(name: str) -> str:
 
 
 def terraform_alarm(alarm: dict) -> dict:
-    """A put_metric_alarm request (what `make destinations` sends) as an aws_cloudwatch_metric_alarm."""
+    """A put_metric_alarm request (what `make destinations` sends) as a Terraform
+    aws_cloudwatch_metric_alarm."""
     resource = {}
     for key, value in alarm.items():
         if key == "Dimensions":

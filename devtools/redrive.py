@@ -62,10 +62,10 @@ class Summary:
             out.append(f"left {message_id}: {why}")
         if dry_run:
             out.append(f"dry run: {len(self.listed)} to replay, {len(self.foreign)} left "
-                       "(not destination records); nothing invoked or deleted")
+                       "(not this stage's destination records); nothing invoked or deleted")
         else:
             out.append(f"{len(self.replayed)} replayed and deleted, {len(self.refused)} refused "
-                       f"(left), {len(self.foreign)} left (not destination records)")
+                       f"(left), {len(self.foreign)} left (not this stage's destination records)")
         return out
 
 

@@ -264,7 +264,7 @@ def test_redrive_replays_deletes_only_accepted_and_leaves_the_rest(failures, sta
     assert f"left {ids['plain']}: not a Lambda destination record" in out
     assert f"left {ids['prod']}: function thumbnailer-prod-thumbnail_jpg is not one" in out
     assert out.splitlines()[-1] == ("1 replayed and deleted, 1 refused (left), "
-                                    "2 left (not destination records)")
+                                    "2 left (not this stage's destination records)")
 
 
 def test_redrive_of_accepted_replays_empties_the_queue_of_them(failures, stand_in, capsys):
@@ -277,7 +277,7 @@ def test_redrive_of_accepted_replays_empties_the_queue_of_them(failures, stand_i
     assert redrive.main(["--stage", STAGE]) == 0  # again: nothing left to replay
     assert len(stand_in.invocations) == 2
     assert capsys.readouterr().out.splitlines()[-1] == (
-        "0 replayed and deleted, 0 refused (left), 2 left (not destination records)")
+        "0 replayed and deleted, 0 refused (left), 2 left (not this stage's destination records)")
 
 
 def test_redrive_dry_run_lists_and_changes_nothing(failures, stand_in, capsys):
@@ -288,8 +288,8 @@ def test_redrive_dry_run_lists_and_changes_nothing(failures, stand_in, capsys):
     out = capsys.readouterr().out
     assert f"would replay {ids['good']} on " in out and "RetriesExhausted" in out
     assert f"would replay {ids['refused']} on " in out
-    assert out.splitlines()[-1] == ("dry run: 2 to replay, 2 left (not destination records); "
-                                    "nothing invoked or deleted")
+    assert out.splitlines()[-1] == ("dry run: 2 to replay, 2 left (not this stage's destination "
+                                    "records); nothing invoked or deleted")
 
 
 @pytest.mark.parametrize("body", [

@@ -84,7 +84,8 @@ def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform
 
 
 def test_every_role_carries_exactly_the_generated_policy(terraform):
-    policies = {name: policy for name, policy in terraform["resource"]["aws_iam_role_policy"].items()
+    policies = {name: policy
+                for name, policy in terraform["resource"]["aws_iam_role_policy"].items()
                 if policy["name"] != FAILURE_POLICY}  # make package's own: see below
     assert len(policies) == 6
     for policy in policies.values():
