@@ -79,7 +79,8 @@ buckets: $(STAMP)
 
 package: $(STAMP)
 	find app.py chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf build/$(STAGE)
+	@# Only what chalice package writes: terraform.tfstate, .terraform/ and the lock file stay.
+	rm -f build/$(STAGE)/chalice.tf.json build/$(STAGE)/deployment.zip build/$(STAGE)/layer-deployment.zip
 	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
 	$(PY) -m devtools.package --stage $(STAGE) build/$(STAGE)
 
