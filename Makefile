@@ -16,7 +16,7 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo gallery dev backfill bench vendor policy buckets package clean
+.PHONY: help venv test demo gallery dev backfill bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
@@ -31,7 +31,11 @@ help:
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
 	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
-	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/"
+	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
+	@echo "                          constraints fixed for today's Terraform, failure destination added"
+	@echo "make destinations STAGE=dev - after chalice deploy: failure queue, retries and on-failure"
+	@echo "                          destination per function, sqs:SendMessage for the roles, alarms"
+	@echo "make redrive STAGE=dev   - replay the failed events in the failure queue (ARGS=--dry-run)"
 	@echo "make clean              - remove .venv, demo-output, build and caches"
 
 venv: $(STAMP)
@@ -75,8 +79,16 @@ buckets: $(STAMP)
 
 package: $(STAMP)
 	find app.py chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -rf build/$(STAGE)
+	@# Only what chalice package writes: terraform.tfstate, .terraform/ and the lock file stay.
+	rm -f build/$(STAGE)/chalice.tf.json build/$(STAGE)/deployment.zip build/$(STAGE)/layer-deployment.zip
 	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
+	$(PY) -m devtools.package --stage $(STAGE) build/$(STAGE)
+
+destinations: $(STAMP)
+	$(PY) -m devtools.destinations --stage $(STAGE)
+
+redrive: $(STAMP)
+	$(PY) -m devtools.redrive --stage $(STAGE) $(ARGS)
 
 clean:
 	rm -rf $(VENV) demo-output build .pytest_cache .chalice/deployments

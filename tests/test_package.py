@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from devtools import samples
+from devtools import destinations, samples
+from devtools.package import satisfies, terraform_alarm
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
 from devtools.policy import policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
 from tests.conftest import upload
 
+FAILURE_POLICY = destinations.POLICY_NAME
 # What the Lambda python3.13 runtime itself provides beside the standard library.
 RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"]
 BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
@@ -48,12 +52,24 @@ def package(tmp_path_factory) -> Path:
     chalice = Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev", str(out)],
                    cwd=PROJECT_DIR, env=env, check=True, capture_output=True, timeout=300)
+    shutil.copy(out / "chalice.tf.json", out.parent / AS_GENERATED)  # before make package's fix
+    # What `make package` runs next.
+    subprocess.run([sys.executable, "-m", "devtools.package", "--stage", "dev", str(out)],
+                   cwd=PROJECT_DIR, env=env, check=True, capture_output=True, timeout=60)
     return out
+
+
+AS_GENERATED = "chalice-as-generated.tf.json"
 
 
 @pytest.fixture(scope="module")
 def terraform(package) -> dict:
     return json.loads((package / "chalice.tf.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def terraform_as_generated(package) -> dict:
+    return json.loads((package.parent / AS_GENERATED).read_text())
 
 
 def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform):
@@ -68,7 +84,9 @@ def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform
 
 
 def test_every_role_carries_exactly_the_generated_policy(terraform):
-    policies = terraform["resource"]["aws_iam_role_policy"]
+    policies = {name: policy
+                for name, policy in terraform["resource"]["aws_iam_role_policy"].items()
+                if policy["name"] != FAILURE_POLICY}  # make package's own: see below
     assert len(policies) == 6
     for policy in policies.values():
         assert json.loads(policy["policy"]) == policy_for("dev")
@@ -85,6 +103,144 @@ def test_s3_triggers_are_the_apps_event_sources(terraform, chalice_app):
     }
     # Delete sync is on in dev: every trigger also fires on ObjectRemoved.
     assert all(events == ("s3:ObjectCreated:*", "s3:ObjectRemoved:*") for *_, events in triggers)
+
+
+# --- make package: Terraform that today's Terraform accepts ---------------------------------
+
+def test_chalices_own_constraints_refuse_todays_terraform(terraform_as_generated):
+    """Why make package rewrites them: what Chalice 1.34 writes refuses Terraform since 1.4 and
+    the AWS provider since 5.0 (and its AWS provider range predates python3.13)."""
+    block = terraform_as_generated["terraform"]
+    assert not satisfies("1.11.4", block["required_version"])
+    assert not satisfies("5.80.0", block["required_providers"]["aws"]["version"])
+
+
+def test_make_package_constraints_accept_todays_terraform_and_providers(terraform):
+    block = terraform["terraform"]
+    for version in ("1.5.7", "1.11.4", "1.14.0"):
+        assert satisfies(version, block["required_version"]), version
+    assert not satisfies("2.0.0", block["required_version"])
+    aws = block["required_providers"]["aws"]
+    assert aws["source"] == "hashicorp/aws"
+    for version in ("5.80.0", "5.100.0", "6.0.0", "6.20.0"):
+        assert satisfies(version, aws["version"]), version
+    assert not satisfies("5.75.1", aws["version"])  # refuses runtime python3.13
+    assert not satisfies("7.0.0", aws["version"])  # not checked against: a major may remove
+    # Chalice's null_data_source (deprecated in null 3.x) is unused here: gone with its provider.
+    assert set(block["required_providers"]) == {"aws"}
+    assert "null_data_source" not in terraform.get("data", {})
+    assert "null_" not in json.dumps(terraform)
+
+
+@pytest.mark.parametrize(("version", "constraint", "ok"), [
+    ("1.3.9", ">= 0.12.26, < 1.4.0", True), ("1.4.0", ">= 0.12.26, < 1.4.0", False),
+    ("5.99.1", "~> 5.80", True), ("6.0.0", "~> 5.80", False), ("5.80.9", "~> 5.80.0", True),
+    ("5.81.0", "~> 5.80.0", False), ("1.2", "= 1.2.0", True), ("1.2.1", "!= 1.2.1", False),
+])
+def test_constraint_check_reads_terraforms_syntax(version, constraint, ok):
+    assert satisfies(version, constraint) is ok
+
+
+def _terraform_init(directory: Path, template: dict, tmp_path: Path) -> str:
+    """`terraform init` on the template, with providers looked for only in an empty local
+    mirror: no network, and it stops once it needs the AWS provider."""
+    directory.mkdir()
+    (directory / "chalice.tf.json").write_text(json.dumps(template))
+    mirror = tmp_path / "empty-mirror"
+    mirror.mkdir(exist_ok=True)
+    cli_config = tmp_path / "terraformrc"
+    cli_config.write_text(f'provider_installation {{\n  filesystem_mirror {{\n    path = '
+                          f'"{mirror}"\n  }}\n}}\n')
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TF_CLI_CONFIG_FILE": str(cli_config),
+           "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+    run = subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"],
+                         cwd=directory, env=env, capture_output=True, text=True, timeout=120)
+    return run.stdout + run.stderr
+
+
+TERRAFORM = shutil.which("terraform")
+
+
+@pytest.mark.skipif(TERRAFORM is None, reason="no terraform binary on PATH (the constraints are "
+                    "also checked in Python above)")
+def test_terraform_itself_refuses_chalices_constraints_and_reads_make_packages(
+        terraform_as_generated, terraform, tmp_path):
+    as_generated = _terraform_init(tmp_path / "as-generated", terraform_as_generated, tmp_path)
+    assert "Unsupported Terraform Core version" in as_generated, as_generated
+    fixed = _terraform_init(tmp_path / "fixed", terraform, tmp_path)
+    # Past the core version check and the configuration's loading (a malformed reference or
+    # depends_on fails here), on to installing the providers, which offline it cannot.
+    assert "Unsupported Terraform Core version" not in fixed, fixed
+    assert "must be valid before initialization" not in fixed, fixed
+    assert 'Finding hashicorp/aws versions matching ">= 5.80.0, < 7.0.0"' in fixed, fixed
+    assert "hashicorp/null" not in fixed
+
+
+REFERENCE = re.compile(r"\$\{(data\.)?([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[a-z_]+\}")
+
+
+def test_every_reference_in_the_package_names_something_it_declares(terraform):
+    text = json.dumps(terraform)
+    references = REFERENCE.findall(text)
+    assert len(references) > 40
+    for data, kind, name in references:
+        declared = terraform["data" if data else "resource"].get(kind, {})
+        assert name in declared, f"${{{data}{kind}.{name}}}"
+    for config in terraform["resource"]["aws_lambda_function_event_invoke_config"].values():
+        for dependency in config["depends_on"]:
+            kind, name = dependency.split(".")
+            assert name in terraform["resource"][kind]
+
+
+def test_package_has_the_failure_destination_make_destinations_sets(terraform):
+    """Both routes end up the same: per function Chalice generated, an event invoke config to
+    the stage's queue, its role's sqs:SendMessage on the queue, an errors alarm; one queue and
+    its depth alarm. Names come from Chalice's own resources, not from a list here."""
+    resources = terraform["resource"]
+    [(queue_key, queue)] = resources["aws_sqs_queue"].items()
+    assert queue == {"name": "thumbnailer-dev-failures", "sqs_managed_sse_enabled": True,
+                     "message_retention_seconds": 1209600}
+    queue_arn = f"${{aws_sqs_queue.{queue_key}.arn}}"
+    functions = resources["aws_lambda_function"]
+    configs = resources["aws_lambda_function_event_invoke_config"]
+    policies = {p["role"]: (name, p) for name, p in resources["aws_iam_role_policy"].items()
+                if p["name"] == FAILURE_POLICY}
+    assert len(functions) == len(configs) == len(policies) == 6
+    alarms = resources["aws_cloudwatch_metric_alarm"]
+    assert len(alarms) == 7
+    for name, function in functions.items():
+        [config] = [c for c in configs.values()
+                    if c["function_name"] == f"${{aws_lambda_function.{name}.function_name}}"]
+        assert config["maximum_retry_attempts"] == 2
+        assert config["maximum_event_age_in_seconds"] == 21600
+        assert config["destination_config"] == {"on_failure": {"destination": queue_arn}}
+        role = re.fullmatch(r"\$\{aws_iam_role\.(.+)\.arn\}", function["role"]).group(1)
+        assert role in resources["aws_iam_role"]
+        policy_name, policy = policies[f"${{aws_iam_role.{role}.id}}"]
+        assert json.loads(policy["policy"]) == destinations.send_policy(queue_arn)
+        # Lambda checks the role may send to the destination when the config is set.
+        assert config["depends_on"] == [f"aws_iam_role_policy.{policy_name}"]
+        function_ref = f"${{aws_lambda_function.{name}.function_name}}"
+        assert terraform_alarm(destinations.errors_alarm(function_ref)) in alarms.values()
+    depth = terraform_alarm(destinations.queue_depth_alarm(f"${{aws_sqs_queue.{queue_key}.name}}"))
+    assert depth in alarms.values()
+    assert depth["dimensions"] == {"QueueName": f"${{aws_sqs_queue.{queue_key}.name}}"}
+    assert (depth["comparison_operator"], depth["threshold"]) == ("GreaterThanThreshold", 0.0)
+
+
+def test_make_destinations_names_the_functions_and_roles_chalice_packages(terraform, chalice_app):
+    """The names `make destinations` works on are those Chalice deploys: checked against the
+    functions and roles in Chalice's own package output."""
+    functions = destinations.stage_functions("dev", chalice_app.app)
+    packaged = terraform["resource"]
+    assert ({f.function_name for f in functions}
+            == {f["function_name"] for f in packaged["aws_lambda_function"].values()})
+    assert ({f.role_name for f in functions}
+            == {r["name"] for r in packaged["aws_iam_role"].values()})
+    for function in packaged["aws_lambda_function"].values():
+        role_key = re.fullmatch(r"\$\{aws_iam_role\.(.+)\.arn\}", function["role"]).group(1)
+        [ours] = [f for f in functions if f.function_name == function["function_name"]]
+        assert packaged["aws_iam_role"][role_key]["name"] == ours.role_name
 
 
 @pytest.fixture(scope="module")
