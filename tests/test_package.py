@@ -15,7 +15,7 @@ import pytest
 
 from devtools import samples
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
-from devtools.policy import policy_for
+from devtools.policy import batch_policy_for, policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
 from tests.conftest import upload
@@ -58,7 +58,8 @@ def terraform(package) -> dict:
 
 def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform):
     functions = terraform["resource"]["aws_lambda_function"]
-    assert len(functions) == 6
+    assert len(functions) == 7  # six S3-triggered, one for S3 Batch Operations
+    assert functions["batch"]["handler"] == "app.batch"
     expected_env = stage_environment("dev")
     for function in functions.values():
         assert function["runtime"] == "python3.13"
@@ -69,9 +70,13 @@ def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform
 
 def test_every_role_carries_exactly_the_generated_policy(terraform):
     policies = terraform["resource"]["aws_iam_role_policy"]
-    assert len(policies) == 6
-    for policy in policies.values():
-        assert json.loads(policy["policy"]) == policy_for("dev")
+    assert len(policies) == 7
+    for name, policy in policies.items():
+        expected = batch_policy_for("dev") if name == "batch_role" else policy_for("dev")
+        assert json.loads(policy["policy"]) == expected, name
+    assert "batch_role" in policies
+    roles = terraform["resource"]["aws_iam_role"]
+    assert roles["batch_role"]["name"] == "thumbnailer-dev-batch"
 
 
 def test_s3_triggers_are_the_apps_event_sources(terraform, chalice_app):
