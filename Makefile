@@ -16,7 +16,7 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo gallery dev backfill bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
@@ -24,12 +24,16 @@ help:
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
+	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
+	@echo "                          job, progress, summary (ARGS=\"--prefix P --manifest s3://.../manifest.json"
+	@echo "                          --reports s3://bucket/prefix --force --yes\")"
+	@echo "make batch-role STAGE=prod - create/update the S3 Batch Operations service role (idempotent)"
 	@echo "make bench              - ours vs AWS tutorial vs libvips: time, memory, quality, events,"
 	@echo "                          cold start; build/bench/results.json, docs/bench.png"
 	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --quick ...\")"
 	@echo "                          --quick: build/bench/quick/ only, docs/ untouched"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
-	@echo "make policy             - regenerate .chalice/policy-<stage>.json for every stage"
+	@echo "make policy             - regenerate .chalice/policy-<stage>.json and policy-<stage>-batch.json"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
 	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
 	@echo "                          constraints fixed for today's Terraform, failure destination added"
@@ -64,6 +68,12 @@ dev: $(STAMP)
 
 backfill: $(STAMP)
 	$(PY) -m devtools.backfill --stage $(STAGE) $(ARGS)
+
+batch-backfill: $(STAMP)
+	$(PY) -m devtools.batch_backfill --stage $(STAGE) $(ARGS)
+
+batch-role: $(STAMP)
+	$(PY) -m devtools.batch_role --stage $(STAGE) $(ARGS)
 
 bench: $(STAMP)
 	$(PY) -m devtools.bench $(BENCH_ARGS)

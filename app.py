@@ -6,10 +6,13 @@ so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda find
 the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
 Each also subscribes to ObjectRemoved (delete sync) unless DELETE_OUTPUTS=false: read at import,
 like SOURCE_BUCKET, because the event types are part of the S3 notification.
+`batch` is the S3 Batch Operations function (`make batch-backfill`): same pipeline, its own
+policy (.chalice/policy-<stage>-batch.json).
 """
 
 from chalice import Chalice
 
+from chalicelib.batch import handle_batch
 from chalicelib.chalice_s3 import tolerate_malformed_events
 from chalicelib.keys import upload_suffixes
 from chalicelib.settings import delete_outputs, source_bucket
@@ -37,3 +40,8 @@ def _register(suffix: str):
 
 for _suffix in upload_suffixes():
     globals()[handler_name(_suffix)] = _register(_suffix)
+
+
+@app.lambda_function(name="batch")
+def batch(event, context):
+    return handle_batch(event, context)

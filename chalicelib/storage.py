@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from chalicelib.errors import PermanentError
 
 GONE_CODES = _GONE = {"NoSuchKey", "404", "NotFound"}
+GONE_REASON = "object no longer exists (deleted since the event)"
 # KMS refusals S3 passes through that stay until someone changes the key or its policy; other
 # KMS errors (throttling, internal, dependency timeouts) are transient and retried.
 _KMS_REFUSALS = {
@@ -92,7 +93,7 @@ def permanent_reason(error: ClientError) -> str | None:
     details = error.response.get("Error", {})
     message = str(details.get("Message", ""))
     if code in _GONE:
-        return "object no longer exists (deleted since the event)"
+        return GONE_REASON
     if code == "InvalidObjectState":  # GLACIER, DEEP_ARCHIVE, Intelligent-Tiering archive tiers
         where = details.get("AccessTier") or details.get("StorageClass") or "an archive"
         return (f"object is archived ({where}) and cannot be read until restored: restore it "

@@ -102,11 +102,11 @@ def load_app(stage: str):
 
 
 def handler_names(app) -> list[str]:
-    """Every handler that becomes a Lambda function of its own: the event sources' (S3, SQS,
-    SNS, schedules...) and the plain @app.lambda_function ones."""
-    names = [source.name for source in app.event_sources]
-    names += [function.name for function in app.pure_lambda_functions]
-    return list(dict.fromkeys(names))
+    """The handlers invoked asynchronously, by their event sources (S3 notifications here):
+    those whose failed events Lambda retries and then hands to a destination. A plain
+    @app.lambda_function such as `batch` is invoked synchronously by S3 Batch Operations, which
+    retries and reports its failed tasks itself (the job's completion report)."""
+    return list(dict.fromkeys(source.name for source in app.event_sources))
 
 
 def stage_functions(stage: str, app=None, project_dir=PROJECT_DIR) -> list[StageFunction]:

@@ -69,11 +69,15 @@ def terraform_alarm(alarm: dict) -> dict:
     return resource
 
 
-def add_failure_destination(template: dict, stage: str, app_name: str) -> dict:
-    """The stage's failure queue, and for every function Chalice generated: its event invoke
+def add_failure_destination(template: dict, stage: str, app_name: str,
+                            handlers: list[str] | None = None) -> dict:
+    """The stage's failure queue, and for every function Chalice generated for `handlers` (the
+    asynchronously invoked ones, destinations.handler_names; all when None): its event invoke
     config, its role's permission to send to the queue, and an alarm on its errors."""
     resources = template.setdefault("resource", {})
-    functions = resources.get("aws_lambda_function", {})
+    functions = {name: function
+                 for name, function in resources.get("aws_lambda_function", {}).items()
+                 if handlers is None or name in handlers}
     queue_ref = f"aws_sqs_queue.{QUEUE_RESOURCE}"
     resources.setdefault("aws_sqs_queue", {})[QUEUE_RESOURCE] = {
         "name": destinations.queue_name(app_name, stage),
@@ -116,7 +120,8 @@ def add_failure_destination(template: dict, stage: str, app_name: str) -> dict:
 def postprocess(out_dir: Path, stage: str, app_name: str) -> dict:
     path = out_dir / "chalice.tf.json"
     template = json.loads(path.read_text())
-    add_failure_destination(fix_constraints(template), stage, app_name)
+    add_failure_destination(fix_constraints(template), stage, app_name,
+                            destinations.handler_names(destinations.load_app(stage)))
     path.write_text(json.dumps(template, indent=2) + "\n")
     return template
 

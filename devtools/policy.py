@@ -7,6 +7,10 @@ on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACK
 (and only write) copies to the backup bucket; with LABELS, write (and delete) the labels
 sidecars and call the Rekognition operations enabled (moderation also deletes a quarantined
 upload's outputs); with EVENT_BUS, put events on that bus only; write the functions' own logs.
+
+The S3 Batch Operations function (`batch`) gets its own, `.chalice/policy-<stage>-batch.json`
+(per-function `iam_policy_file`): the same reads and writes, but DeleteObject only when a
+quarantine needs it (Batch never runs delete sync), and only its own log group.
 """
 
 from __future__ import annotations
@@ -41,9 +45,26 @@ def output_key_patterns(environment: dict[str, str]) -> list[str]:
     return sorted({outputs.resource_pattern(template) for template in templates})
 
 
+BATCH_FUNCTION = "batch"  # app.py's @app.lambda_function(name=...)
+
+
+def batch_function_name(stage: str, project_dir: Path = PROJECT_DIR) -> str:
+    """The deployed name Chalice gives it: <app>-<stage>-<name>."""
+    return f"{app_name(project_dir)}-{stage}-{BATCH_FUNCTION}"
+
+
+def batch_policy_for(stage: str, project_dir: Path = PROJECT_DIR,
+                     overrides: dict[str, str] | None = None) -> dict:
+    """The batch function's policy: the event handlers' minus delete sync, its own logs only."""
+    return policy_for(stage, project_dir, overrides, batch=True)
+
+
 def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
-               overrides: dict[str, str] | None = None) -> dict:
-    """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false)."""
+               overrides: dict[str, str] | None = None, batch: bool = False) -> dict:
+    """`overrides`: settings on top of the stage's (tests: DELETE_OUTPUTS=false).
+
+    `batch`: for the S3 Batch Operations function, which never deletes for delete sync (a
+    quarantine still deletes the outputs), and writes only its own log group."""
     from chalicelib.settings import backup_bucket, delete_outputs, event_bus, labels_features
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
@@ -51,7 +72,10 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     writes = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
+    if batch:
+        log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{batch_function_name(stage, project_dir)}"
     features = labels_features(environment)
+    sync = delete_outputs(environment) and not batch
     deletes = [{
         # Delete sync, and a quarantine's deletes: exactly the keys PutObject may write, so no
         # other object can go.
@@ -59,7 +83,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
         "Effect": "Allow",
         "Action": ["s3:DeleteObject"],
         "Resource": writes,
-    }] if delete_outputs(environment) or "moderation" in features else []
+    }] if sync or "moderation" in features else []
     operations = {"labels": "rekognition:DetectLabels",
                   "moderation": "rekognition:DetectModerationLabels"}
     rekognition = [{
@@ -132,8 +156,8 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     }
 
 
-def policy_path(stage: str, project_dir: Path = PROJECT_DIR) -> Path:
-    return project_dir / ".chalice" / f"policy-{stage}.json"
+def policy_path(stage: str, project_dir: Path = PROJECT_DIR, batch: bool = False) -> Path:
+    return project_dir / ".chalice" / f"policy-{stage}{'-batch' if batch else ''}.json"
 
 
 def render(policy: dict) -> str:
@@ -146,8 +170,8 @@ def main() -> int:
                         help="fail if a committed policy differs from what would be generated")
     args = parser.parse_args()
     stale = []
-    for stage in stage_names():
-        path, text = policy_path(stage), render(policy_for(stage))
+    for stage, batch in [(stage, batch) for stage in stage_names() for batch in (False, True)]:
+        path, text = policy_path(stage, batch=batch), render(policy_for(stage, batch=batch))
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(path.name)

@@ -18,7 +18,7 @@ import pytest
 from devtools import destinations, samples
 from devtools.package import satisfies, terraform_alarm
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
-from devtools.policy import policy_for
+from devtools.policy import batch_policy_for, policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
 from tests.conftest import upload
@@ -74,7 +74,8 @@ def terraform_as_generated(package) -> dict:
 
 def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform):
     functions = terraform["resource"]["aws_lambda_function"]
-    assert len(functions) == 6
+    assert len(functions) == 7  # six S3-triggered, one for S3 Batch Operations
+    assert functions["batch"]["handler"] == "app.batch"
     expected_env = stage_environment("dev")
     for function in functions.values():
         assert function["runtime"] == "python3.13"
@@ -87,9 +88,13 @@ def test_every_role_carries_exactly_the_generated_policy(terraform):
     policies = {name: policy
                 for name, policy in terraform["resource"]["aws_iam_role_policy"].items()
                 if policy["name"] != FAILURE_POLICY}  # make package's own: see below
-    assert len(policies) == 6
-    for policy in policies.values():
-        assert json.loads(policy["policy"]) == policy_for("dev")
+    assert len(policies) == 7
+    for name, policy in policies.items():
+        expected = batch_policy_for("dev") if name == "batch_role" else policy_for("dev")
+        assert json.loads(policy["policy"]) == expected, name
+    assert "batch_role" in policies
+    roles = terraform["resource"]["aws_iam_role"]
+    assert roles["batch_role"]["name"] == "thumbnailer-dev-batch"
 
 
 def test_s3_triggers_are_the_apps_event_sources(terraform, chalice_app):
@@ -192,7 +197,7 @@ def test_every_reference_in_the_package_names_something_it_declares(terraform):
             assert name in terraform["resource"][kind]
 
 
-def test_package_has_the_failure_destination_make_destinations_sets(terraform):
+def test_package_has_the_failure_destination_make_destinations_sets(terraform, chalice_app):
     """Both routes end up the same: per function Chalice generated, an event invoke config to
     the stage's queue, its role's sqs:SendMessage on the queue, an errors alarm; one queue and
     its depth alarm. Names come from Chalice's own resources, not from a list here."""
@@ -201,7 +206,12 @@ def test_package_has_the_failure_destination_make_destinations_sets(terraform):
     assert queue == {"name": "thumbnailer-dev-failures", "sqs_managed_sse_enabled": True,
                      "message_retention_seconds": 1209600}
     queue_arn = f"${{aws_sqs_queue.{queue_key}.arn}}"
-    functions = resources["aws_lambda_function"]
+    # The S3-triggered functions (invoked asynchronously); not `batch`, which S3 Batch
+    # Operations invokes synchronously and whose failures its completion report holds.
+    triggered = {source.name for source in s3_event_sources(chalice_app.app)}
+    functions = {name: function for name, function in resources["aws_lambda_function"].items()
+                 if name in triggered}
+    assert set(resources["aws_lambda_function"]) - set(functions) == {"batch"}
     configs = resources["aws_lambda_function_event_invoke_config"]
     policies = {p["role"]: (name, p) for name, p in resources["aws_iam_role_policy"].items()
                 if p["name"] == FAILURE_POLICY}
@@ -233,11 +243,13 @@ def test_make_destinations_names_the_functions_and_roles_chalice_packages(terraf
     functions and roles in Chalice's own package output."""
     functions = destinations.stage_functions("dev", chalice_app.app)
     packaged = terraform["resource"]
+    triggered = {name: function for name, function in packaged["aws_lambda_function"].items()
+                 if name != "batch"}  # invoked synchronously: no destination (see above)
     assert ({f.function_name for f in functions}
-            == {f["function_name"] for f in packaged["aws_lambda_function"].values()})
+            == {f["function_name"] for f in triggered.values()})
     assert ({f.role_name for f in functions}
-            == {r["name"] for r in packaged["aws_iam_role"].values()})
-    for function in packaged["aws_lambda_function"].values():
+            == {r["name"] for key, r in packaged["aws_iam_role"].items() if key != "batch_role"})
+    for function in triggered.values():
         role_key = re.fullmatch(r"\$\{aws_iam_role\.(.+)\.arn\}", function["role"]).group(1)
         [ours] = [f for f in functions if f.function_name == function["function_name"]]
         assert packaged["aws_iam_role"][role_key]["name"] == ours.role_name

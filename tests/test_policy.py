@@ -13,22 +13,47 @@ from botocore.exceptions import ClientError
 
 from devtools import samples
 from devtools.events import removed_record
-from devtools.policy import policy_for, policy_path, render, stage_names
+from devtools.policy import batch_policy_for, policy_for, policy_path, render, stage_names
 from tests.conftest import upload
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["events", "batch"])
 @pytest.mark.parametrize("stage", stage_names())
-def test_committed_policy_is_what_the_generator_makes(stage):
-    assert policy_path(stage).read_text() == render(policy_for(stage)), "run `make policy`"
+def test_committed_policy_is_what_the_generator_makes(stage, batch):
+    assert policy_path(stage, batch=batch).read_text() == render(
+        policy_for(stage, batch=batch)), "run `make policy`"
 
 
-@pytest.mark.parametrize("stage", stage_names())
-def test_policy_linter_finds_nothing(stage):
+def lint(policy_text: str) -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # parliament imports the deprecated pkg_resources
         from parliament import analyze_policy_string
-    findings = analyze_policy_string(policy_path(stage).read_text()).findings
-    assert [str(finding) for finding in findings] == []
+    return [str(finding) for finding in analyze_policy_string(policy_text).findings]
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["events", "batch"])
+@pytest.mark.parametrize("stage", stage_names())
+def test_policy_linter_finds_nothing(stage, batch):
+    assert lint(policy_path(stage, batch=batch).read_text()) == []
+
+
+@pytest.mark.parametrize("stage", stage_names())
+def test_batch_policy_is_the_event_policy_without_delete_sync(stage):
+    """Batch never runs delete sync: no DeleteObject, unless a quarantine needs it; its own
+    log group only."""
+    statements = batch_policy_for(stage)["Statement"]
+    actions = sorted(action for statement in statements for action in statement["Action"])
+    assert actions == sorted(["s3:GetObject", "s3:ListBucket", "s3:PutObject",
+                              "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"])
+    events = {s["Sid"]: s for s in policy_for(stage)["Statement"]}
+    for statement in statements:
+        if statement["Sid"] != "WriteOwnLogs":
+            assert statement == events[statement["Sid"]]
+    [logs] = [s for s in statements if s["Sid"] == "WriteOwnLogs"]
+    assert logs["Resource"][0].endswith(f"/aws/lambda/thumbnailer-{stage}-batch")
+    quarantine = batch_policy_for(stage, overrides={"LABELS": "moderation"})
+    assert "DeleteOutputs" in {s["Sid"] for s in quarantine["Statement"]}
+    assert lint(render(quarantine)) == []
 
 
 @pytest.mark.parametrize("overrides", [
@@ -148,3 +173,27 @@ def test_bucket_command_creates_locked_down_buckets(s3_endpoint):
     rule = s3.get_bucket_encryption(Bucket="locked-down-example")[
         "ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+def test_batch_function_under_exactly_its_generated_policy(
+    s3, client, source_bucket, target_bucket, monkeypatch, enforced_iam
+):
+    iam = boto3.client("iam")
+    function_credentials = _user_with_policy(iam, "thumbnailer-batch", batch_policy_for("dev"))
+    s3.put_object(Bucket=source_bucket, Key="b/photo.jpg",
+                  Body=samples.jpeg_bytes(samples.photo_like((400, 300))))
+    s3.put_object(Bucket=target_bucket, Key="b/old-thumbnail.jpg", Body=b"an output")
+    enforced_iam()
+    for name, value in function_credentials.items():
+        monkeypatch.setenv(name, value)
+    event = {"invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
+             "tasks": [{"taskId": "1", "s3Bucket": source_bucket, "s3Key": "b/photo.jpg"},
+                       {"taskId": "2", "s3Bucket": source_bucket, "s3Key": "b/gone.jpg"}]}
+    assert [(r["resultCode"], r["resultString"]) for r in
+            client.lambda_.invoke("batch", event).payload["results"]] == [
+        ("Succeeded", "written: b/photo-thumbnail.jpg"),
+        ("Succeeded", "skipped: deleted since the manifest was made")]  # 404, not 403
+    as_function = boto3.client("s3", **_as_kwargs(function_credentials))
+    with pytest.raises(ClientError) as error:  # no delete sync from Batch: no DeleteObject
+        as_function.delete_object(Bucket=target_bucket, Key="b/old-thumbnail.jpg")
+    assert error.value.response["Error"]["Code"] == "AccessDenied"
