@@ -105,3 +105,11 @@ def test_each_record_line_carries_its_metrics(s3, deliver, source_bucket, logged
     assert 0 < first["RenderMs"] <= first["RecordMs"]
     assert second["Outcome"] == "skipped" and second["RenderMs"] == 0
     json.dumps(first)  # one JSON object per line, as CloudWatch needs it
+
+
+def test_every_stage_names_itself_for_the_stage_dimension():
+    from devtools.policy import stage_names
+    from devtools.stage import stage_environment
+
+    for stage in stage_names():
+        assert stage_environment(stage)["STAGE"] == stage
