@@ -10,10 +10,20 @@ THUMBNAIL_SUFFIX = "-thumbnail"
 MAX_KEY_BYTES = 1024  # S3's limit on an object key
 
 
+# TRIGGER=s3: one function per literal suffix (S3 filters are case-sensitive), these only.
+S3_MODE_EXTENSIONS = ("jpg", "jpeg", "png")
+
+
 def upload_suffixes() -> tuple[str, ...]:
     """The literal, case-sensitive suffixes S3 filters on: .jpg .jpeg .png and upper case."""
-    lower = tuple(f".{extension}" for extension in FORMAT_BY_EXTENSION)
+    lower = tuple(f".{extension}" for extension in S3_MODE_EXTENSIONS)
     return lower + tuple(suffix.upper() for suffix in lower)
+
+
+def supported_extensions() -> tuple[str, ...]:
+    """Every upload extension the pipeline reads, lower case (a trigger that can match any
+    letter case, such as EventBridge's, matches these)."""
+    return tuple(FORMAT_BY_EXTENSION)
 
 
 def output_format(key: str) -> str:
