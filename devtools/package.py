@@ -170,8 +170,9 @@ def main(argv: list[str] | None = None) -> int:
           + "; ".join(f"{name} provider {spec['version']}"
                       for name, spec in terraform["required_providers"].items())
           + f"; failure queue {destinations.queue_name(app_name(), args.stage)}, "
-          f"{len(template['resource'].get('aws_lambda_function', {}))} event invoke configs "
-          "and alarms")
+          f"{len(template['resource'].get('aws_lambda_function_event_invoke_config', {}))} "
+          "event invoke configs (the S3-triggered functions), "
+          f"{len(template['resource'].get('aws_cloudwatch_metric_alarm', {}))} alarms")
     return 0
 
 
