@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from chalicelib.errors import PermanentError
 
-# Output format follows the uploaded extension (case-insensitive).
-FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
+# Output format follows the uploaded extension (case-insensitive). HEIC/HEIF become JPEG:
+# browsers cannot show HEIC. WebP and AVIF stay what they are (both carry alpha).
+FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
+                       "heic": "JPEG", "heif": "JPEG", "webp": "WEBP", "avif": "AVIF"}
+# The extension an output in the upload's own format gets (`{ext}`, thumbnail_key) when it
+# is not the upload's own: a.HEIC -> a-thumbnail.jpg.
+OUTPUT_EXTENSION = {"heic": "jpg", "heif": "jpg"}
 THUMBNAIL_SUFFIX = "-thumbnail"
 MAX_KEY_BYTES = 1024  # S3's limit on an object key
 
@@ -27,7 +32,7 @@ def supported_extensions() -> tuple[str, ...]:
 
 
 def output_format(key: str) -> str:
-    """JPEG or PNG, from the key's extension."""
+    """JPEG, PNG, WEBP or AVIF, from the key's extension (HEIC/HEIF: JPEG)."""
     name = key.rpartition("/")[2]
     stem, dot, extension = name.rpartition(".")
     if not dot or not stem:
@@ -36,15 +41,24 @@ def output_format(key: str) -> str:
         return FORMAT_BY_EXTENSION[extension.lower()]
     except KeyError:
         raise PermanentError(
-            f"unsupported extension .{extension} (want .jpg, .jpeg or .png)"
+            f"unsupported extension .{extension} (want "
+            f"{', '.join('.' + known for known in FORMAT_BY_EXTENSION)})"
         ) from None
 
 
+def output_extension(extension: str) -> str:
+    """The extension of an output in the upload's format: the upload's own (letter case kept),
+    or jpg for HEIC/HEIF."""
+    return OUTPUT_EXTENSION.get(extension.lower(), extension)
+
+
 def thumbnail_key(key: str) -> str:
-    """Same folder, stem plus -thumbnail, same extension: a/b/x.v2.JPG -> a/b/x.v2-thumbnail.JPG"""
+    """Same folder, stem plus -thumbnail, same extension: a/b/x.v2.JPG -> a/b/x.v2-thumbnail.JPG
+    (HEIC/HEIF uploads: .jpg, the format their thumbnail is written in)."""
     output_format(key)  # validates the extension
     folder, slash, name = key.rpartition("/")
     stem, _, extension = name.rpartition(".")
+    extension = output_extension(extension)
     result = f"{folder}{slash}{stem}{THUMBNAIL_SUFFIX}.{extension}"
     if len(result.encode("utf-8")) > MAX_KEY_BYTES:
         raise PermanentError(f"thumbnail key would exceed S3's {MAX_KEY_BYTES}-byte key limit")

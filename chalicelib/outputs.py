@@ -87,11 +87,12 @@ class Output:
 
 def fill_key(template: str, upload_key: str, what: str) -> str:
     """The template filled in as keys.thumbnail_key splits a key:
-    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG". `what` names it in errors."""
+    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "jpg" for HEIC/HEIF uploads,
+    whose format "same" is JPEG. `what` names it in errors."""
     keys.output_format(upload_key)  # the same check of the extension as today
     folder, slash, name = upload_key.rpartition("/")
     stem, _, extension = name.rpartition(".")
-    values = {"folder": folder + slash, "stem": stem, "ext": extension}
+    values = {"folder": folder + slash, "stem": stem, "ext": keys.output_extension(extension)}
     result = _PLACEHOLDER.sub(lambda match: values[match[1]], template)
     if len(result.encode("utf-8")) > keys.MAX_KEY_BYTES:
         raise PermanentError(f"{what} key would exceed S3's {keys.MAX_KEY_BYTES}-byte key limit")

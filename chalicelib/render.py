@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from chalicelib import budget, decode, effects, encode, fits
+from chalicelib import budget, decode, effects, encode, fits, heif
 from chalicelib.deadline import OutOfTime
 from chalicelib.errors import ImageRejected
 from chalicelib.structure import Inspected, inspect
@@ -26,7 +26,11 @@ from chalicelib.structure import Inspected, inspect
 Image.MAX_IMAGE_PIXELS = None
 
 # Pillow opens multi-picture (MPO) camera JPEGs through its JPEG plugin, at the primary image.
-ACCEPTED_FORMATS = ("JPEG", "PNG")
+# HEIF through pi-heif (heif.py, registered only when an upload is one), WebP and AVIF through
+# Pillow. structure.py names the container from its header, and only that plugin may open it.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "AVIF")
+_FORMATS_OF_CONTAINER = {"HEIF": ("HEIF",), "AVIF": ("AVIF",), "WEBP": ("WEBP",)}
+FORMAT_NAMES = "JPEG, PNG, HEIC/HEIF, WebP or AVIF"
 # Watermarks and fonts named by outputs.toml live beside the code.
 ASSET_ROOT = Path(__file__).resolve().parent
 
@@ -46,7 +50,7 @@ _TRANSPOSE_FOR_ORIENTATION = {
 
 _MAGIC = (
     (b"GIF8", "GIF"),
-    (b"RIFF", "RIFF/WebP"),
+    (b"RIFF", "RIFF (not WebP)"),
     (b"II*\x00", "TIFF"),
     (b"MM\x00*", "TIFF"),
     (b"BM", "BMP"),
@@ -116,19 +120,35 @@ def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limit
         raise ImageRejected("empty file (0 bytes)")
     inspected = inspect(data)  # refuses marker and chunk floods before Pillow parses them
     notes: list[str] = list(inspected.notes)
+    if inspected.size:  # WebP: libwebp allocates the canvas on open, so check its header first
+        _check_pixel_count(inspected.size, limits.max_pixels)
+        _check_budget(inspected.size, "RGBA", "WEBP", True, inspected, requests, limits)
+    if inspected.container == "HEIF":
+        heif.register()  # loads pi-heif: only HEIF uploads pay for it
+    formats = _FORMATS_OF_CONTAINER.get(inspected.container, ("JPEG", "PNG"))
     try:
-        with Image.open(io.BytesIO(inspected.data), formats=ACCEPTED_FORMATS) as source:
+        with Image.open(io.BytesIO(inspected.data), formats=formats) as source:
             _check_pixel_count(source.size, limits.max_pixels)
-            _check_budget(source, inspected, requests, limits)
             stored_size, source_format, source_mode = source.size, source.format, source.mode
-            if source_format == "PNG":
-                source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
-            orientation = _read_orientation(source, notes)
+            if inspected.container and getattr(source, "n_frames", 1) > 1:
+                notes.append(f"{source.n_frames} frames or images: the first (primary) rendered")
+            picture = source
+            if inspected.container == "HEIF":
+                orientation = _heif_orientation(source, inspected, notes)
+                picture = _heif_thumbnail(source, inspected, requests, limits, orientation,
+                                          notes) or source
+            else:
+                _check_budget(source.size, source.mode, source_format, _converts(source),
+                              inspected, requests, limits)
+                if source_format == "PNG":
+                    source.load()  # no shrink-on-load for PNG, and its EXIF may follow the pixels
+                orientation = _read_orientation(source, notes)
             turned = orientation >= 5
-            working = decode.decode_reduced(source, _decode_size(stored_size, requests, turned))
+            working = decode.decode_reduced(picture,
+                                            _decode_size(picture.size, requests, turned))
             icc_profile = source.info.get("icc_profile")
     except UnidentifiedImageError:
-        raise ImageRejected(f"not a JPEG or PNG image{_sniff(data)}") from None
+        raise ImageRejected(f"not a {FORMAT_NAMES} image{_sniff(data, inspected)}") from None
     except _DECODE_ERRORS as error:
         raise ImageRejected(f"corrupt or truncated image: {error}") from None
 
@@ -244,28 +264,66 @@ def _read_orientation(image: Image.Image, notes: list[str]) -> int:
     return value
 
 
-def _check_budget(image: Image.Image, inspected: Inspected, requests: Sequence[OutputRequest],
-                  limits: Limits) -> None:
+def _converts(image: Image.Image) -> bool:
+    return decode.working_mode(image) != image.mode
+
+
+def _heif_orientation(source: Image.Image, inspected: Inspected, notes: list[str]) -> int:
+    """libheif has applied irot/imir and pi-heif has set the EXIF orientation to 1: turning
+    by the EXIF value as well would turn twice. Without irot/imir the EXIF value (kept by
+    pi-heif as original_orientation) says how the stored pixels are meant to be shown."""
+    exif_value = source.info.get("original_orientation") or 1
+    if inspected.transformed:
+        if exif_value != 1:
+            notes.append(f"orientation from the container's irot/imir, applied by the "
+                         f"decoder; EXIF orientation {exif_value} not applied again")
+        return 1
+    if exif_value not in range(1, 9):
+        notes.append(f"invalid EXIF orientation {exif_value!r} ignored")
+        return 1
+    return exif_value
+
+
+def _heif_thumbnail(source: Image.Image, inspected: Inspected,
+                    requests: Sequence[OutputRequest], limits: Limits, orientation: int,
+                    notes: list[str]) -> Image.Image | None:
+    """The embedded thumbnail when it is at least as large as every output needs (decoded
+    instead of the full image: HEIC has no shrink-on-load), else None after the budget check
+    of the full decode."""
+    needed = _decode_size(source.size, requests, orientation >= 5)
+    size = (heif.thumbnail_size(inspected.data, source.size, needed)
+            if needed != source.size else None)
+    if size is None:
+        _check_budget(source.size, source.mode, "HEIF", _converts(source), inspected, requests,
+                      limits)
+        return None
+    _check_budget(size, source.mode, "HEIF", _converts(source), inspected, requests, limits)
+    notes.append(f"embedded {size[0]}x{size[1]} thumbnail decoded instead of the "
+                 f"{source.width}x{source.height} image")
+    return heif.decode_thumbnail(inspected.data, size)
+
+
+def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
+                  needs_conversion: bool, inspected: Inspected,
+                  requests: Sequence[OutputRequest], limits: Limits) -> None:
     """Refuse, from the header alone, what would not fit in the function's memory (for good)
     or in the time left (for this invocation). The orientation may only be known after a PNG's
     pixels, so both turns of the boxes count."""
     output_pixels = sum(request.box[0] * request.box[1] for request in requests)
-    needs_conversion = decode.working_mode(image) != image.mode
     worst = max(
-        (budget.estimate(inspected, image.mode, image.size,
-                         _decode_size(image.size, requests, turned), needs_conversion,
-                         output_pixels=output_pixels)
+        (budget.estimate(inspected, mode, size, _decode_size(size, requests, turned),
+                         needs_conversion, output_pixels=output_pixels)
          for turned in (False, True)),
         key=lambda estimate: estimate.total,
     )
-    kind = f"{image.width}x{image.height} {image.format} {image.mode}"
+    kind = f"{size[0]}x{size[1]} {image_format} {mode}"
     if inspected.jpeg and inspected.jpeg.progressive:
         kind += " progressive"
     try:
         budget.check(worst, limits.memory_mb)
     except budget.OverBudget as over:
         raise ImageRejected(f"over the memory budget: {kind} {over}") from None
-    seconds = budget.render_seconds(inspected, image.size, _decode_size(image.size, requests, False),
+    seconds = budget.render_seconds(inspected, size, _decode_size(size, requests, False),
                                     output_pixels=output_pixels)
     if seconds > limits.seconds_left:  # transient: a fresh invocation has its whole timeout
         raise OutOfTime(
@@ -274,8 +332,10 @@ def _check_budget(image: Image.Image, inspected: Inspected, requests: Sequence[O
         )
 
 
-def _sniff(data: bytes) -> str:
+def _sniff(data: bytes, inspected: Inspected | None = None) -> str:
     """A hint for the log: what the bytes look like instead."""
+    if inspected is not None and inspected.container:
+        return f" (its header says {inspected.container}, but the decoder could not read it)"
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return f" (looks like {name})"

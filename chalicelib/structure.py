@@ -5,6 +5,11 @@ limits can look at the image. A file of millions of empty segments costs it giga
 of seconds, and a progressive JPEG can repeat a scan hundreds of times, each one a pass over
 every block. Both are refused here, cheaply, with bounded work. The facts gathered on the way
 (a JPEG's frame size, sampling, progressive or multi-scan) feed the memory budget (`budget.py`).
+
+HEIF/HEIC and AVIF (ISO base media files) are named by their `ftyp` brands, so a video or a
+truncated upload gets a clear reason, and whether the container rotates or mirrors the image
+(`irot`/`imir`, applied by the decoder) is noted for the orientation. A WebP's canvas size is
+read from its header: libwebp allocates the whole canvas when the file is opened.
 """
 
 from __future__ import annotations
@@ -39,6 +44,15 @@ _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
 _SOS, _EOI = 0xDA, 0xD9
 _METADATA_CHUNKS = {b"tEXt", b"zTXt", b"iTXt", b"iCCP"}
 
+# ISO base media file brands (ftyp): what pi-heif decodes (HEVC in HEIF) and what Pillow's AVIF
+# plugin decodes. A file naming both goes to AVIF (AVIFs often carry mif1 as well).
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
+               b"mif1", b"msf1"}
+AVIF_BRANDS = {b"avif", b"avis"}
+# Real files have four to six top-level boxes (ftyp, meta, mdat, sometimes free or moov).
+MAX_ISOBMFF_BOXES = 64
+_TRANSFORM_PROPERTIES = (b"irot", b"imir")
+
 
 @dataclass(frozen=True)
 class JpegFrame:
@@ -61,16 +75,109 @@ class Inspected:
     data: bytes  # the bytes to decode: the input, or a PNG with oversized metadata removed
     jpeg: JpegFrame | None = None
     notes: tuple[str, ...] = field(default=())
+    container: str | None = None  # "HEIF", "AVIF" or "WEBP" (None: JPEG, PNG or unknown)
+    transformed: bool = False  # HEIF/AVIF: irot or imir present, applied by the decoder
+    size: tuple[int, int] | None = None  # WebP: the canvas, from the header
 
 
 def inspect(data: bytes) -> Inspected:
-    """Facts about a JPEG or PNG, or the bytes unchanged for anything else (Pillow names it)."""
+    """Facts about a JPEG, PNG, HEIF, AVIF or WebP, or the bytes unchanged for anything else
+    (Pillow names it)."""
     if data.startswith(b"\xff\xd8"):
         frame = _jpeg_frame(data)
         return Inspected(data, jpeg=frame) if frame else Inspected(data)
     if data.startswith(PNG_SIGNATURE):
         return _inspect_png(data)
+    if data[4:8] == b"ftyp":
+        return _inspect_isobmff(data)
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return _inspect_webp(data)
     return Inspected(data)
+
+
+def container_brand(data: bytes) -> str | None:
+    """HEIF or AVIF from the ftyp box's brands, None when it names neither."""
+    size = struct.unpack_from(">I", data)[0] if len(data) >= 16 else 0
+    brands = {data[8:12]} | {data[i:i + 4] for i in range(16, min(size, len(data)) - 3, 4)}
+    if brands & AVIF_BRANDS:
+        return "AVIF"
+    if brands & HEIF_BRANDS:
+        return "HEIF"
+    return None
+
+
+def _boxes(data: bytes, start: int, end: int, what: str):
+    """(type, body start, body end) of each box in data[start:end]; truncation is refused."""
+    position, count = start, 0
+    while position + 8 <= end:
+        count += 1
+        if count > MAX_ISOBMFF_BOXES:
+            raise ImageRejected(f"{what} has over {MAX_ISOBMFF_BOXES} boxes at one level")
+        size, kind = struct.unpack_from(">I4s", data, position)
+        header = 8
+        if size == 1:
+            if position + 16 > end:
+                break
+            size, header = struct.unpack_from(">Q", data, position + 8)[0], 16
+        elif size == 0:
+            size = end - position
+        if size < header:
+            raise ImageRejected(f"{what}: malformed {kind!r} box of {size} bytes")
+        if position + size > end:
+            raise ImageRejected(
+                f"truncated {what}: its {kind.decode('latin-1')!r} box needs {size:,} bytes, "
+                f"{end - position:,} are there")
+        yield kind, position + header, position + size
+        position += size
+    if position != end:
+        raise ImageRejected(f"truncated {what}: {end - position} bytes after its last box")
+
+
+def _inspect_isobmff(data: bytes) -> Inspected:
+    """ftyp brands, a complete box structure, a meta box, and irot/imir in its properties."""
+    ftyp_size = struct.unpack_from(">I", data)[0]
+    if len(data) < max(16, ftyp_size):
+        raise ImageRejected(f"truncated ISO media file (HEIC/HEIF or AVIF?): its ftyp box needs "
+                            f"{max(16, ftyp_size):,} bytes, {len(data):,} are there")
+    brand = container_brand(data)
+    if brand is None:
+        size = struct.unpack_from(">I", data)[0]
+        brands = sorted({data[8:12]} | {data[i:i + 4] for i in range(16, min(size, len(data)) - 3, 4)})
+        named = ", ".join(b.decode("latin-1") for b in brands)
+        raise ImageRejected(f"an ISO media file with brands {named}, not a HEIC/HEIF or AVIF "
+                            "image (a video?)")
+    what = "HEIC/HEIF" if brand == "HEIF" else "AVIF"
+    top = {kind: (start, end) for kind, start, end in _boxes(data, 0, len(data), what)}
+    if b"meta" not in top:
+        raise ImageRejected(f"{what} has no meta box (truncated or not an image)")
+    start, end = top[b"meta"]
+    meta = {kind: (s, e) for kind, s, e in _boxes(data, start + 4, end, f"{what} meta")}
+    transformed = False
+    if b"iprp" in meta:
+        iprp = {kind: (s, e) for kind, s, e in _boxes(data, *meta[b"iprp"], f"{what} iprp")}
+        if b"ipco" in iprp:
+            transformed = any(kind in _TRANSFORM_PROPERTIES
+                              for kind, _, _ in _boxes(data, *iprp[b"ipco"], f"{what} ipco"))
+    return Inspected(data, container=brand, transformed=transformed)
+
+
+def _inspect_webp(data: bytes) -> Inspected:
+    """The canvas size from VP8X, VP8 or VP8L; a RIFF size past the end is a truncated file."""
+    riff_size = struct.unpack_from("<I", data, 4)[0]
+    if riff_size + 8 > len(data):
+        raise ImageRejected(f"truncated WebP: its RIFF header says {riff_size + 8:,} bytes, "
+                            f"the file has {len(data):,}")
+    chunk, body = data[12:16], data[20:]
+    size = None
+    if chunk == b"VP8X" and len(body) >= 10:
+        size = (int.from_bytes(body[4:7], "little") + 1, int.from_bytes(body[7:10], "little") + 1)
+    elif chunk == b"VP8L" and len(body) >= 5 and body[0] == 0x2F:
+        bits = int.from_bytes(body[1:5], "little")
+        size = ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+    elif chunk == b"VP8 " and len(body) >= 10 and body[3:6] == b"\x9d\x01\x2a":
+        size = (struct.unpack_from("<H", body, 6)[0] & 0x3FFF,
+                struct.unpack_from("<H", body, 8)[0] & 0x3FFF)
+    return Inspected(data, container="WEBP", size=size)
 
 
 def _jpeg_frame(data: bytes) -> JpegFrame | None:

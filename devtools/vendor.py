@@ -1,8 +1,11 @@
-"""`make vendor`: Pillow for the Lambda runtime, unpacked into vendor/ from a hash-pinned wheel.
+"""`make vendor`: Pillow and pi-heif for the Lambda runtime, unpacked into vendor/ from
+hash-pinned wheels.
 
 Chalice copies vendor/ as-is into the function's layer, so what lands there must be the
-manylinux wheel for CPython 3.13 and the stage's architecture, not whatever this machine would
+manylinux wheels for CPython 3.13 and the stage's architecture, not whatever this machine would
 install. The same checks run in the test suite, so a stale or hand-edited vendor/ fails CI.
+Each wheel's dist-info travels with it, licence files included (pi-heif's binary wheels are
+LGPLv3: vendor/pi_heif-*.dist-info/licenses/).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from packaging.tags import Tag
-from packaging.utils import parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from devtools.stage import PROJECT_DIR
 
@@ -51,13 +54,18 @@ def configured_architecture(project_dir: Path = PROJECT_DIR) -> str:
     return architecture
 
 
-def pinned_requirement() -> tuple[str, str, list[str]]:
-    """(name, version, sha256 hashes) from requirements-vendor.txt."""
+def pinned_requirements() -> list[tuple[str, str, list[str]]]:
+    """(canonical name, version, sha256 hashes) of each pin in requirements-vendor.txt."""
     text = PINS_FILE.read_text()
-    match = re.search(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", text, re.MULTILINE)
-    if not match:
+    starts = list(re.finditer(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", text, re.MULTILINE))
+    if not starts:
         raise VendorError(f"{PINS_FILE.name}: no 'name==version' line")
-    return match[1].lower(), match[2], re.findall(r"--hash=sha256:([0-9a-f]{64})", text)
+    pins = []
+    for match, following in zip(starts, [*starts[1:], None]):
+        block = text[match.start(): following.start() if following else len(text)]
+        pins.append((canonicalize_name(match[1]), match[2],
+                     re.findall(r"--hash=sha256:([0-9a-f]{64})", block)))
+    return pins
 
 
 def tag_problems(tags: list[Tag], what: str, architecture: str) -> list[str]:
@@ -83,28 +91,31 @@ def _runs_on_lambda(tag: Tag, machine: str) -> bool:
 
 
 def vendor_problems(architecture: str, vendor_dir: Path = VENDOR_DIR) -> list[str]:
-    """Everything wrong with vendor/ against the pin: files, hashes, tags, compiled machine."""
-    name, version, _ = pinned_requirement()
+    """Everything wrong with vendor/ against the pins: files, hashes, tags, compiled machine."""
+    wanted = sorted(f"{name}-{version}" for name, version, _ in pinned_requirements())
     dist_infos = sorted(vendor_dir.glob("*.dist-info"))
-    if [d.name.lower() for d in dist_infos] != [f"{name}-{version}.dist-info"]:
-        return [f"vendor/ should hold exactly {name}-{version}.dist-info, has "
+    found = sorted("{}-{}".format(canonicalize_name(name), version) for name, version in
+                   (d.name.removesuffix(".dist-info").rsplit("-", 1) for d in dist_infos))
+    if found != wanted:
+        return [f"vendor/ should hold exactly the dist-info of {wanted}, has "
                 f"{[d.name for d in dist_infos]} (run `make vendor`)"]
-    dist_info = dist_infos[0]
-    wheel_tags = [Tag(*line.split(":", 1)[1].strip().split("-"))
-                  for line in (dist_info / "WHEEL").read_text().splitlines()
-                  if line.startswith("Tag:")]
-    problems = tag_problems(wheel_tags, "vendor/", architecture)
+    problems: list[str] = []
     recorded = set()
-    with open(dist_info / "RECORD", newline="") as record:
-        for path, digest, _size in csv.reader(record):
-            recorded.add(path)
-            file = vendor_dir / path
-            if not digest:
-                continue  # RECORD lists itself without a hash
-            if not file.is_file():
-                problems.append(f"missing: vendor/{path}")
-            elif _record_digest(file) != digest:
-                problems.append(f"changed: vendor/{path}")
+    for dist_info in dist_infos:
+        wheel_tags = [Tag(*line.split(":", 1)[1].strip().split("-"))
+                      for line in (dist_info / "WHEEL").read_text().splitlines()
+                      if line.startswith("Tag:")]
+        problems += tag_problems(wheel_tags, f"vendor/{dist_info.name}", architecture)
+        with open(dist_info / "RECORD", newline="") as record:
+            for path, digest, _size in csv.reader(record):
+                recorded.add(path)
+                file = vendor_dir / path
+                if not digest:
+                    continue  # RECORD lists itself without a hash
+                if not file.is_file():
+                    problems.append(f"missing: vendor/{path}")
+                elif _record_digest(file) != digest:
+                    problems.append(f"changed: vendor/{path}")
     extra = {p.relative_to(vendor_dir).as_posix() for p in vendor_dir.rglob("*") if p.is_file()}
     extra -= recorded
     extra = {p for p in extra if "__pycache__" not in p}
@@ -132,7 +143,7 @@ def _elf_machine(path: Path) -> int | None:
     return int.from_bytes(header[18:20], "little" if header[5] == 1 else "big")
 
 
-def download_wheel(architecture: str, directory: Path) -> Path:
+def download_wheels(architecture: str, directory: Path) -> list[Path]:
     machine = ARCHITECTURES[architecture][0]
     command = [
         sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
@@ -142,10 +153,10 @@ def download_wheel(architecture: str, directory: Path) -> Path:
         "--dest", str(directory), "-r", str(PINS_FILE),
     ]
     subprocess.run(command, check=True)
-    wheels = list(directory.glob("*.whl"))
-    if len(wheels) != 1:
-        raise VendorError(f"expected one wheel, pip downloaded {[w.name for w in wheels]}")
-    return wheels[0]
+    wheels = sorted(directory.glob("*.whl"))
+    if len(wheels) != len(pinned_requirements()):
+        raise VendorError(f"expected one wheel per pin, pip downloaded {[w.name for w in wheels]}")
+    return wheels
 
 
 def main() -> int:
@@ -164,18 +175,20 @@ def _run() -> int:
     args = parser.parse_args()
     architecture = args.architecture or configured_architecture()
     if not args.check:
-        _, _, hashes = pinned_requirement()
+        hashes = {name: pin_hashes for name, _, pin_hashes in pinned_requirements()}
         with tempfile.TemporaryDirectory() as tmp:
-            wheel = download_wheel(architecture, Path(tmp))
-            tags = list(parse_wheel_filename(wheel.name)[3])
-            if problems := tag_problems(tags, wheel.name, architecture):
-                raise VendorError("\n".join(problems))
-            if hashlib.sha256(wheel.read_bytes()).hexdigest() not in hashes:
-                raise VendorError(f"{wheel.name}: hash not in {PINS_FILE.name}")
+            wheels = download_wheels(architecture, Path(tmp))
+            for wheel in wheels:
+                name, _, _, tags = parse_wheel_filename(wheel.name)
+                if problems := tag_problems(list(tags), wheel.name, architecture):
+                    raise VendorError("\n".join(problems))
+                if hashlib.sha256(wheel.read_bytes()).hexdigest() not in hashes.get(name, ()):
+                    raise VendorError(f"{wheel.name}: hash not in {PINS_FILE.name}")
             shutil.rmtree(VENDOR_DIR, ignore_errors=True)
-            with zipfile.ZipFile(wheel) as archive:
-                archive.extractall(VENDOR_DIR)
-        print(f"vendor/: {wheel.name}")
+            for wheel in wheels:
+                with zipfile.ZipFile(wheel) as archive:
+                    archive.extractall(VENDOR_DIR)
+                print(f"vendor/: {wheel.name}")
     problems = vendor_problems(architecture)
     for problem in problems:
         print(problem, file=sys.stderr)

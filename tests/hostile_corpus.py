@@ -1,8 +1,9 @@
 """A few hundred generated files that users (or attackers) upload under .jpg and .png names,
 each with the outcome it must have, known from how it was made (never by asking Pillow):
 
-- "written": a valid JPEG or PNG within the limits; a thumbnail must be written.
-- "skipped": not a JPEG or PNG, cut short, over the pixel limit, or refused by a guard.
+- "written": a valid JPEG, PNG, HEIC, WebP or AVIF within the limits; a thumbnail must be
+  written. The bytes choose the decoder, the key's extension the output format.
+- "skipped": none of those, cut short, over the pixel limit, or refused by a guard.
 - "any": bit flips and random bytes after a valid signature, whose fate no generator can know;
   either outcome is fine, but never an exception, and a written thumbnail must be valid.
 """
@@ -62,7 +63,8 @@ def corpus(max_pixels: int = 150_000_000) -> Iterator[tuple[str, bytes, Expected
         # A PNG's first chunk is IHDR (type at bytes 12-15), or it is no PNG.
         yield f"random-magic-{n:02d}.png", data, SKIPPED if data[12:16] != b"IHDR" else ANY
     yield from _bombs(max_pixels)
-    yield from _every(SKIPPED, _other_formats(photo))  # only JPEG and PNG are accepted
+    yield from _every(SKIPPED, _other_formats(photo))  # GIF, TIFF, BMP...: not read
+    yield from _new_formats(photo, max_pixels)
     yield from _animations(photo)
     # Valid images carrying odd or broken metadata: it is dropped or ignored, the pixels rendered.
     yield from _every(WRITTEN, _metadata_abuse(photo, rng))
@@ -197,7 +199,7 @@ def _png_raw_idat(width: int, height: int, colour_type: int, compressed: bytes) 
 
 
 def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
-    for fmt, extension in (("GIF", "gif"), ("BMP", "bmp"), ("TIFF", "tiff"), ("WEBP", "webp"),
+    for fmt, extension in (("GIF", "gif"), ("BMP", "bmp"), ("TIFF", "tiff"),
                            ("ICO", "ico"), ("PPM", "ppm"), ("TGA", "tga")):
         out = io.BytesIO()
         photo.save(out, fmt)
@@ -209,6 +211,45 @@ def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
     yield "empty.jpg", b""
     yield "empty.png", b""
     yield "zip.png", b"PK\x03\x04" + b"\x00" * 100
+
+
+def _new_formats(photo: Image.Image, max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
+    """HEIC (made by pillow-heif, a test-only encoder), WebP and AVIF: valid, cut short,
+    mislabelled, or claiming a canvas over the pixel limit."""
+    import pillow_heif  # noqa: PLC0415 (test-only dependency)
+
+    out = io.BytesIO()
+    pillow_heif.from_pillow(photo).save(out, quality=80)
+    heic = out.getvalue()
+    yield "valid.heic", heic, WRITTEN
+    yield "heic-named.jpg", heic, WRITTEN  # the bytes choose the decoder, the name the output
+    cuts = [10, 30, 100, 300, *_offsets(len(heic), 12)]  # header boxes, then the data
+    for n, cut in enumerate(cuts):  # every box is checked against the end
+        yield f"truncated-{n:02d}.heic", heic[:cut], SKIPPED
+    yield "html.heic", b"<!DOCTYPE html><html><body>hi</body></html>", SKIPPED
+    yield "mp4-video.heic", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64, SKIPPED
+    yield "ftyp-heic-no-meta.heic", b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + b"\x00" * 8, SKIPPED
+    rgba = photo.convert("RGBA")
+    rgba.putalpha(128)
+    for fmt, extension in (("WEBP", "webp"), ("AVIF", "avif")):
+        out = io.BytesIO()
+        rgba.save(out, fmt)
+        yield f"alpha.{extension}", out.getvalue(), WRITTEN
+        yield f"{extension}-named.png", out.getvalue(), WRITTEN
+        yield f"truncated.{extension}", out.getvalue()[: len(out.getvalue()) // 2], SKIPPED
+    out = io.BytesIO()
+    photo.save(out, "WEBP", save_all=True, append_images=[photo.rotate(180)], duration=100)
+    yield "animated.webp", out.getvalue(), WRITTEN  # its first frame
+    # A lossless WebP of 1x1 pixel whose extended header (VP8X) claims a 16384x16384 canvas:
+    # libwebp would allocate it on open, so the header's size is checked first.
+    tiny = io.BytesIO()
+    Image.new("RGBA", (1, 1)).save(tiny, "WEBP", lossless=True)
+    vp8l = tiny.getvalue()[12:]
+    side = 16384
+    vp8x = b"VP8X" + struct.pack("<I", 10) + b"\x10\x00\x00\x00" + (side - 1).to_bytes(3, "little") * 2
+    body = b"WEBP" + vp8x + vp8l
+    huge = b"RIFF" + struct.pack("<I", len(body)) + body
+    yield "huge-canvas.webp", huge, SKIPPED if side * side > max_pixels else ANY
 
 
 def _animations(photo: Image.Image) -> Iterator[tuple[str, bytes, Expected]]:

@@ -25,4 +25,5 @@ with open(event_file) as file:
     event = json.load(file)
 result = getattr(module, function_name)(event, None)
 pil = sys.modules["PIL"].__file__
-print(json.dumps({"result": result, "PIL": pil}))
+pi_heif = getattr(sys.modules.get("pi_heif"), "__file__", None)  # loaded only for a HEIF
+print(json.dumps({"result": result, "PIL": pil, "pi_heif": pi_heif}))

@@ -43,7 +43,7 @@ def test_backfill_of_a_mixed_bucket(s3, deliver, source_bucket):
     summary = backfill(SETTINGS, prefix="old/", concurrency=4, progress=False)
 
     assert summary.counts == {"written": 2, UP_TO_DATE: 1, "skipped": 1}
-    assert summary.reasons["skipped"] == ["old/page.jpg: not a JPEG or PNG image (looks like HTML/XML text)"]
+    assert summary.reasons["skipped"] == ["old/page.jpg: not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"]
     assert target_keys(s3) == {"old/done-thumbnail.jpg", "old/a photo-thumbnail.JPG",
                                "old/nested/b-thumbnail.png"}
 

@@ -69,7 +69,7 @@ def test_several_tasks_one_bad_among_good(s3, client, source_bucket, target_buck
     assert [r["taskId"] for r in payload["results"]] == [t["taskId"] for t in event["tasks"]]
     assert results(response) == {
         "task-0": ("Succeeded", "written: batch/a photo+1 ü-thumbnail.jpg"),
-        "task-1": ("PermanentFailure", "not a JPEG or PNG image (looks like HTML/XML text)"),
+        "task-1": ("PermanentFailure", "not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"),
         "task-2": ("Succeeded", "skipped: deleted since the manifest was made"),
         "task-3": ("Succeeded", "written: batch/logo-thumbnail.PNG"),
         "task-4": ("Succeeded", "skipped: not an upload the functions handle "
@@ -237,7 +237,7 @@ def test_batch_backfill_creates_the_job_and_follows_it_to_its_report(
         [source_bucket, "f/1.jpg", "", "succeeded", "200", "", "written: f/1-thumbnail.jpg"],
         [source_bucket, "f/2.jpg", "", "succeeded", "200", "", "written: f/2-thumbnail.jpg"],
         [source_bucket, "f/3.jpg", "", "failed", "PermanentFailure", "",
-         "not a JPEG or PNG image (looks like HTML/XML text)"],
+         "not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"],
     ])
     s3control, stub = s3control_stubbed()
     stub.add_response("create_job", {"JobId": job_id}, {
@@ -265,7 +265,7 @@ def test_batch_backfill_creates_the_job_and_follows_it_to_its_report(
     assert out[1].startswith(f"job: {job_id}")
     assert out[2].splitlines() == [
         "succeeded: 2", "         2  written",
-        "failed: 1", "         1  PermanentFailure: not a JPEG or PNG image (looks like HTML/XML text)"]
+        "failed: 1", "         1  PermanentFailure: not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"]
 
 
 def test_batch_backfill_asks_before_a_big_job(s3, source_bucket):

@@ -140,7 +140,7 @@ def test_png_named_jpg_gets_a_jpeg_thumbnail(s3, deliver, source_bucket, target_
 @pytest.mark.parametrize(
     ("key", "data", "reason"),
     [
-        ("page.jpg", b"<!DOCTYPE html><html><body>not a photo</body></html>", "not a JPEG or PNG"),
+        ("page.jpg", b"<!DOCTYPE html><html><body>not a photo</body></html>", "not a JPEG, PNG, HEIC/HEIF, WebP or AVIF"),
         ("empty.jpg", b"", "empty file"),
         ("cut.jpg", samples.jpeg_bytes(samples.photo_like((600, 400)))[:4000], "truncated"),
         ("bomb.png", samples.png_header_only(100_000, 100_000), "pixel limit"),

@@ -15,6 +15,7 @@ import sys
 
 from PIL import Image
 
+from chalicelib.keys import upload_suffixes
 from chalicelib.settings import Settings
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import handler_for, upload
@@ -36,6 +37,15 @@ def test_the_corpus_is_a_few_hundred_files_mostly_with_a_definite_outcome():
     assert len(undecided) < len(CORPUS) // 4
 
 
+def function_for(chalice_app, key: str) -> str:
+    """The S3 mode's function for .jpg/.jpeg/.png keys; the S3 mode delivers no HEIC, WebP or
+    AVIF (README, Input formats), so the .jpg function runs their records here: every function
+    runs the same pipeline, and the record's key decides the output."""
+    if key.lower().endswith(upload_suffixes()):
+        return handler_for(chalice_app, key)
+    return handler_for(chalice_app, "stand-in.jpg")
+
+
 def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
     s3, client, chalice_app, source_bucket, target_bucket, caplog, capsys
 ):
@@ -44,7 +54,7 @@ def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
     for number, (name, data, expected) in enumerate(CORPUS):
         key = f"corpus/{number:03d}-{name}"
         record = upload(s3, source_bucket, key, data)
-        client.lambda_.invoke(handler_for(chalice_app, key), {"Records": [record]})  # must not raise
+        client.lambda_.invoke(function_for(chalice_app, key), {"Records": [record]})  # must not raise
         expectations[key] = expected
 
     lines = {line["key"]: line for line in

@@ -133,3 +133,45 @@ def test_a_bigger_function_renders_what_a_smaller_one_refuses(worst_case_files):
     """The budget follows the function's memory, not a constant."""
     path = worst_case_files / "progressive-rgb-444.jpg"
     assert render_in_child(path, memory_mb=1536)["outcome"] == "written"
+
+
+def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, capsys):
+    """No shrink-on-load: 24 MP decoded in full, measured against budget.py's estimate plus the
+    runtime's reserve (what the function must hold in all)."""
+    import io
+
+    import pillow_heif
+    from PIL import Image
+
+    from chalicelib import budget
+    from chalicelib.render import ThumbnailSpec, _decode_size, OutputRequest
+    from chalicelib.structure import inspect
+
+    size = (6000, 4000)
+    ramp = Image.linear_gradient("L").resize(size)
+    picture = Image.merge("RGB", (ramp, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+                                  ramp.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+    files = {}
+    out = io.BytesIO()
+    pillow_heif.from_pillow(picture).save(out, quality=50)
+    files["photo.heic"] = (out.getvalue(), "RGB")
+    rgba = picture.convert("RGBA")
+    rgba.putalpha(ramp)
+    for name, fmt, options in (("alpha.webp", "WEBP", {"method": 0}),
+                               ("alpha.avif", "AVIF", {"speed": 10})):
+        out = io.BytesIO()
+        rgba.save(out, fmt, quality=50, **options)
+        files[name] = (out.getvalue(), "RGBA")
+    spec = ThumbnailSpec("JPEG")
+    request = [OutputRequest("thumbnail", spec.box)]
+    for name, (data, mode) in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        estimate = budget.estimate(inspect(data), mode, size, _decode_size(size, request, False),
+                                   needs_conversion=mode == "RGBA")
+        result = render_in_child(path)
+        with capsys.disabled():
+            print(f"\n  {name} {size[0]}x{size[1]}: peak {result.get('peak_mb')} MB, estimate "
+                  f"{estimate.describe()} + {budget.RUNTIME_RESERVE_MB} MB reserve")
+        assert result["outcome"] == "written", result
+        assert result["peak_mb"] <= estimate.total / budget.MB + budget.RUNTIME_RESERVE_MB

@@ -3,6 +3,7 @@ packaged code runs each handler in an isolated Python 3.13 laid out as Lambda la
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -14,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from devtools import destinations, samples
 from devtools.package import satisfies, terraform_alarm
@@ -31,6 +33,28 @@ BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
 
 def test_vendor_is_exactly_the_pinned_wheel_for_the_configured_runtime():
     assert vendor_problems(configured_architecture()) == []
+
+
+def test_vendor_holds_pi_heif_with_its_lgpl_notice():
+    notices = list((PROJECT_DIR / "vendor").glob("pi_heif-*.dist-info/licenses/LICENSES_bundled.txt"))
+    assert len(notices) == 1
+    text = notices[0].read_text()
+    assert "LGPLv3" in text and "libheif" in text and "libde265" in text
+
+
+def test_the_vendor_check_catches_a_changed_or_extra_pi_heif_file(tmp_path):
+    copy = tmp_path / "vendor"
+    shutil.copytree(PROJECT_DIR / "vendor", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    architecture = configured_architecture()
+    assert vendor_problems(architecture, copy) == []
+    [libheif] = copy.glob("pi_heif.libs/libheif-*.so*")
+    libheif.write_bytes(libheif.read_bytes() + b"\0")
+    (copy / "pi_heif" / "extra.py").write_text("")
+    problems = vendor_problems(architecture, copy)
+    assert f"changed: vendor/pi_heif.libs/{libheif.name}" in problems
+    assert "not from the wheel: vendor/pi_heif/extra.py" in problems
+    shutil.rmtree(next(copy.glob("pi_heif-*.dist-info")))
+    assert "run `make vendor`" in vendor_problems(architecture, copy)[0]
 
 
 def test_pillow_is_not_also_in_requirements_txt():
@@ -314,8 +338,39 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     output = run_packaged(source.handler_string, event_file, lambda_filesystem)
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
+    assert output["pi_heif"] is None  # libheif is loaded only for HEIF uploads
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
     assert s3.head_object(Bucket=target_bucket, Key=thumbnail_key)["ContentLength"] > 0
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
+    s3, chalice_app, lambda_filesystem, source_bucket, target_bucket, tmp_path
+):
+    """pi-heif and its libheif load from the layer, the embedded thumbnail is decoded through
+    that libheif, and the HEIC becomes a JPEG under a .jpg key. The S3 mode has no .heic
+    function: the .jpg one runs the record, as the EventBridge mode's function would."""
+    from tests.test_formats import assert_upright, heic_with_irot, upright_picture
+
+    [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
+    record = upload(s3, source_bucket, "packaged/IMG_0001.HEIC",
+                    heic_with_irot(upright_picture((1600, 1200)), 6, thumbnails=[1000]))
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps({"Records": [record]}))
+    output = run_packaged(source.handler_string, event_file, lambda_filesystem,
+                          AWS_EXECUTION_ENV="AWS_Lambda_python3.13")
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}, output["stdout_lines"]
+    assert output["pi_heif"].startswith(str(lambda_filesystem["opt"]))
+    [line] = [json.loads(line) for line in output["stdout_lines"]]
+    assert "embedded 1000x750 thumbnail decoded instead of the 1600x1200 image" in line["notes"]
+    key = "packaged/IMG_0001-thumbnail.jpg"
+    assert s3.head_object(Bucket=target_bucket, Key=key)["ContentType"] == "image/jpeg"
+    thumbnail = Image.open(io.BytesIO(s3.get_object(Bucket=target_bucket, Key=key)["Body"].read()))
+    assert thumbnail.size == (960, 720)
+    assert_upright(thumbnail)
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ def test_zero_bytes_is_rejected():
 
 
 def test_html_named_jpg_is_rejected():
-    with pytest.raises(ImageRejected, match="not a JPEG or PNG image.*HTML"):
+    with pytest.raises(ImageRejected, match="not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image.*HTML"):
         render_thumbnail(b"<!DOCTYPE html><html><body>hello</body></html>", JPEG)
 
 
