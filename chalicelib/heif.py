@@ -102,9 +102,13 @@ class _Context:
     def __enter__(self) -> _Context:
         lib = self.lib
         self.context = lib.heif_context_alloc()
-        _check(lib.heif_context_read_from_memory_without_copy(
-            self.context, self.data, len(self.data), None), "reading the HEIF")
-        self.primary = self._handle(lib.heif_context_get_primary_image_handle, self.context)
+        try:
+            _check(lib.heif_context_read_from_memory_without_copy(
+                self.context, self.data, len(self.data), None), "reading the HEIF")
+            self.primary = self._handle(lib.heif_context_get_primary_image_handle, self.context)
+        except BaseException:
+            self.__exit__()  # a warm function must not keep a context per refused file
+            raise
         return self
 
     def _handle(self, function, *args) -> ctypes.c_void_p:
