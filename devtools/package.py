@@ -139,10 +139,21 @@ def check_trigger(template: dict) -> None:
                 ".chalice/config.json (stages.<stage>.environment_variables), not in the shell")
 
 
+def name_rules_per_stage(template: dict, stage: str, app_name: str) -> dict:
+    """Chalice's Terraform names an on_cw_event rule after the resource alone
+    (`thumbnail_eventbridge-event`), so two stages in one account and region would share, and
+    fight over, one rule; `chalice deploy` names it `<app>-<stage>-<resource>`: so does this."""
+    for key, rule in template.get("resource", {}).get("aws_cloudwatch_event_rule", {}).items():
+        if rule.get("name") == key:
+            rule["name"] = f"{app_name}-{stage}-{key}"
+    return template
+
+
 def postprocess(out_dir: Path, stage: str, app_name: str) -> dict:
     path = out_dir / "chalice.tf.json"
     template = json.loads(path.read_text())
     check_trigger(template)
+    name_rules_per_stage(template, stage, app_name)
     add_failure_destination(fix_constraints(template), stage, app_name,
                             destinations.handler_names(destinations.load_app(stage)))
     path.write_text(json.dumps(template, indent=2) + "\n")

@@ -446,6 +446,8 @@ def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     [source] = import_app("app_eventbridge_package", TRIGGER="eventbridge").app.event_sources
     assert json.loads(rule["event_pattern"]) == source.event_pattern
     assert "event_bus_name" not in rule  # the default bus, where S3 sends its events
+    # Named per stage, as `chalice deploy` names it (Chalice's Terraform would not).
+    assert rule["name"] == f"thumbnailer-dev-{rule_name}" == "thumbnailer-dev-thumbnail_eventbridge-event"
     target = resources["aws_cloudwatch_event_target"][rule_name]
     assert target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_name}.name}}"
     assert target["arn"] == f"${{aws_lambda_function.{HANDLER}.arn}}"
