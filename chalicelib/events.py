@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.errors import PermanentError
+from chalicelib.keys import supported_extensions, upload_suffixes
 
 
 @dataclass(frozen=True)
@@ -150,3 +151,19 @@ def eventbridge_upload(event: dict) -> Upload:
         sequencer=_text(source_object.get("sequencer")),
         version_id=_text(source_object.get("version-id")),
     )
+
+
+def delivered(key: str, trigger: str) -> bool:
+    """Whether the stage's TRIGGER delivers an upload under `key` to the functions: the S3
+    mode's literal suffixes, or (eventbridge) every supported extension in any letter case.
+    Backfill and S3 Batch Operations render exactly these."""
+    if trigger == "eventbridge":
+        return key.lower().endswith(tuple(f".{extension}" for extension in supported_extensions()))
+    return key.endswith(upload_suffixes())
+
+
+def delivered_text(trigger: str) -> str:
+    """What `delivered` accepts, for a message."""
+    if trigger == "eventbridge":
+        return " ".join(f".{extension}" for extension in supported_extensions()) + " in any case"
+    return " ".join(upload_suffixes())

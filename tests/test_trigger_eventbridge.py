@@ -345,3 +345,43 @@ def test_make_dev_loop_in_eventbridge_mode_prints_the_mode(tmp_path):
     text = "".join(output)
     assert "TRIGGER=eventbridge" in text
     assert "via dev/photo.jPg  written" in text
+
+
+# --- what else renders "what the functions handle": backfill and S3 Batch Operations ----------
+
+def test_delivered_follows_the_trigger_mode():
+    assert events.delivered("a/b.JPG", "s3") and not events.delivered("a/b.Jpg", "s3")
+    assert events.delivered("a/b.Jpg", "eventbridge") and events.delivered("a/b.jPEG", "eventbridge")
+    assert not events.delivered("a/b.gif", "eventbridge")
+    assert not events.delivered("a/b.jpg.txt", "eventbridge")
+
+
+def test_backfill_and_batch_take_what_the_mode_delivers(s3, source_bucket, target_bucket):
+    from chalicelib.batch import handle_batch
+    from devtools.backfill import backfill
+    from devtools.batch_backfill import keys_to_backfill
+
+    for key in ("old/a.Jpg", "old/b.jpg", "old/c.gif"):
+        s3.put_object(Bucket=source_bucket, Key=key, Body=photo())
+    on_s3 = settings.Settings.from_env(stage_environment("dev"))
+    on_eventbridge = settings.Settings.from_env({**stage_environment("dev"),
+                                                 "TRIGGER": "eventbridge"})
+    assert keys_to_backfill(s3, on_s3) == ["old/b.jpg"]
+    assert keys_to_backfill(s3, on_eventbridge) == ["old/a.Jpg", "old/b.jpg"]
+    summary = backfill(on_eventbridge, progress=False)
+    assert (summary.counts["written"], summary.counts["skipped"]) == (2, 0)
+    assert target_keys(s3, target_bucket) == ["old/a-thumbnail.Jpg", "old/b-thumbnail.jpg"]
+
+    event = {"invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
+             "tasks": [{"taskId": "1", "s3Bucket": source_bucket, "s3Key": "old/a.Jpg"}]}
+    saved = dict(os.environ)
+    try:
+        os.environ.update(stage_environment("dev"))
+        [s3_mode] = handle_batch(event, None)["results"]
+        os.environ["TRIGGER"] = "eventbridge"
+        [eventbridge_mode] = handle_batch(event, None)["results"]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    assert s3_mode["resultString"].startswith("skipped: not an upload the functions handle")
+    assert eventbridge_mode["resultString"] == "written: old/a-thumbnail.Jpg"
