@@ -385,3 +385,19 @@ def test_backfill_and_batch_take_what_the_mode_delivers(s3, source_bucket, targe
         os.environ.update(saved)
     assert s3_mode["resultString"].startswith("skipped: not an upload the functions handle")
     assert eventbridge_mode["resultString"] == "written: old/a-thumbnail.Jpg"
+
+
+def test_a_multipart_upload_is_one_event_as_on_aws(s3, router, source_bucket):
+    """The local S3 announces a completed multipart upload twice (an extra Put); on its
+    EventBridge both say reason ObjectCreated. AWS sends one, reason CompleteMultipartUpload."""
+    from boto3.s3.transfer import TransferConfig
+
+    part = 5 * 1024 * 1024
+    s3.upload_fileobj(__import__("io").BytesIO(photo() + b"\0" * (part + 1)), source_bucket,
+                      "big/photo.JPEG", Config=TransferConfig(multipart_threshold=part,
+                                                              multipart_chunksize=part))
+    delivered = [(h, e["detail"]["reason"], e["detail"]["object"]["etag"])
+                 for h, e in router.pending_events()]
+    assert len(delivered) == 1, delivered
+    [(handler, reason, etag)] = delivered
+    assert (handler, reason) == (HANDLER, "CompleteMultipartUpload") and etag.endswith("-2")
