@@ -23,6 +23,7 @@ help:
 	@echo "make test               - the test suite"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
+	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
 	@echo "                          job, progress, summary (ARGS=\"--prefix P --manifest s3://.../manifest.json"
@@ -57,14 +58,15 @@ $(STAMP): requirements-dev.txt constraints-dev.txt
 test: $(STAMP)
 	$(PY) -m pytest
 
+# TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)
-	$(PY) -m devtools.demo
+	$(PY) -m devtools.demo $(if $(TRIGGER),--trigger $(TRIGGER))
 
 gallery: $(STAMP)
 	$(PY) -m devtools.gallery
 
 dev: $(STAMP)
-	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE)
+	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
 
 backfill: $(STAMP)
 	$(PY) -m devtools.backfill --stage $(STAGE) $(ARGS)
@@ -85,7 +87,7 @@ policy: $(STAMP)
 	$(PY) -m devtools.policy
 
 buckets: $(STAMP)
-	$(PY) -m devtools.buckets --stage $(STAGE)
+	$(PY) -m devtools.buckets --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
 
 package: $(STAMP)
 	find app.py chalicelib -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -6,6 +6,10 @@ so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda find
 the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
 Each also subscribes to ObjectRemoved (delete sync) unless DELETE_OUTPUTS=false: read at import,
 like SOURCE_BUCKET, because the event types are part of the S3 notification.
+TRIGGER=eventbridge (read at import too) registers instead ONE function, thumbnail_eventbridge,
+on an EventBridge rule matching S3's Object Created (and Deleted) events for every extension the
+pipeline reads, in any letter case (chalicelib/events.py eventbridge_pattern); the source bucket
+must send its events to EventBridge (`make buckets` turns that on).
 `batch` is the S3 Batch Operations function (`make batch-backfill`): same pipeline, its own
 policy (.chalice/policy-<stage>-batch.json).
 """
@@ -13,9 +17,10 @@ policy (.chalice/policy-<stage>-batch.json).
 from chalice import Chalice
 
 from chalicelib.batch import handle_batch
-from chalicelib.chalice_s3 import tolerate_malformed_events
-from chalicelib.keys import upload_suffixes
-from chalicelib.settings import delete_outputs, source_bucket
+from chalicelib.chalice_s3 import tolerate_malformed_cw_events, tolerate_malformed_events
+from chalicelib.events import eventbridge_pattern
+from chalicelib.keys import supported_extensions, upload_suffixes
+from chalicelib.settings import delete_outputs, source_bucket, trigger
 from chalicelib.thumbnailer import handle_event
 
 app = Chalice(app_name="thumbnailer")
@@ -38,8 +43,20 @@ def _register(suffix: str):
     )(handler))
 
 
-for _suffix in upload_suffixes():
-    globals()[handler_name(_suffix)] = _register(_suffix)
+EVENTBRIDGE_HANDLER = "thumbnail_eventbridge"
+
+if trigger() == "eventbridge":
+    def _on_eventbridge(event):
+        return handle_event(event.to_dict(), event.context)
+
+    _on_eventbridge.__name__ = _on_eventbridge.__qualname__ = EVENTBRIDGE_HANDLER
+    globals()[EVENTBRIDGE_HANDLER] = tolerate_malformed_cw_events(app.on_cw_event(
+        eventbridge_pattern(source_bucket(), supported_extensions(), delete_outputs()),
+        name=EVENTBRIDGE_HANDLER,
+    )(_on_eventbridge))
+else:
+    for _suffix in upload_suffixes():
+        globals()[handler_name(_suffix)] = _register(_suffix)
 
 
 @app.lambda_function(name="batch")

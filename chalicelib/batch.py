@@ -26,9 +26,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
+from chalicelib import events
 from chalicelib.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.keys import upload_suffixes
 from chalicelib.settings import Settings
 from chalicelib.storage import GONE_REASON
 from chalicelib.thumbnailer import FAILED, QUARANTINED, SKIPPED, WRITTEN, process_record
@@ -66,9 +66,9 @@ def _run(task: Any, settings: Settings, deadline: Deadline) -> tuple[str, str]:
     except PermanentError as malformed:
         return PERMANENT, malformed.reason
     key = unquote_plus(encoded_key)
-    if not key.endswith(upload_suffixes()):
+    if not events.delivered(key, settings.trigger):
         return SUCCEEDED, (f"skipped: not an upload the functions handle (suffixes: "
-                           f"{' '.join(upload_suffixes())})")
+                           f"{events.delivered_text(settings.trigger)})")
     if not any(output.applies_to(key) for output in settings.outputs):
         return SUCCEEDED, "skipped: no output of this stage applies to this key"
     record = {

@@ -1,5 +1,10 @@
 """What S3 sends: the records of an event, and the upload each record announces.
 
+Two shapes arrive. TRIGGER=s3: an S3 event notification, `Records` of `s3` records. TRIGGER=
+eventbridge: one Amazon S3 event from EventBridge (`source` aws.s3, `detail-type` Object Created
+or Object Deleted), which is its own single record here; eventbridge_upload reads its `detail`
+into the same Upload, so the rest of the pipeline cannot tell the two apart.
+
 Besides real events, S3 sends an `s3:TestEvent` (no Records) when a notification is configured,
 and anything can invoke a function with a malformed event. No retry can fix either: they become
 PermanentError with a reason, so the handler logs a skip instead of raising.
@@ -12,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.errors import PermanentError
+from chalicelib.keys import supported_extensions, upload_suffixes
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ def records_of(event: Any) -> list:
     """The event's records; PermanentError for an event that announces nothing."""
     if not isinstance(event, dict):
         raise PermanentError(f"event is not a JSON object but {type(event).__name__}")
+    if is_eventbridge(event):
+        return [event]
     if event.get("Event") == "s3:TestEvent":
         raise PermanentError("s3:TestEvent (S3 sends one when a notification is set up): "
                              "nothing to render")
@@ -42,6 +50,8 @@ def records_of(event: Any) -> list:
 
 def upload_of(record: Any) -> Upload:
     """The upload a record announces; PermanentError if the record is not shaped like S3's."""
+    if is_eventbridge(record):
+        return eventbridge_upload(record)
     s3 = record.get("s3") if isinstance(record, dict) else None
     bucket = s3.get("bucket") if isinstance(s3, dict) else None
     source = s3.get("object") if isinstance(s3, dict) else None
@@ -67,3 +77,93 @@ def upload_of(record: Any) -> Upload:
 def _text(value: Any, strip: str = "") -> str | None:
     text = "" if value is None else str(value).strip(strip)
     return text or None
+
+
+# --- TRIGGER=eventbridge: Amazon S3 events delivered by EventBridge -----------------------------
+
+EVENTBRIDGE_SOURCE = "aws.s3"
+OBJECT_CREATED, OBJECT_DELETED = "Object Created", "Object Deleted"
+# detail.reason of an Object Created event -> the S3 notification's eventName.
+_CREATED_BY_REASON = {
+    "PutObject": "ObjectCreated:Put",
+    "POST Object": "ObjectCreated:Post",
+    "CopyObject": "ObjectCreated:Copy",
+    "CompleteMultipartUpload": "ObjectCreated:CompleteMultipartUpload",
+}
+DELETE_MARKER_CREATED = "Delete Marker Created"  # detail.deletion-type in a versioned bucket
+
+
+def eventbridge_pattern(bucket: str, extensions: tuple[str, ...], delete_sync: bool) -> dict:
+    """The EventBridge rule's pattern for TRIGGER=eventbridge: Amazon S3's Object Created (and,
+    with delete sync, Object Deleted) events for `bucket`, keys ending in any of `extensions`
+    (lower case, no dot) in any letter case. The key in the event is URL-encoded; extensions
+    are letters and digits, which URL encoding leaves as they are."""
+    return {
+        "source": [EVENTBRIDGE_SOURCE],
+        "detail-type": [OBJECT_CREATED, *([OBJECT_DELETED] if delete_sync else [])],
+        "detail": {
+            "bucket": {"name": [bucket]},
+            "object": {"key": [{"suffix": {"equals-ignore-case": f".{extension}"}}
+                               for extension in extensions]},
+        },
+    }
+
+
+def is_eventbridge(event: Any) -> bool:
+    """An event as EventBridge delivers it (an envelope with detail-type), not S3's Records."""
+    return isinstance(event, dict) and "detail-type" in event and "Records" not in event
+
+
+def eventbridge_upload(event: dict) -> Upload:
+    """The Upload an Amazon S3 EventBridge event announces, as AWS sends it: the key URL-encoded
+    as in S3 notifications, `etag`, `size`, `sequencer`, `version-id`, `reason`; Object Deleted
+    carries no size or etag, and `deletion-type` in a versioned bucket. PermanentError for any
+    other event."""
+    source, detail_type = event.get("source"), event.get("detail-type")
+    if source != EVENTBRIDGE_SOURCE or detail_type not in (OBJECT_CREATED, OBJECT_DELETED):
+        raise PermanentError(f"EventBridge event {source!r} {detail_type!r}: not an Amazon S3 "
+                             "Object Created or Object Deleted event")
+    detail = event.get("detail")
+    bucket = detail.get("bucket") if isinstance(detail, dict) else None
+    source_object = detail.get("object") if isinstance(detail, dict) else None
+    name = bucket.get("name") if isinstance(bucket, dict) else None
+    key = source_object.get("key") if isinstance(source_object, dict) else None
+    if not (isinstance(name, str) and isinstance(key, str) and key):
+        raise PermanentError("EventBridge event has no detail.bucket.name and detail.object.key")
+    try:
+        size = int(source_object.get("size") or 0)
+    except (TypeError, ValueError):
+        raise PermanentError(
+            f"event's object size is not a number: {source_object['size']!r}") from None
+    reason = _text(detail.get("reason")) or ""
+    if detail_type == OBJECT_CREATED:
+        event_name = _CREATED_BY_REASON.get(reason, f"ObjectCreated:{reason.replace(' ', '')}")
+    elif detail.get("deletion-type") == DELETE_MARKER_CREATED:
+        event_name = "ObjectRemoved:DeleteMarkerCreated"
+    else:
+        event_name = "ObjectRemoved:Delete"
+    return Upload(
+        event_name=event_name,
+        bucket=name,
+        key=unquote_plus(key),
+        size=size,
+        etag=_text(source_object.get("etag"), strip='"'),
+        sequencer=_text(source_object.get("sequencer")),
+        version_id=_text(source_object.get("version-id")),
+    )
+
+
+def delivered(key: str, trigger: str) -> bool:
+    """Whether the stage's TRIGGER delivers an upload under `key` to the functions: the S3
+    mode's literal suffixes, or (eventbridge) every supported extension in any letter case.
+    Backfill and S3 Batch Operations render exactly these."""
+    if trigger == "eventbridge":
+        return key.lower().endswith(tuple(f".{extension}" for extension in supported_extensions()))
+    return key.endswith(upload_suffixes())
+
+
+def delivered_text(trigger: str) -> str:
+    """What `delivered` accepts, for a message."""
+    if trigger == "eventbridge":
+        return " ".join(f".{extension}" for extension in supported_extensions()) + " in any case"
+    return " ".join(upload_suffixes())

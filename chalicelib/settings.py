@@ -30,6 +30,8 @@ DEFAULTS = {
     "STAGE": "unnamed",
     # Deleting an upload deletes its outputs (issue 11); "false" keeps them, as before.
     "DELETE_OUTPUTS": "true",
+    # What invokes the function (issue 13): S3 event notifications, or S3's events on EventBridge.
+    "TRIGGER": "s3",
     "CACHE_CONTROL": "public, max-age=86400",
     # Only with BACKUP_BUCKET set: cheaper storage for copies that are rarely read.
     "BACKUP_STORAGE_CLASS": "STANDARD_IA",
@@ -76,6 +78,7 @@ class Settings:
     labels: labels.LabelSettings | None = None  # Rekognition (LABELS); None: off
     stage: str = "unnamed"  # STAGE: the metrics' Stage dimension
     event_bus: str | None = None  # a processed-image event per upload (EVENT_BUS); None: off
+    trigger: str = "s3"  # TRIGGER: s3 (event notifications) or eventbridge
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -102,6 +105,7 @@ class Settings:
             labels=_label_settings(env, selected),
             stage=_text(env, "STAGE"),
             event_bus=event_bus(env),
+            trigger=trigger(env),
         )
         settings._check_memory_budget()
         return settings
@@ -204,6 +208,18 @@ def delete_outputs(environ: Mapping[str, str] | None = None) -> bool:
     if value.lower() not in ("true", "false"):
         raise SettingsError(f"DELETE_OUTPUTS must be true or false, got {value!r}")
     return value.lower() == "true"
+
+
+TRIGGERS = ("s3", "eventbridge")
+
+
+def trigger(environ: Mapping[str, str] | None = None) -> str:
+    """TRIGGER: `s3` (the default), one function per suffix on S3 event notifications, or
+    `eventbridge`, one function on a rule matching S3's events in any letter case.
+
+    app.py needs it at import time (which functions and event sources there are), like
+    SOURCE_BUCKET and DELETE_OUTPUTS."""
+    return _choice(os.environ if environ is None else environ, "TRIGGER", TRIGGERS)
 
 
 def backup_bucket(environ: Mapping[str, str] | None = None) -> str | None:

@@ -28,7 +28,7 @@ from botocore.exceptions import (
 )
 from tqdm import tqdm
 
-from chalicelib import keys
+from chalicelib import events, keys
 from chalicelib.settings import Settings
 from chalicelib.thumbnailer import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
 from devtools.events import s3_record
@@ -59,7 +59,7 @@ def backfill(settings: Settings, prefix: str = "", force: bool = False, concurre
              progress: bool = True) -> Summary:
     s3 = boto3.client("s3")
     uploads = [item for item in _list(s3, settings.source_bucket, prefix)
-               if item["Key"].endswith(keys.upload_suffixes())]
+               if events.delivered(item["Key"], settings.trigger)]
     existing = {} if force else {item["Key"]: item["LastModified"]
                                  for item in _list(s3, settings.target_bucket, prefix)}
     summary = Summary()

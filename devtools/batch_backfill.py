@@ -35,7 +35,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from tqdm import tqdm
 
-from chalicelib import keys
+from chalicelib import events
 from chalicelib.settings import Settings
 from devtools.backfill import _list, _thumbnail_key_or_none
 from devtools.batch_role import (
@@ -68,7 +68,7 @@ def keys_to_backfill(s3, settings: Settings, prefix: str = "", force: bool = Fal
     """What the local backfill would render: uploads the functions handle, minus those whose
     thumbnail exists and is at least as new (unless `force`)."""
     uploads = [item for item in _list(s3, settings.source_bucket, prefix)
-               if item["Key"].endswith(keys.upload_suffixes())]
+               if events.delivered(item["Key"], settings.trigger)]
     existing = {} if force else {item["Key"]: item["LastModified"]
                                  for item in _list(s3, settings.target_bucket, prefix)}
     todo = []

@@ -7,6 +7,8 @@ S3 when AWS_ENDPOINT_URL points at it. Existing buckets you own are left as they
 the same locking-down (a bucket policy they already have keeps its other statements). The backup
 bucket also gets versioning (an overwritten or deleted backup stays as a previous version) and
 a lifecycle rule that aborts multipart copies left unfinished (the function cannot abort them).
+With TRIGGER=eventbridge the source bucket also sends its events to EventBridge
+(EventBridgeConfiguration), its other notification rules kept.
 """
 
 from __future__ import annotations
@@ -99,6 +101,25 @@ def add_backup_protections(s3, bucket: str) -> None:
                                           LifecycleConfiguration={"Rules": rules})
 
 
+NOTIFICATION_KINDS = ("TopicConfigurations", "QueueConfigurations",
+                      "LambdaFunctionConfigurations")
+
+
+def send_events_to_eventbridge(s3, bucket: str) -> None:
+    """Turn on EventBridgeConfiguration for `bucket`, keeping its other notification rules.
+
+    PutBucketNotificationConfiguration replaces the bucket's whole configuration, so the rules
+    it has (another consumer's queue, topic or function) are read and written back with it.
+    EventBridgeConfiguration itself is always written, never copied from what was read: the
+    local S3 (moto 5.2.5) leaves it out of GetBucketNotificationConfiguration, so a plain
+    read-modify-write there would silently turn it off."""
+    current = s3.get_bucket_notification_configuration(Bucket=bucket)
+    configuration = {kind: current[kind] for kind in NOTIFICATION_KINDS if current.get(kind)}
+    configuration["EventBridgeConfiguration"] = {}
+    s3.put_bucket_notification_configuration(Bucket=bucket,
+                                             NotificationConfiguration=configuration)
+
+
 def _bucket_policy(s3, bucket: str) -> dict | None:
     try:
         return json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
@@ -111,10 +132,14 @@ def _bucket_policy(s3, bucket: str) -> dict | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev")
+    parser.add_argument("--trigger", help="s3 or eventbridge (default: the stage's TRIGGER)")
     args = parser.parse_args(argv)
-    from chalicelib.settings import backup_bucket
+    from chalicelib.settings import backup_bucket, trigger
 
     environment = stage_environment(args.stage)
+    if args.trigger:  # `make buckets TRIGGER=eventbridge`
+        environment["TRIGGER"] = args.trigger
+    eventbridge = trigger(environment) == "eventbridge"
     s3 = boto3.client("s3")
     backup = backup_bucket(environment)  # validated: refused if it names another of the buckets
     names = ("SOURCE_BUCKET", "TARGET_BUCKET", *(("BACKUP_BUCKET",) if backup else ()))
@@ -129,6 +154,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         extra = (", versioning on, unfinished multipart copies aborted after a day"
                  if name == "BACKUP_BUCKET" else "")
+        if name == "SOURCE_BUCKET" and eventbridge:
+            try:
+                send_events_to_eventbridge(s3, bucket)
+            except ClientError as error:
+                print(f"{name} {bucket}: {error}", file=sys.stderr)
+                return 1
+            extra += ", events sent to EventBridge (other notification rules kept)"
         print(f"{name} {bucket}: {status}, public access blocked, ACLs disabled, "
               f"SSE-S3 encryption on, TLS required{extra}")
     return 0

@@ -46,8 +46,23 @@ DEMO_SETTINGS = {
 DELETED_LATER = "uploads/deleted later.jpg"
 
 
-def sample_uploads() -> list[tuple[str, str, bytes]]:
-    """(key, what it shows, bytes)."""
+def sample_uploads(trigger: str = "s3") -> list[tuple[str, str, bytes]]:
+    """(key, what it shows, bytes): the common samples, then the TRIGGER mode's own."""
+    return _common_samples() + [(key, what, make()) for key, what, make in MODE_SAMPLES[trigger]]
+
+
+# What only one trigger mode delivers, shown in that mode's run: (key, what it shows, bytes).
+MODE_SAMPLES: dict[str, list[tuple[str, str, object]]] = {
+    "s3": [],
+    "eventbridge": [
+        ("photos/mixed case.Jpg", "extension in mixed case: EventBridge's rule matches any "
+         "case (S3 notifications would not deliver it)",
+         lambda: samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=7))),
+    ],
+}
+
+
+def _common_samples() -> list[tuple[str, str, bytes]]:
     photo = samples.photo_like((4000, 3000))
     portrait = samples.photo_like((2268, 3024), seed=2)
     gray_ramp = Image.linear_gradient("L").resize((1600, 1200)).convert("I")
@@ -90,20 +105,27 @@ def _mostly_red(size: tuple[int, int]) -> Image.Image:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "demo-output")
-    output_dir = parser.parse_args().out.resolve()
+    parser.add_argument("--trigger", default=os.environ.get("TRIGGER") or None,
+                        help="s3 or eventbridge (default: the stage's TRIGGER, else s3)")
+    args = parser.parse_args()
+    output_dir = args.out.resolve()
     started = time.perf_counter()
-    uploads = sample_uploads()
+    from chalicelib.settings import trigger
+
+    settings = {**DEMO_SETTINGS, **({"TRIGGER": args.trigger} if args.trigger else {})}
+    mode = trigger({**stage_environment(STAGE), **settings})
+    uploads = sample_uploads(mode)
     deliveries: list[Delivery] = []
     with local_s3() as endpoint:
-        os.environ.update({**stage_environment(STAGE), **DEMO_SETTINGS})
+        os.environ.update({**stage_environment(STAGE), **settings})
         import boto3
 
         from app import app
 
         loop = DevLoop(app, stage=STAGE, workers=2, report=deliveries.append,
-                       overrides=DEMO_SETTINGS)
+                       overrides=settings)
         source, target = loop.buckets
-        print(f"local S3 at {endpoint}; uploading to s3://{source}, outputs "
+        print(f"local S3 at {endpoint} (TRIGGER={mode}); uploading to s3://{source}, outputs "
               f"({DEMO_OUTPUTS}) and labels to s3://{target}, backups to "
               f"s3://{loop.backup_bucket}\n")
         s3 = boto3.client("s3")

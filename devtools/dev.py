@@ -1,7 +1,8 @@
 """`make dev`: the embedded local S3 on loopback, where every upload triggers the real handlers.
 
 Starts the local S3 (moto server) on a fixed port, creates the stage's buckets, wires S3 -> SQS
-notifications from the app's own event sources, and delivers each event to its handler through
+notifications from the app's own event sources (TRIGGER=eventbridge: S3 -> EventBridge -> the
+app's own rule pattern -> SQS), and delivers each event to its handler through
 Chalice's test client with the stage's environment, as Lambda would. Handlers run in parallel in
 worker processes (each one like a Lambda execution environment); one line is printed per event.
 Ctrl-C or SIGTERM stops it cleanly.
@@ -77,9 +78,15 @@ def _start_worker(stage: str, environment: dict[str, str]) -> None:
 
 
 def _deliver(handler: str, event: dict) -> Delivery:
-    keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
-    delivery = Delivery(handler=handler, keys=keys,
-                        event_names=[record.get("eventName", "") for record in event["Records"]])
+    if "Records" in event:
+        keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
+        names = [record.get("eventName", "") for record in event["Records"]]
+    else:  # TRIGGER=eventbridge: one S3 event as EventBridge delivers it
+        from chalicelib.events import eventbridge_upload
+
+        upload = eventbridge_upload(event)
+        keys, names = [upload.key], [upload.event_name]
+    delivery = Delivery(handler=handler, keys=keys, event_names=names)
     _lines.clear()
     started = time.perf_counter()
     try:
@@ -252,17 +259,23 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--trigger", default=os.environ.get("TRIGGER") or None,
+                        help="s3 or eventbridge (default: the stage's TRIGGER, else s3)")
     args = parser.parse_args()
+    overrides = {"TRIGGER": args.trigger} if args.trigger else {}
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with local_s3(port=args.port) as endpoint:
-        os.environ.update(stage_environment(args.stage))
+        os.environ.update(stage_environment(args.stage), **overrides)
         from app import app
+        from chalicelib.settings import trigger
 
-        loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event)
+        loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event,
+                       overrides=overrides)
         source, target = loop.buckets
-        print(f"local S3 at {endpoint} (stage {args.stage}); upload to s3://{source}, "
+        print(f"local S3 at {endpoint} (stage {args.stage}, TRIGGER={trigger()}); "
+              f"upload to s3://{source}, "
               f"thumbnails appear in s3://{target}\n"
               f"In another shell, this points AWS clients (aws, boto3, make backfill) here:\n"
               f"  {client_exports(endpoint)}\n"

@@ -55,3 +55,26 @@ def removed_record(bucket: str, key: str, version_id: str | None = None,
     if version_id:
         source["versionId"] = version_id
     return record
+
+
+def eventbridge_event(bucket: str, key: str, size: int | None = None, etag: str | None = None,
+                      detail_type: str = "Object Created", reason: str = "PutObject",
+                      version_id: str | None = None, deletion_type: str | None = None) -> dict:
+    """An Amazon S3 event as EventBridge delivers it on AWS (TRIGGER=eventbridge): the key
+    URL-encoded as in S3 notifications, `etag`, `reason`; pass no size or etag for Object
+    Deleted, which carries neither."""
+    source = {"key": quote_plus(key, safe="/"),
+              **({"size": size} if size is not None else {}),
+              **({"etag": etag.strip('"')} if etag is not None else {}),
+              **({"version-id": version_id} if version_id else {}),
+              "sequencer": "617f08299329d189"}
+    return {
+        "version": "0", "id": hashlib.md5(f"{key}{reason}".encode()).hexdigest(),
+        "detail-type": detail_type, "source": "aws.s3", "account": "123456789012",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "region": "us-east-1",
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {"version": "0", "bucket": {"name": bucket}, "object": source,
+                   "request-id": "N4N7GDK58NMKJ12R", "requester": "123456789012",
+                   "source-ip-address": "127.0.0.1", "reason": reason,
+                   **({"deletion-type": deletion_type} if deletion_type else {})},
+    }

@@ -8,10 +8,16 @@ S3 -> SQS notifications are wired from the app's own event sources (bucket, even
 prefix), so exactly what S3 would deliver to each Lambda function gets delivered to it, through
 Chalice's test client with the stage's environment. Where the local S3 says more than S3 would
 (an extra ObjectCreated:Put for every completed multipart upload), the extra is dropped here.
+
+TRIGGER=eventbridge: the app has an `@app.on_cw_event` source instead. The source bucket gets
+EventBridgeConfiguration, the default bus a rule with the app's own pattern targeting a queue,
+so the local EventBridge (moto) decides what matches, as AWS would; what reaches the queue is
+turned from the local S3's shape into AWS's (aws_shape) and delivered to the rule's function.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -22,10 +28,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus
 
 import boto3
-from chalice.app import S3EventConfig
+from chalice.app import CloudWatchEventConfig, S3EventConfig
 from moto.server import ThreadedMotoServer
 
 from devtools.rekognition_local import local_rekognition
@@ -117,19 +124,23 @@ def _free_port() -> int:
 
 @dataclass
 class EventRouter:
-    """Buckets and notifications made from the app's S3 event sources; delivers to handlers."""
+    """Buckets and notifications made from the app's S3 event sources; delivers to handlers.
+
+    `rule_queues`: for TRIGGER=eventbridge, each on_cw_event function's queue, which its rule
+    on the default bus targets."""
 
     queue_url: str
+    rule_queues: dict[str, str] = field(default_factory=dict)
+    _multipart_seen: set = field(default_factory=set)
 
     @classmethod
     def wire(cls, app, buckets: list[str]) -> EventRouter:
         s3, sqs = boto3.client("s3"), boto3.client("sqs")
         for bucket in buckets:
             s3.create_bucket(Bucket=bucket)
-        queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
+        queue_url, queue_arn = _queue(sqs, QUEUE_NAME)
+        router = cls(queue_url=queue_url)
+        router._wire_rules(app)
         by_bucket: dict[str, list[dict]] = {}
         for source in s3_event_sources(app):
             rules = [{"Name": "suffix", "Value": source.suffix}] if source.suffix else []
@@ -146,10 +157,47 @@ class EventRouter:
                 Bucket=bucket,
                 NotificationConfiguration={"QueueConfigurations": configurations},
             )
-        return cls(queue_url=queue_url)
+        return router
+
+    def _wire_rules(self, app) -> None:
+        """Each on_cw_event source: its pattern as a rule on the default bus, targeting a queue
+        of its own; the bucket its pattern names sends its events to EventBridge."""
+        from devtools.buckets import send_events_to_eventbridge
+
+        events, sqs, s3 = boto3.client("events"), boto3.client("sqs"), boto3.client("s3")
+        for source in cw_event_sources(app):
+            url, arn = _queue(sqs, f"{QUEUE_NAME}-{source.name}")
+            rule = f"local-{source.name}"
+            events.put_rule(Name=rule, EventPattern=json.dumps(source.event_pattern))
+            events.put_targets(Rule=rule, Targets=[{"Id": source.name, "Arn": arn}])
+            self.rule_queues[source.name] = url
+            for bucket in source.event_pattern.get("detail", {}).get("bucket", {}).get("name", []):
+                send_events_to_eventbridge(s3, bucket)
 
     def pending_events(self, wait_seconds: int = 0) -> Iterator[tuple[str, dict]]:
-        """(handler name, S3 event) for each notification waiting in the queue."""
+        """(handler name, event) for each notification waiting in the queues: S3 event
+        notifications, and (TRIGGER=eventbridge) S3's events as EventBridge delivers them."""
+        yield from self._pending_notifications(0 if self.rule_queues else wait_seconds)
+        for handler, url in self.rule_queues.items():
+            for event in _drain(url, wait_seconds):
+                if self._is_multipart_twin(event):
+                    continue
+                yield handler, aws_shape(event)
+
+    def _is_multipart_twin(self, event: dict) -> bool:
+        """The local S3 announces a completed multipart upload twice (see _not_from_s3), and
+        on EventBridge both look alike (reason ObjectCreated): the first one is kept."""
+        detail = event.get("detail", {})
+        etag = str(detail.get("object", {}).get("eTag", ""))
+        if event.get("detail-type") != "Object Created" or "-" not in etag:
+            return False
+        seen = (detail.get("bucket", {}).get("name"), detail["object"].get("key"), etag)
+        if seen in self._multipart_seen:
+            return True
+        self._multipart_seen.add(seen)
+        return False
+
+    def _pending_notifications(self, wait_seconds: int) -> Iterator[tuple[str, dict]]:
         sqs = boto3.client("sqs")
         while True:
             messages = sqs.receive_message(
@@ -182,3 +230,53 @@ def _not_from_s3(record: dict) -> bool:
 
 def s3_event_sources(app) -> list[S3EventConfig]:
     return [source for source in app.event_sources if isinstance(source, S3EventConfig)]
+
+
+def cw_event_sources(app) -> list[CloudWatchEventConfig]:
+    return [source for source in app.event_sources if isinstance(source, CloudWatchEventConfig)]
+
+
+def _queue(sqs, name: str) -> tuple[str, str]:
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    return url, arn
+
+
+def _drain(queue_url: str, wait_seconds: int) -> Iterator[dict]:
+    sqs = boto3.client("sqs")
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10,
+                                          WaitTimeSeconds=wait_seconds).get("Messages", []):
+        for message in messages:
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+            yield json.loads(message["Body"])
+        wait_seconds = 0
+
+
+def aws_shape(event: dict) -> dict:
+    """An S3 event from the local EventBridge (moto 5.2.5), as AWS sends it.
+
+    moto puts the key in raw, spells `eTag`, gives `reason` ObjectCreated or ObjectRemoved,
+    sends size and eTag on deletes, `version-id` "null" in an unversioned bucket and no
+    `deletion-type`. AWS: the key URL-encoded as in S3 notifications, `etag`, `reason`
+    PutObject (CompleteMultipartUpload for a multipart upload, recognisable by its ETag;
+    moto does not tell a CopyObject apart) or DeleteObject, no size or etag on a delete, and
+    `deletion-type` (moto does not say whether a delete marker was created: Permanently Deleted).
+    An event already in AWS's shape is returned as it is."""
+    event = copy.deepcopy(event)
+    detail = event.get("detail", {})
+    source = detail.get("object", {})
+    if "eTag" not in source and detail.get("reason") not in ("ObjectCreated", "ObjectRemoved"):
+        return event
+    source["key"] = quote_plus(source["key"], safe="/")
+    etag = str(source.pop("eTag", "") or "")
+    if source.get("version-id") in (None, "null"):
+        source.pop("version-id", None)
+    if event.get("detail-type") == "Object Created":
+        source["etag"] = etag
+        detail["reason"] = "CompleteMultipartUpload" if "-" in etag else "PutObject"
+    else:
+        source.pop("size", None)
+        detail["reason"] = "DeleteObject"
+        detail["deletion-type"] = "Permanently Deleted"
+    return event

@@ -8,7 +8,9 @@ provider 3.x and only there for API Gateway apps), and adds the failure destinat
 `make destinations` sets up on the `chalice deploy` route, so both routes end up the same: the
 stage's encrypted SQS failure queue, one event invoke config per function (retries, maximum
 event age, on-failure destination), `sqs:SendMessage` on that queue for each function's role,
-and the alarms on the queue's depth and each function's errors.
+and the alarms on the queue's depth and each function's errors. It refuses a package whose
+functions would run in another TRIGGER mode than the one it was made in (TRIGGER set in the
+shell, not in the stage).
 """
 
 from __future__ import annotations
@@ -117,9 +119,41 @@ def add_failure_destination(template: dict, stage: str, app_name: str,
     return template
 
 
+class TriggerMismatch(ValueError):
+    """The package's functions would import app.py in another TRIGGER mode than it was made in."""
+
+
+def check_trigger(template: dict) -> None:
+    """Every function's TRIGGER (its environment, as Lambda will import app.py) is the mode the
+    package was made in. `TRIGGER=eventbridge chalice package` with a stage that does not set
+    TRIGGER packages the EventBridge rule, but Lambda would then import app.py as TRIGGER=s3
+    and find no handler app.thumbnail_eventbridge: every event would fail."""
+    resources = template.get("resource", {})
+    mode = "eventbridge" if resources.get("aws_cloudwatch_event_rule") else "s3"
+    for name, function in resources.get("aws_lambda_function", {}).items():
+        environment = function.get("environment", {}).get("variables", {})
+        if environment.get("TRIGGER", "s3").strip() != mode:
+            raise TriggerMismatch(
+                f"the package was made with TRIGGER={mode} but function {name} would run with "
+                f"TRIGGER={environment.get('TRIGGER', 's3 (unset)')}: set TRIGGER per stage in "
+                ".chalice/config.json (stages.<stage>.environment_variables), not in the shell")
+
+
+def name_rules_per_stage(template: dict, stage: str, app_name: str) -> dict:
+    """Chalice's Terraform names an on_cw_event rule after the resource alone
+    (`thumbnail_eventbridge-event`), so two stages in one account and region would share, and
+    fight over, one rule; `chalice deploy` names it `<app>-<stage>-<resource>`: so does this."""
+    for key, rule in template.get("resource", {}).get("aws_cloudwatch_event_rule", {}).items():
+        if rule.get("name") == key:
+            rule["name"] = f"{app_name}-{stage}-{key}"
+    return template
+
+
 def postprocess(out_dir: Path, stage: str, app_name: str) -> dict:
     path = out_dir / "chalice.tf.json"
     template = json.loads(path.read_text())
+    check_trigger(template)
+    name_rules_per_stage(template, stage, app_name)
     add_failure_destination(fix_constraints(template), stage, app_name,
                             destinations.handler_names(destinations.load_app(stage)))
     path.write_text(json.dumps(template, indent=2) + "\n")
@@ -164,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from devtools.policy import app_name
 
-    template = postprocess(args.out_dir, args.stage, app_name())
+    try:
+        template = postprocess(args.out_dir, args.stage, app_name())
+    except TriggerMismatch as mismatch:
+        print(f"error: {mismatch}", file=sys.stderr)
+        return 2
     terraform = template["terraform"]
     print(f"{args.out_dir / 'chalice.tf.json'}: Terraform {terraform['required_version']}; "
           + "; ".join(f"{name} provider {spec['version']}"

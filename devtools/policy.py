@@ -7,6 +7,9 @@ on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACK
 (and only write) copies to the backup bucket; with LABELS, write (and delete) the labels
 sidecars and call the Rekognition operations enabled (moderation also deletes a quarantined
 upload's outputs); with EVENT_BUS, put events on that bus only; write the functions' own logs.
+TRIGGER does not change it: with TRIGGER=eventbridge the one function does what the six do,
+logs under the same <app>-<stage>-* pattern, and EventBridge invokes it through a resource-based
+permission on the function (aws_lambda_permission, which Chalice makes), not through its role.
 
 The S3 Batch Operations function (`batch`) gets its own, `.chalice/policy-<stage>-batch.json`
 (per-function `iam_policy_file`): the same reads and writes, but DeleteObject only when a

@@ -10,8 +10,10 @@ import sys
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
+import pytest
 from PIL import Image
 
+from devtools.demo import MODE_SAMPLES
 from devtools.stage import PROJECT_DIR
 
 
@@ -39,14 +41,20 @@ class _Links(HTMLParser):
             self._in_badge = False
 
 
-def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "devtools.demo", "--out", str(tmp_path)],
+@pytest.mark.parametrize("trigger", ["s3", "eventbridge"])
+def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
+    """`make demo` and `make demo TRIGGER=eventbridge`: the EventBridge run adds its own
+    samples (a .Jpg upload), delivered through S3 -> EventBridge -> the rule's pattern."""
+    run = subprocess.run([sys.executable, "-m", "devtools.demo", "--out", str(tmp_path),
+                          "--trigger", trigger],
                          cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    extra = len(MODE_SAMPLES[trigger])
+    assert f"(TRIGGER={trigger})" in run.stdout
 
     page = _Links()
     page.feed((tmp_path / "index.html").read_text(encoding="utf-8"))
-    assert page.badges.count("written") == 7 and page.badges.count("skipped") == 3
+    assert page.badges.count("written") == 7 + extra and page.badges.count("skipped") == 3
     assert page.badges.count("quarantined") == 1 and page.badges.count("deleted") == 1
     for reference in page.images + page.links:
         assert not reference.startswith(("http:", "https:", "/")), reference  # opens offline
@@ -58,7 +66,9 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
     # Every output the handler logged, for every upload it wrote, is on the sheet and opens.
     lines = json.loads((tmp_path / "log-lines.json").read_text(encoding="utf-8"))
     written = [line for line in lines if line["outcome"] == "written"]
-    assert len(written) == 7
+    assert len(written) == 7 + extra
+    assert ("photos/mixed case.Jpg" in [line["key"] for line in written]) is (
+        trigger == "eventbridge")
     on_sheet = {unquote(reference) for reference in page.images}
     formats = set()
     for line in written:
@@ -75,7 +85,7 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
         assert line["backup"] == "copied" and line["labels"]
     assert formats == {"JPEG", "PNG", "WEBP", "AVIF"}
     # nothing else on the sheet but the quarantined upload's original
-    assert len(page.images) == 7 * (1 + len(DEMO_OUTPUTS)) + 1
+    assert len(page.images) == (7 + extra) * (1 + len(DEMO_OUTPUTS)) + 1
 
     [quarantined] = [line for line in lines if line["outcome"] == "quarantined"]
     assert quarantined["key"] == "uploads/flagged.jpg" and "outputs" not in quarantined
@@ -84,17 +94,17 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path):
     [deleted] = [line for line in lines if line["outcome"] == "deleted"]
     assert deleted["key"] == "uploads/deleted later.jpg" and len(deleted["deleted"]) == 5
     assert "5 keys deleted from the target bucket, 0 left" in run.stdout
-    assert "backup bucket s3://thumbnailer-dev-backup: 11 copies" in run.stdout
+    assert f"backup bucket s3://thumbnailer-dev-backup: {11 + extra} copies" in run.stdout
     bus = json.loads((tmp_path / "bus-events.json").read_text(encoding="utf-8"))
     kinds = sorted((event["detail"]["key"], event["detail-type"]) for event in bus)
-    assert len(kinds) == 12 and ("uploads/flagged.jpg", "Image quarantined") in kinds
+    assert len(kinds) == 12 + extra and ("uploads/flagged.jpg", "Image quarantined") in kinds
     assert ("uploads/deleted later.jpg", "Image removed") in kinds
-    assert "(10 Image processed, 1 Image quarantined, 1 Image removed)" in run.stdout
-    assert page.text.count("on the event bus: Image processed") == 10
+    assert f"({10 + extra} Image processed, 1 Image quarantined, 1 Image removed)" in run.stdout
+    assert page.text.count("on the event bus: Image processed") == 10 + extra
 
     assert "uploads/not-really-an-image.jpg" in run.stdout  # the console table stays
     table = run.stdout.splitlines()
-    assert sum(line.startswith("photos/") for line in table) == 2  # one line per upload
+    assert sum(line.startswith("photos/") for line in table) == 2 + extra  # one per upload
     upright = Image.open(tmp_path / "outputs/photos/phone portrait-thumbnail.JPG")
     assert upright.height > upright.width
 

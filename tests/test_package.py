@@ -66,7 +66,11 @@ def test_pillow_is_not_also_in_requirements_txt():
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> Path:
     """`chalice package --pkg-format terraform` for dev, with every package index unreachable."""
-    out = tmp_path_factory.mktemp("package") / "dev"
+    return make_package(PROJECT_DIR, tmp_path_factory.mktemp("package") / "dev")
+
+
+def make_package(project_dir: Path, out: Path) -> Path:
+    """`make package STAGE=dev` for the project in `project_dir`, into `out`."""
     env = {
         **os.environ,
         **LOCAL_CREDENTIALS,
@@ -75,11 +79,11 @@ def package(tmp_path_factory) -> Path:
     }
     chalice = Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev", str(out)],
-                   cwd=PROJECT_DIR, env=env, check=True, capture_output=True, timeout=300)
+                   cwd=project_dir, env=env, check=True, capture_output=True, timeout=300)
     shutil.copy(out / "chalice.tf.json", out.parent / AS_GENERATED)  # before make package's fix
     # What `make package` runs next.
     subprocess.run([sys.executable, "-m", "devtools.package", "--stage", "dev", str(out)],
-                   cwd=PROJECT_DIR, env=env, check=True, capture_output=True, timeout=60)
+                   cwd=project_dir, env=env, check=True, capture_output=True, timeout=60)
     return out
 
 
@@ -282,7 +286,10 @@ def test_make_destinations_names_the_functions_and_roles_chalice_packages(terraf
 @pytest.fixture(scope="module")
 def lambda_filesystem(package, tmp_path_factory) -> dict[str, Path]:
     """/var/task, /opt and the runtime's packages, as Lambda lays them out."""
-    root = tmp_path_factory.mktemp("lambda")
+    return lay_out(package, tmp_path_factory.mktemp("lambda"))
+
+
+def lay_out(package: Path, root: Path) -> dict[str, Path]:
     task, opt, runtime = root / "var/task", root / "opt", root / "runtime"
     with zipfile.ZipFile(package / "deployment.zip") as function_zip:
         function_zip.extractall(task)
@@ -447,3 +454,106 @@ def test_packaged_handler_logs_each_record_as_one_plain_json_line_with_its_metri
         assert emf_problems(line) == []
         assert line["Stage"] == "dev"
     assert "packaged/m.jpg" not in output["stderr"]  # not twice
+
+
+# --- TRIGGER=eventbridge: the same project, its dev stage set to the EventBridge mode ----------
+
+@pytest.fixture(scope="module")
+def eventbridge_project(tmp_path_factory) -> Path:
+    """A copy of the project whose dev stage sets TRIGGER=eventbridge, as a team would."""
+    project = tmp_path_factory.mktemp("eventbridge") / "project"
+    project.mkdir()
+    ignore = shutil.ignore_patterns("__pycache__", "deployments", "deployed")
+    for name in ("app.py", "requirements.txt"):
+        shutil.copy(PROJECT_DIR / name, project / name)
+    for name in ("chalicelib", "devtools", "vendor", ".chalice"):
+        shutil.copytree(PROJECT_DIR / name, project / name, ignore=ignore)
+    config_path = project / ".chalice" / "config.json"
+    config = json.loads(config_path.read_text())
+    config["stages"]["dev"]["environment_variables"]["TRIGGER"] = "eventbridge"
+    config_path.write_text(json.dumps(config, indent=2))
+    return project
+
+
+@pytest.fixture(scope="module")
+def eventbridge_package(eventbridge_project) -> Path:
+    return make_package(eventbridge_project, eventbridge_project.parent / "build" / "dev")
+
+
+@pytest.fixture(scope="module")
+def eventbridge_terraform(eventbridge_package) -> dict:
+    return json.loads((eventbridge_package / "chalice.tf.json").read_text())
+
+
+def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
+    eventbridge_terraform
+):
+    from tests.test_trigger_eventbridge import HANDLER, import_app
+
+    resources = eventbridge_terraform["resource"]
+    assert sorted(resources["aws_lambda_function"]) == ["batch", HANDLER]
+    function = resources["aws_lambda_function"][HANDLER]
+    assert function["handler"] == f"app.{HANDLER}"
+    assert function["environment"]["variables"] == {**stage_environment("dev"),
+                                                    "TRIGGER": "eventbridge"}
+    assert "aws_s3_bucket_notification" not in resources  # no S3 notification at all
+    [(rule_name, rule)] = resources["aws_cloudwatch_event_rule"].items()
+    [source] = import_app("app_eventbridge_package", TRIGGER="eventbridge").app.event_sources
+    assert json.loads(rule["event_pattern"]) == source.event_pattern
+    assert "event_bus_name" not in rule  # the default bus, where S3 sends its events
+    # Named per stage, as `chalice deploy` names it (Chalice's Terraform would not).
+    assert rule["name"] == f"thumbnailer-dev-{rule_name}" == "thumbnailer-dev-thumbnail_eventbridge-event"
+    target = resources["aws_cloudwatch_event_target"][rule_name]
+    assert target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_name}.name}}"
+    assert target["arn"] == f"${{aws_lambda_function.{HANDLER}.arn}}"
+    permission = resources["aws_lambda_permission"][rule_name]
+    assert (permission["principal"], permission["action"], permission["source_arn"]) == (
+        "events.amazonaws.com", "lambda:InvokeFunction",
+        f"${{aws_cloudwatch_event_rule.{rule_name}.arn}}")
+    # The role carries exactly the generated policy; EventBridge's invocations are asynchronous:
+    # failed events retried, then to the failure queue, as for the S3-triggered functions.
+    policies = {name: json.loads(policy["policy"])
+                for name, policy in resources["aws_iam_role_policy"].items()
+                if policy["name"] != FAILURE_POLICY}
+    assert policies == {f"{HANDLER}_role": policy_for("dev"), "batch_role": batch_policy_for("dev")}
+    config = resources["aws_lambda_function_event_invoke_config"]
+    assert list(config) == [f"{HANDLER}_failure_destination"]
+
+
+def test_package_refuses_a_trigger_set_in_the_shell_but_not_in_the_stage(terraform):
+    from devtools.package import TriggerMismatch, check_trigger
+
+    check_trigger(terraform)  # s3, as the stage says
+    shell_only = json.loads(json.dumps(terraform))
+    shell_only["resource"]["aws_cloudwatch_event_rule"] = {"r": {"name": "r"}}
+    with pytest.raises(TriggerMismatch, match="set TRIGGER per stage"):
+        check_trigger(shell_only)
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_packaged_eventbridge_handler_runs_in_an_isolated_lambda_layout(
+    s3, eventbridge_package, source_bucket, target_bucket, tmp_path
+):
+    from devtools.events import eventbridge_event
+    from tests.test_trigger_eventbridge import HANDLER
+
+    filesystem = lay_out(eventbridge_package, tmp_path / "lambda")
+    key = "packaged/Mixed Case+1.Jpg"
+    record = upload(s3, source_bucket, key, samples.jpeg_bytes(samples.photo_like((800, 600))))
+    created = eventbridge_event(source_bucket, key, record["s3"]["object"]["size"],
+                                record["s3"]["object"]["eTag"])
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(created))
+    output = run_packaged(f"app.{HANDLER}", event_file, filesystem, TRIGGER="eventbridge")
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
+    assert output["PIL"].startswith(str(filesystem["opt"]))
+    assert s3.head_object(Bucket=target_bucket, Key="packaged/Mixed Case+1-thumbnail.Jpg")
+    s3.delete_object(Bucket=source_bucket, Key=key)
+    event_file.write_text(json.dumps(eventbridge_event(
+        source_bucket, key, detail_type="Object Deleted", reason="DeleteObject",
+        deletion_type="Permanently Deleted")))
+    output = run_packaged(f"app.{HANDLER}", event_file, filesystem, TRIGGER="eventbridge")
+    assert output["result"] == {"written": 0, "skipped": 0, "deleted": 1}

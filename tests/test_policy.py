@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from devtools import samples
 from devtools.events import removed_record
 from devtools.policy import batch_policy_for, policy_for, policy_path, render, stage_names
+from devtools.stage import lambda_context
 from tests.conftest import upload
 
 
@@ -197,3 +198,50 @@ def test_batch_function_under_exactly_its_generated_policy(
     with pytest.raises(ClientError) as error:  # no delete sync from Batch: no DeleteObject
         as_function.delete_object(Bucket=target_bucket, Key="b/old-thumbnail.jpg")
     assert error.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_eventbridge_mode_needs_exactly_the_same_policy():
+    """TRIGGER=eventbridge: the one function reads, writes and deletes what the six do, and logs
+    under the same <app>-<stage>-* pattern; EventBridge invokes it through a resource-based
+    permission on the function (Chalice makes it), not through the function's role."""
+    for stage in stage_names():
+        on_eventbridge = {"TRIGGER": "eventbridge"}
+        assert policy_for(stage, overrides=on_eventbridge) == policy_for(stage)
+        assert batch_policy_for(stage, overrides=on_eventbridge) == batch_policy_for(stage)
+
+
+def test_eventbridge_handler_under_exactly_the_generated_policy(
+    s3, source_bucket, target_bucket, stage_env, monkeypatch, enforced_iam
+):
+    from devtools.events import eventbridge_event
+    from tests.test_trigger_eventbridge import HANDLER, import_app
+
+    eventbridge_app = import_app("app_eventbridge_iam", TRIGGER="eventbridge")
+    iam = boto3.client("iam")
+    function_credentials = _user_with_policy(
+        iam, "thumbnailer-eventbridge-fn", policy_for("dev", overrides={"TRIGGER": "eventbridge"}))
+    data = samples.jpeg_bytes(samples.photo_like((400, 300)))
+    for key in ("eb/Photo.Jpg", "eb/gone.jPEG"):
+        s3.put_object(Bucket=source_bucket, Key=key, Body=data)
+    etag = s3.head_object(Bucket=source_bucket, Key="eb/Photo.Jpg")["ETag"]
+    upload(s3, target_bucket, "private.jpg", b"someone else's object")
+    admin = _user_with_policy(iam, "admin-eb", {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+    enforced_iam()
+    for name, value in {**stage_env, "TRIGGER": "eventbridge", **function_credentials}.items():
+        monkeypatch.setenv(name, value)
+    handler = getattr(eventbridge_app, HANDLER)
+
+    def run(event):
+        return handler(event, lambda_context(HANDLER))
+
+    for key in ("eb/Photo.Jpg", "eb/gone.jPEG"):
+        assert run(eventbridge_event(source_bucket, key, len(data), etag)) == {
+            "written": 1, "skipped": 0, "deleted": 0}
+    as_admin = boto3.client("s3", **_as_kwargs(admin))
+    as_admin.delete_object(Bucket=source_bucket, Key="eb/gone.jPEG")
+    assert run(eventbridge_event(source_bucket, "eb/gone.jPEG", detail_type="Object Deleted",
+                                 reason="DeleteObject", deletion_type="Permanently Deleted")) == {
+        "written": 0, "skipped": 0, "deleted": 1}
+    keys = sorted(o["Key"] for o in as_admin.list_objects_v2(Bucket=target_bucket)["Contents"])
+    assert keys == ["eb/Photo-thumbnail.Jpg", "private.jpg"]
