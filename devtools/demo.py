@@ -58,6 +58,14 @@ MODE_SAMPLES: dict[str, list[tuple[str, str, object]]] = {
         ("photos/mixed case.Jpg", "extension in mixed case: EventBridge's rule matches any "
          "case (S3 notifications would not deliver it)",
          lambda: samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=7))),
+        ("photos/IMG_0042.HEIC", "an iPhone's HEIC, stored sideways with irot and EXIF 6: "
+         "upright, made JPEG (-thumbnail.jpg), rotated once, not twice",
+         lambda: samples.heic_bytes(samples.photo_like((3024, 2268), seed=8), orientation=6)),
+        ("logos/sticker.webp", "a WebP with alpha: its outputs stay WebP-with-alpha where "
+         "the format allows, flattened in the JPEG ones",
+         lambda: samples.image_bytes(samples.transparent_logo(), "WEBP")),
+        ("photos/sunset.avif", "an AVIF photo: decoded by Pillow, the thumbnail stays AVIF",
+         lambda: samples.image_bytes(samples.photo_like((1920, 1280), seed=9), "AVIF")),
     ],
 }
 
@@ -233,6 +241,14 @@ def _labels_html(line: dict) -> str:
     return f'<p class="labels">{" · ".join(parts)}</p>'
 
 
+def _original(path: str, key: str) -> str:
+    """The upload as the page shows it: browsers cannot show HEIC/HEIF, so a link to it."""
+    if key.rpartition(".")[2].lower() in ("heic", "heif"):
+        return (f'<p class="nopreview"><a href="{path}">the HEIC file</a>: browsers cannot '
+                f'show it; the outputs are JPEG</p>')
+    return f'<img src="{path}" alt="original">'
+
+
 def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
     """A self-contained page: relative links only, so it opens from the file system.
 
@@ -247,7 +263,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
         original = f"originals/{quote(key)}"
         extra = ""
         if outcome == "written":
-            figures = [f'<figure class="original"><img src="{original}" alt="original">'
+            figures = [f'<figure class="original">{_original(original, key)}'
                        f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
                        f'</figcaption></figure>']
             for output in line.get("outputs", ()):
@@ -268,7 +284,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
                     f'<br><code>{html.escape(output["key"])}</code></figcaption></figure>')
             pictures = "".join(figures) + _labels_html(line)
         elif outcome == "quarantined":
-            pictures = (f'<figure class="original"><img src="{original}" alt="original">'
+            pictures = (f'<figure class="original">{_original(original, key)}'
                         f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
                         f'</figcaption></figure><div><p class="reason">'
                         f'{html.escape(line.get("reason", ""))}</p><p>No output written; '

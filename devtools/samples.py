@@ -105,6 +105,27 @@ def png_bytes(image: Image.Image, **options) -> bytes:
     return out.getvalue()
 
 
+def image_bytes(image: Image.Image, pillow_format: str, **options) -> bytes:
+    """WEBP or AVIF (Pillow writes both), at quality 80 unless told otherwise."""
+    out = io.BytesIO()
+    image.save(out, pillow_format, quality=options.pop("quality", 80), **options)
+    return out.getvalue()
+
+
+def heic_bytes(image: Image.Image, orientation: int = 1) -> bytes:
+    """A HEIC as a phone writes it: the pixels stored turned, `irot` saying how to show them,
+    and the same EXIF orientation. pillow-heif (a test and tooling dependency, never deployed)
+    encodes; it turns the EXIF orientation it is given into irot/imir."""
+    import pillow_heif  # noqa: PLC0415 - only what makes HEIC samples needs the encoder
+
+    stored = stored_with_orientation(image, orientation) if orientation != 1 else image
+    heif = pillow_heif.from_pillow(stored)
+    heif.info["exif"] = exif_bytes(orientation=orientation)
+    out = io.BytesIO()
+    heif.save(out, quality=85)
+    return out.getvalue()
+
+
 def transparent_logo(size: tuple[int, int] = (900, 600)) -> Image.Image:
     """RGBA: an opaque disc with a soft edge on a fully transparent background."""
     width, height = size
