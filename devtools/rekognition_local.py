@@ -29,10 +29,12 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from PIL import Image
+
+from devtools.loopback import LoopbackServer
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024  # Rekognition's limit on image bytes in a request
 MODERATION_MODEL_VERSION = "7.0"
@@ -61,7 +63,7 @@ class _Refused(Exception):
         self.status, self.error_type, self.message = status, error_type, message
 
 
-class LocalRekognition:
+class LocalRekognition(LoopbackServer):
     """The stand-in server; `with LocalRekognition(moto_endpoint) as url:`."""
 
     def __init__(self, upstream: str):
@@ -69,26 +71,13 @@ class LocalRekognition:
         self.calls: list[tuple[str, dict]] = []  # (operation, request), in order: tests read it
         self._failures: list[tuple[int, str]] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
+        super().__init__()
 
     def fail_next(self, count: int, status: int = 400,
                   error_type: str = "ThrottlingException") -> None:
         """Answer the next `count` requests with this Rekognition error, as AWS would."""
         with self._lock:
             self._failures.extend([(status, error_type)] * count)
-
-    def __enter__(self) -> LocalRekognition:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _answer(self, operation: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
         self.calls.append((operation, json.loads(body or b"{}")))

@@ -16,8 +16,10 @@ import http.client
 import random
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from devtools.loopback import LoopbackServer
 
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "cut_response", "cut_upload")
 _ERROR_BODIES = {
@@ -27,7 +29,7 @@ _ERROR_BODIES = {
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
-class FaultyS3:
+class FaultyS3(LoopbackServer):
     """Start with `with FaultyS3(upstream, rate) as proxy:`; point AWS_ENDPOINT_URL at proxy.url."""
 
     def __init__(self, upstream: str, fault_rate: float, seed: int = 7,
@@ -42,20 +44,7 @@ class FaultyS3:
         self.requests_by_method: Counter[str] = Counter()
         self._random = random.Random(seed)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def __enter__(self) -> FaultyS3:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def attempts(self) -> list[int]:
         """Attempts per API call so far, in the order the calls started."""

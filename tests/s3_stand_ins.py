@@ -7,12 +7,13 @@ with the status and XML error body real S3 sends, or not at all.
 from __future__ import annotations
 
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from xml.sax.saxutils import escape
 
+from devtools.loopback import LoopbackServer
 
-class S3Error:
+
+class S3Error(LoopbackServer):
     """Answers every request with one S3 error, e.g. `S3Error(400, "InvalidRequest", "...")`."""
 
     def __init__(self, status: int, code: str, message: str, **extra: str):
@@ -22,20 +23,7 @@ class S3Error:
         self.body = f'<?xml version="1.0" encoding="UTF-8"?>\n<Error>{body}</Error>'.encode()
         self.status, self.code = status, code
         self.requests: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def __enter__(self) -> S3Error:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def _handler_class(self):
         stand_in = self

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import boto3
 import pytest
@@ -23,6 +22,7 @@ from chalicelib.settings import Settings, SettingsError
 from chalicelib.thumbnailer import RecordResult
 from devtools import samples
 from devtools.events import removed_record, s3_record
+from devtools.loopback import LoopbackServer
 from devtools.policy import policy_for, policy_path, render
 from tests.test_delete_sync import (  # noqa: F401 - fixtures
     NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
@@ -223,7 +223,7 @@ def test_a_bus_that_does_not_exist_fails_the_record_and_the_retry_sends_it(
     assert sent["detail"]["key"] == "t.jpg" and sent["detail"]["outcome"] == "written"
 
 
-class EventBridgeRefusing:
+class EventBridgeRefusing(LoopbackServer):
     """EventBridge on loopback answering every PutEvents with HTTP 200 and the entry refused,
     as EventBridge does for an entry it could not put (FailedEntryCount > 0)."""
 
@@ -231,20 +231,7 @@ class EventBridgeRefusing:
         self.body = json.dumps({"FailedEntryCount": 1,
                                 "Entries": [{"ErrorCode": code, "ErrorMessage": message}]}).encode()
         self.requests: list[dict] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def __enter__(self) -> EventBridgeRefusing:
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__()
 
     def _handler_class(self):
         stand_in = self
