@@ -16,6 +16,8 @@ class LoopbackServer:
     def __init__(self) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
+        # Handler threads wait on kept-alive client connections; closing must not wait for them.
+        self._server.block_on_close = False
 
     def _handler_class(self) -> type:
         raise NotImplementedError
