@@ -307,6 +307,8 @@ def test_service_role_policies_are_lint_clean_and_minimal():
         "ReadManifests": (["s3:GetObject", "s3:GetObjectVersion"],
                           ["arn:aws:s3:::inventory-bucket/source/daily/*",
                            "arn:aws:s3:::reports-bucket/batch-reports/*"]),
+        "LocateManifestAndReportBuckets": (["s3:GetBucketLocation"], [
+            "arn:aws:s3:::inventory-bucket", "arn:aws:s3:::reports-bucket"]),
         "WriteCompletionReports": (["s3:PutObject"], ["arn:aws:s3:::reports-bucket/batch-reports/*"]),
         "InvokeBatchFunction": (["lambda:InvokeFunction"], [
             "arn:aws:lambda:us-east-1:123456789012:function:thumbnailer-prod-batch"]),
