@@ -16,12 +16,12 @@ policy (.chalice/policy-<stage>-batch.json).
 
 from chalice import Chalice
 
-from chalicelib.batch import handle_batch
-from chalicelib.chalice_s3 import tolerate_malformed_cw_events, tolerate_malformed_events
-from chalicelib.events import eventbridge_pattern
-from chalicelib.keys import supported_extensions, upload_suffixes
-from chalicelib.settings import delete_outputs, source_bucket, trigger
-from chalicelib.thumbnailer import handle_event
+from chalicelib.pipeline.batch import handle_batch
+from chalicelib.aws.chalice_events import tolerate_malformed_cw_events, tolerate_malformed_events
+from chalicelib.aws.events import eventbridge_pattern
+from chalicelib.config.keys import supported_extensions, upload_suffixes
+from chalicelib.config.settings import delete_outputs, source_bucket, trigger
+from chalicelib.pipeline.record import handle_event
 
 app = Chalice(app_name="thumbnailer")
 EVENTS = ["s3:ObjectCreated:*", *(["s3:ObjectRemoved:*"] if delete_outputs() else [])]

@@ -28,9 +28,10 @@ from botocore.exceptions import (
 )
 from tqdm import tqdm
 
-from chalicelib import events, keys
-from chalicelib.settings import Settings
-from chalicelib.thumbnailer import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
+from chalicelib.aws import events
+from chalicelib.config import keys
+from chalicelib.config.settings import Settings
+from chalicelib.pipeline.record import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
 from devtools.events import s3_record
 from devtools.stage import stage_environment
 
@@ -139,7 +140,7 @@ def main() -> int:
 
     settings = Settings.from_env(stage_environment(args.stage))
     # The per-record JSON lines would tear the progress bar; the summary carries the reasons.
-    logging.getLogger("chalicelib.thumbnailer").setLevel(logging.CRITICAL)
+    logging.getLogger("chalicelib.pipeline.record").setLevel(logging.CRITICAL)
     print(f"backfilling s3://{settings.source_bucket}/{args.prefix} -> s3://{settings.target_bucket}")
     try:
         summary = backfill(settings, args.prefix, args.force, args.concurrency)

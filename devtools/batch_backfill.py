@@ -35,8 +35,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from tqdm import tqdm
 
-from chalicelib import events
-from chalicelib.settings import Settings
+from chalicelib.aws import events
+from chalicelib.config.settings import Settings
 from devtools.backfill import _list, _thumbnail_key_or_none
 from devtools.batch_role import (
     S3Location,

@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--trigger", help="s3 or eventbridge (default: the stage's TRIGGER)")
     args = parser.parse_args(argv)
-    from chalicelib.settings import backup_bucket, trigger
+    from chalicelib.config.settings import backup_bucket, trigger
 
     environment = stage_environment(args.stage)
     if args.trigger:  # `make buckets TRIGGER=eventbridge`

@@ -118,7 +118,7 @@ def main() -> int:
     args = parser.parse_args()
     output_dir = args.out.resolve()
     started = time.perf_counter()
-    from chalicelib.settings import trigger
+    from chalicelib.config.settings import trigger
 
     settings = {**DEMO_SETTINGS, **({"TRIGGER": args.trigger} if args.trigger else {})}
     mode = trigger({**stage_environment(STAGE), **settings})
@@ -253,7 +253,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
     """A self-contained page: relative links only, so it opens from the file system.
 
     Each output's format is read back from the file written (what S3 holds), not assumed."""
-    from chalicelib.outputs import load_outputs
+    from chalicelib.config.outputs import load_outputs
 
     declared = load_outputs()
     cards = []

@@ -28,7 +28,7 @@ from urllib.parse import unquote_plus
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
 from devtools.stage import lambda_context, stage_environment
 
-RECORD_LOGGER = "chalicelib.thumbnailer"
+RECORD_LOGGER = "chalicelib.pipeline.record"
 
 
 @dataclass
@@ -82,7 +82,7 @@ def _deliver(handler: str, event: dict) -> Delivery:
         keys = [unquote_plus(record["s3"]["object"]["key"]) for record in event["Records"]]
         names = [record.get("eventName", "") for record in event["Records"]]
     else:  # TRIGGER=eventbridge: one S3 event as EventBridge delivers it
-        from chalicelib.events import eventbridge_upload
+        from chalicelib.aws.events import eventbridge_upload
 
         upload = eventbridge_upload(event)
         keys, names = [upload.key], [upload.event_name]
@@ -193,7 +193,7 @@ class DevLoop:
 def _create_backup_bucket(environment: dict[str, str]) -> str | None:
     """BACKUP_BUCKET, versioned, when the stage sets it. Not `make buckets`' TLS-only policy:
     the local endpoint speaks plain HTTP on loopback, and the local S3 applies that policy."""
-    from chalicelib.settings import backup_bucket
+    from chalicelib.config.settings import backup_bucket
 
     bucket = backup_bucket(environment)
     if bucket:
@@ -208,7 +208,7 @@ def _create_backup_bucket(environment: dict[str, str]) -> str | None:
 def _subscribe_to_event_bus(environment: dict[str, str]) -> tuple[str | None, str | None]:
     """EVENT_BUS, created when the stage sets it, with a rule that sends every event of source
     thumbnailer to a queue of the loop's own: what a consumer would subscribe, locally."""
-    from chalicelib.settings import event_bus
+    from chalicelib.config.settings import event_bus
 
     bus = event_bus(environment)
     if not bus:
@@ -269,7 +269,7 @@ def main() -> int:
     with local_s3(port=args.port) as endpoint:
         os.environ.update(stage_environment(args.stage), **overrides)
         from app import app
-        from chalicelib.settings import trigger
+        from chalicelib.config.settings import trigger
 
         loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event,
                        overrides=overrides)

@@ -85,8 +85,8 @@ def source_photo() -> Image.Image:
 
 def render_tiles() -> list[Image.Image]:
     """Each tile's picture, rendered by the handler's pipeline from one JPEG upload."""
-    from chalicelib.outputs import load_outputs
-    from chalicelib.render import OutputRequest, render_outputs
+    from chalicelib.config.outputs import load_outputs
+    from chalicelib.image.render import OutputRequest, render_outputs
 
     declared = load_outputs("\n\n".join(
         f'[{tile.kind}]\nkey = "{{folder}}{{stem}}-{tile.kind}.png"\nformat = "png"\n{tile.fields}'
@@ -117,7 +117,7 @@ def cell_origin(index: int) -> tuple[int, int]:
 def compose(pictures: list[Image.Image]) -> Image.Image:
     sheet = Image.new("RGB", canvas_size(len(TILES)), PAGE)
     draw = ImageDraw.Draw(sheet)
-    draw.text((GAP, 10), "Fits and effects, rendered by chalicelib.render.render_outputs "
+    draw.text((GAP, 10), "Fits and effects, rendered by chalicelib.image.render.render_outputs "
                          "(make gallery)", fill=(30, 30, 30), font=ImageFont.load_default(size=17))
     font = ImageFont.load_default(size=13)
     for index, (tile, picture) in enumerate(zip(TILES, pictures, strict=True)):

@@ -38,8 +38,9 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
 def output_key_patterns(environment: dict[str, str]) -> list[str]:
     """The target keys the stage's outputs (and labels sidecars) can have, as IAM resource
     patterns."""
-    from chalicelib import labels, outputs
-    from chalicelib.settings import labels_features
+    from chalicelib.aws import rekognition as labels
+    from chalicelib.config import outputs
+    from chalicelib.config.settings import labels_features
 
     selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))
     templates = [output.key for output in selected]
@@ -68,7 +69,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
 
     `batch`: for the S3 Batch Operations function, which never deletes for delete sync (a
     quarantine still deletes the outputs), and writes only its own log group."""
-    from chalicelib.settings import backup_bucket, delete_outputs, event_bus, labels_features
+    from chalicelib.config.settings import backup_bucket, delete_outputs, event_bus, labels_features
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]

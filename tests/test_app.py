@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from chalicelib.keys import upload_suffixes
-from chalicelib.settings import Settings
+from chalicelib.config.keys import upload_suffixes
+from chalicelib.config.settings import Settings
 from devtools.local_s3 import s3_event_sources
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import upload

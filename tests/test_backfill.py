@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from chalicelib.settings import Settings
+from chalicelib.config.settings import Settings
 from devtools import samples
 from devtools.backfill import UP_TO_DATE, backfill
 from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports

@@ -16,8 +16,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib import backup, settings as settings_module
-from chalicelib.settings import STORAGE_CLASSES, Settings, SettingsError
+from chalicelib.aws import backup
+from chalicelib.config import settings as settings_module
+from chalicelib.config.settings import STORAGE_CLASSES, Settings, SettingsError
 from devtools import buckets, samples
 from devtools.events import s3_record
 from devtools.policy import policy_for, policy_path, render
@@ -231,7 +232,7 @@ def test_backup_bucket_unset_leaves_behaviour_log_line_and_policy_as_before(
     assert run_all(chalice_app, pending(router)) == {**NONE, "written": 1}
     line = backup_line(caplog)
     assert "backup" not in line
-    from chalicelib.metrics import DIMENSIONS, UNITS
+    from chalicelib.aws.metrics import DIMENSIONS, UNITS
 
     record_fields = sorted(set(line) - {"_aws", *DIMENSIONS, *UNITS})  # less the metrics
     assert record_fields == ["bucket", "bytes_in", "bytes_out", "key", "ms", "outcome", "outputs",

@@ -158,7 +158,7 @@ def test_manifest_and_create_job_request(s3, client, deliver, source_bucket, tar
 
     from botocore.validate import validate_parameters
 
-    from chalicelib.settings import Settings
+    from chalicelib.config.settings import Settings
     from devtools.batch_backfill import job_request, keys_to_backfill, write_manifest
     from devtools.batch_role import S3Location, default_reports, function_arn
     from devtools.stage import stage_environment

@@ -13,14 +13,15 @@ import sys
 
 import pytest
 
-from chalicelib import outputs, settings
+from chalicelib.config import outputs
+from chalicelib.config import settings
 from devtools import samples
 from devtools.events import removed_record
 from devtools.local_s3 import EventRouter, s3_event_sources
 from devtools.policy import policy_for
 from devtools.stage import PROJECT_DIR, lambda_context
 
-LOGGER = "chalicelib.thumbnailer"
+LOGGER = "chalicelib.pipeline.record"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
 
 
@@ -237,7 +238,7 @@ def test_an_upload_arriving_while_outputs_are_deleted_gets_them_back(
 ):
     """The race between the delete's HeadObject and its DeleteObject: the key is uploaded
     again and that upload's own event writes its outputs just before they are deleted."""
-    from chalicelib import storage
+    from chalicelib.aws import storage
 
     s3.put_object(Bucket=source_bucket, Key="race.jpg", Body=photo())
     run_all(chalice_app, pending(router))

@@ -17,11 +17,12 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from chalicelib import keys, outputs
-from chalicelib.deadline import OutOfTime
+from chalicelib.config import keys
+from chalicelib.config import outputs
+from chalicelib.aws.deadline import OutOfTime
 from chalicelib.errors import ImageRejected
-from chalicelib.render import Limits, OutputRequest, render_outputs
-from chalicelib.structure import inspect
+from chalicelib.image.render import Limits, OutputRequest, render_outputs
+from chalicelib.image.structure import inspect
 from devtools.stage import PROJECT_DIR
 from tests.conftest import handler_for, upload
 
@@ -302,7 +303,7 @@ def test_a_jpeg_only_process_never_loads_pi_heif_and_a_heic_loads_it_once(tmp_pa
     code = f"""
 import io, json, sys
 sys.path[:0] = [{str(PROJECT_DIR)!r}]
-from chalicelib.render import OutputRequest, render_outputs
+from chalicelib.image.render import OutputRequest, render_outputs
 from devtools import samples
 request = [OutputRequest("t", (100, 100), "contain", "JPEG")]
 render_outputs(samples.jpeg_bytes(samples.photo_like((300, 200))), request)

@@ -8,7 +8,8 @@ from collections import Counter
 
 from PIL import Image, ImageStat
 
-from chalicelib import effects, fits
+from chalicelib.image import effects
+from chalicelib.image import fits
 from devtools import gallery
 from devtools.stage import PROJECT_DIR
 

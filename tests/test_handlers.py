@@ -14,15 +14,15 @@ import pytest
 from PIL import Image
 
 from chalice.local import LambdaContext
-from chalicelib.keys import upload_suffixes
-from chalicelib.thumbnailer import RecordsFailed
+from chalicelib.config.keys import upload_suffixes
+from chalicelib.pipeline.record import RecordsFailed
 from devtools import samples
 from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
 from tests.conftest import handler_for, upload
 from tests.s3_stand_ins import S3Error
 
-LOGGER = "chalicelib.thumbnailer"
+LOGGER = "chalicelib.pipeline.record"
 
 
 def log_lines(caplog) -> list[tuple[str, dict]]:

@@ -15,8 +15,8 @@ import sys
 
 from PIL import Image
 
-from chalicelib.keys import upload_suffixes
-from chalicelib.settings import Settings
+from chalicelib.config.keys import upload_suffixes
+from chalicelib.config.settings import Settings
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import handler_for, upload
 from tests.hostile_corpus import ANY, SKIPPED, WRITTEN, corpus
@@ -49,7 +49,7 @@ def function_for(chalice_app, key: str) -> str:
 def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
     s3, client, chalice_app, source_bucket, target_bucket, caplog, capsys
 ):
-    caplog.set_level(logging.INFO, logger="chalicelib.thumbnailer")
+    caplog.set_level(logging.INFO, logger="chalicelib.pipeline.record")
     expectations = {}
     for number, (name, data, expected) in enumerate(CORPUS):
         key = f"corpus/{number:03d}-{name}"
@@ -58,7 +58,7 @@ def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
         expectations[key] = expected
 
     lines = {line["key"]: line for line in
-             (json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.thumbnailer")}
+             (json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.pipeline.record")}
     assert set(lines) == set(expectations)  # one log line per upload
     wrong = []
     for key, expected in expectations.items():
@@ -85,7 +85,7 @@ PEAK_MEMORY_PROBE = """
 import sys, warnings
 warnings.simplefilter("ignore")
 sys.path[:0] = [{root!r}]
-from chalicelib.render import ImageRejected, ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import ImageRejected, ThumbnailSpec, render_thumbnail
 from tests.hostile_corpus import corpus
 
 def rss_kb(field):

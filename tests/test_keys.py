@@ -1,7 +1,7 @@
 import pytest
 
 from chalicelib.errors import PermanentError
-from chalicelib.keys import output_format, thumbnail_key, upload_suffixes
+from chalicelib.config.keys import output_format, thumbnail_key, upload_suffixes
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from chalicelib.settings import Settings, SettingsError
+from chalicelib.config.settings import Settings, SettingsError
 from devtools import rekognition_local, samples
 from devtools.events import removed_record
 from devtools.policy import policy_for

@@ -67,10 +67,10 @@ import os
 os.environ.update(SOURCE_BUCKET="memory-test-in", TARGET_BUCKET="memory-test-out",
                   AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
 import app  # what the function imports
-from chalicelib import s3_client
-from chalicelib.deadline import Deadline
+from chalicelib.aws import clients as s3_client
+from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.render import ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import ThumbnailSpec, render_thumbnail
 s3_client.client_for(Deadline())
 
 data = open({path!r}, "rb").read()
@@ -143,9 +143,9 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
     import pillow_heif
     from PIL import Image
 
-    from chalicelib import budget
-    from chalicelib.render import ThumbnailSpec, _decode_size, OutputRequest
-    from chalicelib.structure import inspect
+    from chalicelib.image import budget
+    from chalicelib.image.render import ThumbnailSpec, _decode_size, OutputRequest
+    from chalicelib.image.structure import inspect
 
     size = (6000, 4000)
     ramp = Image.linear_gradient("L").resize(size)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from chalicelib import metrics
+from chalicelib.aws import metrics
 from devtools import samples
 from tests.conftest import upload
 from tests.test_delete_sync import lines
@@ -81,7 +81,7 @@ def test_the_checker_finds_what_breaks_the_specification():
 
 @pytest.fixture
 def logged(caplog):
-    caplog.set_level("INFO", logger="chalicelib.thumbnailer")
+    caplog.set_level("INFO", logger="chalicelib.pipeline.record")
     return caplog
 
 

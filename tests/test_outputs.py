@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from chalicelib import keys
+from chalicelib.config import keys
 from chalicelib.errors import PermanentError
-from chalicelib.outputs import (
+from chalicelib.config.outputs import (
     CHALICELIB_DIR,
     OutputsError,
     load_outputs,

@@ -10,13 +10,15 @@ import logging
 import pytest
 from PIL import Image
 
-from chalicelib import decode, outputs, settings
+from chalicelib.image import decode
+from chalicelib.config import outputs
+from chalicelib.config import settings
 from devtools import samples
 from devtools.stage import lambda_context
 from tests.conftest import upload
 from tests.faulty_s3 import FaultyS3
 
-LOGGER = "chalicelib.thumbnailer"
+LOGGER = "chalicelib.pipeline.record"
 FOUR = "thumbnail,card,small,marked"
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat
 
-from chalicelib import effects, encode, fits
+from chalicelib.image import effects
+from chalicelib.image import encode
+from chalicelib.image import fits
 from devtools import samples
 
 BOX = (1280, 720)

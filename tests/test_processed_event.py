@@ -17,9 +17,10 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from chalicelib import processed_event, s3_client
-from chalicelib.settings import Settings, SettingsError
-from chalicelib.thumbnailer import RecordResult
+from chalicelib.aws import eventbridge as processed_event
+from chalicelib.aws import clients as s3_client
+from chalicelib.config.settings import Settings, SettingsError
+from chalicelib.pipeline.record import RecordResult
 from devtools import samples
 from devtools.events import removed_record, s3_record
 from devtools.loopback import LoopbackServer

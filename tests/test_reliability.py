@@ -15,16 +15,18 @@ from botocore.exceptions import EndpointConnectionError
 from chalice.local import LambdaContext
 from PIL import Image
 
-from chalicelib import s3_client, storage, thumbnailer
-from chalicelib.deadline import Deadline
-from chalicelib.thumbnailer import RecordsFailed
+from chalicelib.aws import clients as s3_client
+from chalicelib.aws import storage
+from chalicelib.pipeline import record as thumbnailer
+from chalicelib.aws.deadline import Deadline
+from chalicelib.pipeline.record import RecordsFailed
 from devtools import samples
 from tests.conftest import upload
 from tests.faulty_s3 import FaultyS3
 from tests.s3_stand_ins import StalledS3
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
-LOGGER = "chalicelib.thumbnailer"
+LOGGER = "chalicelib.pipeline.record"
 
 
 def solid_jpeg(colour, size=(400, 300)) -> bytes:
@@ -64,7 +66,7 @@ class HeldRender:
 
 @pytest.fixture(autouse=True)
 def _quiet(caplog):
-    caplog.set_level(logging.INFO, logger="chalicelib.thumbnailer")
+    caplog.set_level(logging.INFO, logger="chalicelib.pipeline.record")
 
 
 def test_retries_and_timeouts_are_set_deliberately(s3_endpoint):

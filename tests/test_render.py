@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
-from chalicelib.decode import to_8bit_gray
-from chalicelib.render import (
+from chalicelib.image.decode import to_8bit_gray
+from chalicelib.image.render import (
     ImageRejected,
     ThumbnailSpec,
     fit_inside,

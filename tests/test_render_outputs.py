@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from chalicelib.render import OutputRequest, render_outputs
+from chalicelib.image.render import OutputRequest, render_outputs
 from devtools import samples
 
 FITS = ("contain", "cover", "pad")

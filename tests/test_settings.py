@@ -1,6 +1,6 @@
 import pytest
 
-from chalicelib.settings import DEFAULTS, Settings, SettingsError, source_bucket
+from chalicelib.config.settings import DEFAULTS, Settings, SettingsError, source_bucket
 
 BUCKETS = {"SOURCE_BUCKET": "photos-in", "TARGET_BUCKET": "photos-thumbs"}
 

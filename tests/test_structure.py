@@ -10,8 +10,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from chalicelib.render import ImageRejected, ThumbnailSpec, render_thumbnail
-from chalicelib.structure import (
+from chalicelib.image.render import ImageRejected, ThumbnailSpec, render_thumbnail
+from chalicelib.image.structure import (
     MAX_JPEG_HEADER_SEGMENTS,
     MAX_JPEG_SCANS,
     MAX_JPEG_STRAY_BYTES,
@@ -177,8 +177,8 @@ def test_converting_and_reducing_in_strips_matches_a_whole_image_resize(kind):
 def test_a_jpeg_whose_markers_cannot_be_walked_is_budgeted_as_the_worst_case():
     """Pillow reads some marker layouts the walk gives up on; the budget then assumes every
     coefficient is held, so a large one is refused rather than risked."""
-    from chalicelib import budget
-    from chalicelib.structure import Inspected
+    from chalicelib.image import budget
+    from chalicelib.image.structure import Inspected
 
     inspected = Inspected(b"\xff\xd8" + b"\x00" * 100)  # a JPEG with no frame facts
     worst = budget.estimate(inspected, "CMYK", (15000, 10000), (1080, 720), False)
@@ -190,7 +190,7 @@ def test_a_jpeg_whose_markers_cannot_be_walked_is_budgeted_as_the_worst_case():
 # --- the time left -----------------------------------------------------------------------------
 
 def test_a_render_that_cannot_finish_in_the_time_left_is_refused_as_transient():
-    from chalicelib.deadline import OutOfTime
+    from chalicelib.aws.deadline import OutOfTime
 
     data = large_images.png(6000, 4000, 2)  # a 24-megapixel PNG: about a second on Lambda
     with pytest.raises(OutOfTime, match=r"6000x4000 PNG RGB may take [\d.]+ s, 0.2 s are left"):

@@ -19,13 +19,14 @@ from urllib.parse import quote_plus, unquote_plus
 import boto3
 import pytest
 
-from chalicelib import events, settings
-from chalicelib.keys import supported_extensions, upload_suffixes
+from chalicelib.aws import events
+from chalicelib.config import settings
+from chalicelib.config.keys import supported_extensions, upload_suffixes
 from devtools import buckets, samples
 from devtools.local_s3 import EventRouter, _drain, aws_shape, cw_event_sources, s3_event_sources
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
-LOGGER = "chalicelib.thumbnailer"
+LOGGER = "chalicelib.pipeline.record"
 HANDLER = "thumbnail_eventbridge"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
 
@@ -357,7 +358,7 @@ def test_delivered_follows_the_trigger_mode():
 
 
 def test_backfill_and_batch_take_what_the_mode_delivers(s3, source_bucket, target_bucket):
-    from chalicelib.batch import handle_batch
+    from chalicelib.pipeline.batch import handle_batch
     from devtools.backfill import backfill
     from devtools.batch_backfill import keys_to_backfill
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import PIL
 
-from chalicelib import render as render_module
+from chalicelib.image import render as render_module
 from devtools.bench import endtoend
 from devtools.bench.chart import write_chart, write_outputs_chart
 from devtools.bench.images import IMAGE_CACHE, SourceImage, folder_images, generated_images

@@ -55,7 +55,7 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
     timer), so overhead = event - that same render: the S3 calls, parsing and logging the event
     adds, free of the render's own run-to-run noise.
     """
-    from chalicelib import thumbnailer
+    from chalicelib.pipeline import record as thumbnailer
     from devtools.local_s3 import local_s3  # moto: heavy, and the memory children need none of it
 
     stage_env = stage_environment(STAGE)
@@ -74,7 +74,7 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
         from app import app
 
         # One JSON line per record is the handler's job, not what we time: keep it quiet.
-        logging.getLogger("chalicelib.thumbnailer").setLevel(logging.WARNING)
+        logging.getLogger("chalicelib.pipeline.record").setLevel(logging.WARNING)
         s3 = boto3.client("s3")
         for bucket in (stage_env["SOURCE_BUCKET"], stage_env["TARGET_BUCKET"]):
             s3.create_bucket(Bucket=bucket)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-from chalicelib.render import fit_inside
+from chalicelib.image.render import fit_inside
 from devtools import samples
 from devtools.bench.images import SourceImage
 from devtools.bench.methods import BOX, RENDERERS

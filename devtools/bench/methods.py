@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from chalicelib.render import ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import ThumbnailSpec, render_thumbnail
 
 BOX = (1280, 720)
 JPEG_QUALITY = 85

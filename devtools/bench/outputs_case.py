@@ -1,6 +1,6 @@
 """The multi-output case: the shipped outputs.toml's four outputs from one upload, three ways.
 
-- ours: chalicelib.render.render_outputs with OutputRequests built as thumbnailer.py builds
+- ours: chalicelib.image.render.render_outputs with OutputRequests built as thumbnailer.py builds
   them: one decode (shrink-on-load) at the largest output's size, every output from it.
 - tutorial: what a tutorial reader would write: per output, Image.open, then .thumbnail() to
   the box (cover: ImageOps.fit, from the full decode), the effects with plain Pillow calls
@@ -25,8 +25,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
-from chalicelib import encode, outputs
-from chalicelib.render import ASSET_ROOT, OutputRequest, render_outputs
+from chalicelib.image import encode
+from chalicelib.config import outputs
+from chalicelib.image.render import ASSET_ROOT, OutputRequest, render_outputs
 from devtools.bench.methods import _pyvips
 
 OUTPUT_NAMES = ("thumbnail", "card", "small", "marked")

@@ -17,12 +17,18 @@ import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from chalicelib import backup, events, labels, metrics, processed_event, s3_client, storage
-from chalicelib.deadline import Deadline
+from chalicelib.aws import backup
+from chalicelib.aws import events
+from chalicelib.aws import rekognition as labels
+from chalicelib.aws import metrics
+from chalicelib.aws import eventbridge as processed_event
+from chalicelib.aws import clients as s3_client
+from chalicelib.aws import storage
+from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.outputs import fill_key
-from chalicelib.render import Limits, OutputRequest, render_outputs
-from chalicelib.settings import Settings
+from chalicelib.config.outputs import fill_key
+from chalicelib.image.render import Limits, OutputRequest, render_outputs
+from chalicelib.config.settings import Settings
 
 # Not Chalice's app.log (named after the app, ERROR level, plain text): these lines go through
 # the root logger, which Lambda's runtime formats and ships with the request id.

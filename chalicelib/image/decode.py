@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-from chalicelib import budget
+from chalicelib.image import budget
 from chalicelib.errors import ImageRejected
 
 # Decode JPEGs at the smallest 1/2, 1/4 or 1/8 scale that is still at least the final size

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.errors import PermanentError
-from chalicelib.keys import supported_extensions, upload_suffixes
+from chalicelib.config.keys import supported_extensions, upload_suffixes
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from chalicelib.thumbnailer import RecordResult
+    from chalicelib.pipeline.record import RecordResult
 
 SOURCE = "thumbnailer"
 PROCESSED, QUARANTINED, REMOVED = "Image processed", "Image quarantined", "Image removed"

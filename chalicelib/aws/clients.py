@@ -28,7 +28,7 @@ import boto3
 from botocore.config import Config
 from botocore.retries import standard
 
-from chalicelib.deadline import Deadline, OutOfTime
+from chalicelib.aws.deadline import Deadline, OutOfTime
 
 ATTEMPTS = 4
 # (connect, read) timeouts in seconds, roomiest first. Read is per socket read, not per body:

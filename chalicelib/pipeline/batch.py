@@ -26,12 +26,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib import events
-from chalicelib.deadline import Deadline
+from chalicelib.aws import events
+from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.settings import Settings
-from chalicelib.storage import GONE_REASON
-from chalicelib.thumbnailer import FAILED, QUARANTINED, SKIPPED, WRITTEN, process_record
+from chalicelib.config.settings import Settings
+from chalicelib.aws.storage import GONE_REASON
+from chalicelib.pipeline.record import FAILED, QUARANTINED, SKIPPED, WRITTEN, process_record
 
 SUCCEEDED, TEMPORARY, PERMANENT = "Succeeded", "TemporaryFailure", "PermanentFailure"
 MAX_RESULT_STRING = 256  # one line of the completion report, not a log

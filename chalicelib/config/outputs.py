@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from chalicelib import keys
+from chalicelib.config import keys
 from chalicelib.errors import PermanentError
 
 CHALICELIB_DIR = Path(__file__).resolve().parent

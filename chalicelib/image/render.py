@@ -16,10 +16,15 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from chalicelib import budget, decode, effects, encode, fits, heif
-from chalicelib.deadline import OutOfTime
+from chalicelib.image import budget
+from chalicelib.image import decode
+from chalicelib.image import effects
+from chalicelib.image import encode
+from chalicelib.image import fits
+from chalicelib.image import heif
+from chalicelib.aws.deadline import OutOfTime
 from chalicelib.errors import ImageRejected
-from chalicelib.structure import Inspected, inspect
+from chalicelib.image.structure import Inspected, inspect
 
 # The pixel limit is ours (Limits.max_pixels), checked right after the header is read.
 # Pillow's global check would otherwise cap it at 2 x 89 megapixels and warn on panoramas.
@@ -32,7 +37,7 @@ ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "AVIF")
 _FORMATS_OF_CONTAINER = {"HEIF": ("HEIF",), "AVIF": ("AVIF",), "WEBP": ("WEBP",)}
 FORMAT_NAMES = "JPEG, PNG, HEIC/HEIF, WebP or AVIF"
 # Watermarks and fonts named by outputs.toml live beside the code.
-ASSET_ROOT = Path(__file__).resolve().parent
+ASSET_ROOT = Path(__file__).resolve().parent.parent / "config"
 
 # Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
 # permanent: the same bytes fail the same way on every retry.

@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from chalicelib.structure import MAX_JPEG_SCANS as MAX_SCANS_ASSUMED
-from chalicelib.structure import Inspected, JpegFrame
+from chalicelib.image.structure import MAX_JPEG_SCANS as MAX_SCANS_ASSUMED
+from chalicelib.image.structure import Inspected, JpegFrame
 
 MB = 1024 * 1024
 # What the function holds before an image arrives: the Python runtime and Lambda's runtime

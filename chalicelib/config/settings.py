@@ -13,7 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib import budget, labels, outputs
+from chalicelib.image import budget
+from chalicelib.aws import rekognition as labels
+from chalicelib.config import outputs
 
 
 class SettingsError(ValueError):

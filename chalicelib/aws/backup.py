@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib import storage
+from chalicelib.aws import storage
 
 MULTIPART_THRESHOLD = 5 * 1024**3  # CopyObject's own limit: larger objects are copied in parts
 PART_SIZE = 512 * 1024**2  # at least; S3 allows 5 MiB to 5 GiB per part, 10,000 parts
