@@ -1,4 +1,6 @@
-"""The one distinction the handler cares about: can a retry ever help?"""
+"""The one distinction the handler cares about: can a retry ever help?
+
+Shared by every layer (image/, config/, aws/, pipeline/), so it imports nothing."""
 
 
 class PermanentError(Exception):
@@ -18,3 +20,7 @@ class ImageRejected(PermanentError):
 
     Permanent by construction: retrying the same bytes gives the same answer.
     """
+
+
+class OutOfTime(Exception):
+    """Transient: this invocation has too little time left; a retry starts with a fresh one."""

@@ -19,7 +19,7 @@ from PIL import Image
 
 from chalicelib.config import keys
 from chalicelib.config import outputs
-from chalicelib.aws.deadline import OutOfTime
+from chalicelib.errors import OutOfTime
 from chalicelib.errors import ImageRejected
 from chalicelib.image.render import Limits, OutputRequest, render_outputs
 from chalicelib.image.structure import inspect

@@ -190,7 +190,7 @@ def test_a_jpeg_whose_markers_cannot_be_walked_is_budgeted_as_the_worst_case():
 # --- the time left -----------------------------------------------------------------------------
 
 def test_a_render_that_cannot_finish_in_the_time_left_is_refused_as_transient():
-    from chalicelib.aws.deadline import OutOfTime
+    from chalicelib.errors import OutOfTime
 
     data = large_images.png(6000, 4000, 2)  # a 24-megapixel PNG: about a second on Lambda
     with pytest.raises(OutOfTime, match=r"6000x4000 PNG RGB may take [\d.]+ s, 0.2 s are left"):

@@ -28,7 +28,8 @@ import boto3
 from botocore.config import Config
 from botocore.retries import standard
 
-from chalicelib.aws.deadline import Deadline, OutOfTime
+from chalicelib.aws.deadline import Deadline
+from chalicelib.errors import OutOfTime
 
 ATTEMPTS = 4
 # (connect, read) timeouts in seconds, roomiest first. Read is per socket read, not per body:

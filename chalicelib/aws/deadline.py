@@ -12,12 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from chalicelib.errors import OutOfTime
+
 # Kept back from every step: enough to log the record's line and return or raise cleanly.
 REPORT_RESERVE_S = 1.0
-
-
-class OutOfTime(Exception):
-    """Transient: this invocation has too little time left; a retry starts with a fresh one."""
 
 
 class Deadline:

@@ -22,7 +22,7 @@ from chalicelib.image import effects
 from chalicelib.image import encode
 from chalicelib.image import fits
 from chalicelib.image import heif
-from chalicelib.aws.deadline import OutOfTime
+from chalicelib.errors import OutOfTime
 from chalicelib.errors import ImageRejected
 from chalicelib.image.structure import Inspected, inspect
 
