@@ -193,6 +193,6 @@ def test_a_render_that_cannot_finish_in_the_time_left_is_refused_as_transient():
     from chalicelib.errors import OutOfTime
 
     data = large_images.png(6000, 4000, 2)  # a 24-megapixel PNG: about a second on Lambda
-    with pytest.raises(OutOfTime, match=r"6000x4000 PNG RGB may take [\d.]+ s, 0.2 s are left"):
+    with pytest.raises(OutOfTime, match=r"6000x4000 PNG RGB is expected to take [\d.]+ s, 0.20 s"):
         render_thumbnail(data, ThumbnailSpec("PNG", seconds_left=0.2))
     assert render_thumbnail(data, ThumbnailSpec("PNG", seconds_left=60)).size == (1080, 720)

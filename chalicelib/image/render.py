@@ -328,13 +328,23 @@ def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
         budget.check(worst, limits.memory_mb)
     except budget.OverBudget as over:
         raise ImageRejected(f"over the memory budget: {kind} {over}") from None
-    seconds = budget.render_seconds(inspected, size, _decode_size(size, requests, False),
-                                    output_pixels=output_pixels)
+    outputs = [(_output_pixels(size, request), request.pillow_format) for request in requests]
+    seconds = budget.render_seconds(inspected, mode, size, _decode_size(size, requests, False),
+                                    needs_conversion, outputs, limits.memory_mb)
     if seconds > limits.seconds_left:  # transient: a fresh invocation has its whole timeout
         raise OutOfTime(
-            f"rendering {kind} may take {seconds:.1f} s, {max(limits.seconds_left, 0):.1f} s are "
-            "left; retry with a fresh timeout"
+            f"rendering {kind} is expected to take {seconds:.2f} s, "
+            f"{max(limits.seconds_left, 0):.2f} s are left; retry with a fresh timeout"
         )
+
+
+def _output_pixels(size: tuple[int, int], request: OutputRequest) -> int:
+    """The pixels an output will have: the box for cover and pad, no more than the source's
+    for contain (an orientation that turns the picture changes neither much)."""
+    if request.fit != "contain":
+        return request.box[0] * request.box[1]
+    width, height = fits.needed_size(size, request.box, request.fit)
+    return width * height
 
 
 def _sniff(data: bytes, inspected: Inspected | None = None) -> str:
