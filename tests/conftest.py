@@ -52,14 +52,25 @@ def s3(s3_endpoint, stage_env):
 
 @pytest.fixture
 def client(chalice_app, monkeypatch):
-    """Chalice's test client, with a Lambda context whose time left is the function's timeout.
+    """Chalice's test client as users have it: its Lambda context says 3 s are left, whatever
+    lambda_timeout is (AWS's default timeout is 3 s too), and the product must work in that.
 
-    The client's own context says 3 s left whatever lambda_timeout is; the handler budgets its
-    S3 calls from that time, so a test would run under a limit the deployed function never has.
-    The client also swaps `os.environ` for a plain dict during each invoke and back after it,
-    which concurrent invokes (tests that deliver from threads) can leave swapped: a stale
+    The client swaps `os.environ` for a plain dict during each invoke and back after it, which
+    concurrent invokes (tests that deliver from threads) can leave swapped: a stale
     AWS_ENDPOINT_URL then leaked into later tests. The real one is put back after each test.
     """
+    monkeypatch.setattr(os, "environ", os.environ)
+    from chalice.test import Client
+
+    with Client(chalice_app.app, stage_name=STAGE, project_dir=str(PROJECT_DIR)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def deployed_client(chalice_app, monkeypatch):
+    """Chalice's test client with the context Lambda gives the deployed function: its whole
+    lambda_timeout (60 s here). Only for tests of what takes long on purpose, such as
+    botocore's back-off between retries of a throttled request."""
     monkeypatch.setattr(os, "environ", os.environ)
     from chalice import test as chalice_test
 
@@ -98,14 +109,25 @@ def handler_for(chalice_app, key: str) -> str:
     return matches[0]
 
 
-@pytest.fixture
-def deliver(client, chalice_app):
-    """Invoke the handler S3 would pick for the first record's key, as Lambda would."""
-
+def _delivering(test_client, chalice_app):
     def _deliver(*records: dict):
         from urllib.parse import unquote_plus
 
         key = unquote_plus(records[0]["s3"]["object"]["key"])
-        return client.lambda_.invoke(handler_for(chalice_app, key), {"Records": list(records)})
+        return test_client.lambda_.invoke(handler_for(chalice_app, key),
+                                          {"Records": list(records)})
 
     return _deliver
+
+
+@pytest.fixture
+def deliver(client, chalice_app):
+    """Invoke the handler S3 would pick for the first record's key, through Chalice's test
+    client as it comes (3 s left)."""
+    return _delivering(client, chalice_app)
+
+
+@pytest.fixture
+def deliver_deployed(deployed_client, chalice_app):
+    """`deliver` with the deployed function's whole timeout (see deployed_client)."""
+    return _delivering(deployed_client, chalice_app)

@@ -15,14 +15,14 @@ from PIL import Image
 
 from chalice.local import LambdaContext
 from chalicelib.config.keys import upload_suffixes
-from chalicelib.pipeline.record import RecordsFailed
+from chalicelib.pipeline.handler import RecordsFailed
 from devtools import samples
 from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
 from tests.conftest import handler_for, upload
 from tests.s3_stand_ins import S3Error
 
-LOGGER = "chalicelib.pipeline.record"
+LOGGER = "chalicelib.pipeline"
 
 
 def log_lines(caplog) -> list[tuple[str, dict]]:
@@ -357,7 +357,12 @@ class _SlowDown(BaseHTTPRequestHandler):
         pass
 
 
-def test_throttling_is_retried_by_botocore_then_raised(s3, deliver, source_bucket, monkeypatch, caplog):
+def test_throttling_is_retried_by_botocore_then_raised(
+    s3, deliver_deployed, source_bucket, monkeypatch, caplog
+):
+    """With the deployed timeout (60 s): botocore's back-off after throttling is up to seconds,
+    which a 3 s invocation cuts short (OutOfTime, retried by Lambda instead)."""
+    deliver = deliver_deployed
     record = upload(s3, source_bucket, "busy.jpg", photo_for("busy.jpg", (300, 200)))
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowDown)
     threading.Thread(target=server.serve_forever, daemon=True).start()

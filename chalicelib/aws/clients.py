@@ -1,5 +1,6 @@
 """AWS clients for the handler (S3, and Rekognition and EventBridge when their features are on):
-shared by the process, retrying within each invocation's time.
+shared by the process, retrying within each invocation's time. `Clients` hands them to the
+pipeline, one invocation's deadline attached.
 
 Clients are kept for the life of the process (per environment), so a warm function reuses its
 connections: a new HTTPS connection costs a TLS handshake and, in urllib3, loading the CA
@@ -11,9 +12,10 @@ bundle again (about 16 ms here). Two things botocore would do with such a client
   refilled it. A needs-retry hook of ours runs first and makes the decision with botocore's own
   standard-mode conditions (4 attempts; throttling, 5xx, timeouts, dropped connections) and
   backoff, minus the quota: each call keeps its retries whatever happened before.
-- Its timeouts ignore the Lambda deadline. Each call picks the client whose timeouts let all
-  its attempts fit in the time left (the quickest one near the end), and hooks refuse an attempt
-  or a retry's back-off that could outlast the deadline: OutOfTime, naming the step.
+- Its timeouts ignore the Lambda deadline. Each call picks the roomiest timeouts that leave
+  room for a retry in the time left (at least one attempt must fit), and hooks refuse an
+  attempt or a retry's back-off that could outlast the deadline: OutOfTime, naming the step.
+  A stalled call therefore ends, by its own timeout, before Lambda stops the function.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ from chalicelib.errors import OutOfTime
 
 ATTEMPTS = 4
 # (connect, read) timeouts in seconds, roomiest first. Read is per socket read, not per body:
-# 5 s is far beyond a healthy S3 first byte; 1 s still fits one when little time is left.
-TIMEOUTS = ((2.0, 5.0), (0.5, 1.0))
-SHORTEST_ATTEMPT_S = sum(TIMEOUTS[-1])
+# 5 s is far beyond a healthy S3 first byte (20-50 ms from Lambda in-region, p99 well under
+# 250 ms); the quicker ones serve a call made with little time left.
+TIMEOUTS = ((2.0, 5.0), (0.5, 1.0), (0.25, 0.5), (0.1, 0.25))
+# What a call is expected to take, for judging whether the rest of a record fits (deadline.py):
+# a typical request, not its worst case; the timeouts above bound the worst case.
+EXPECTED_CALL_S = {"s3": 0.05, "rekognition": 0.5, "events": 0.05}
 
 # Environment that decides which client we need; tests and the local loop switch endpoints and
 # credentials between invocations, Lambda never does.
@@ -47,12 +52,33 @@ _creating = threading.Lock()  # a boto3 Session is not thread-safe; its clients 
 _caller_deadline: ContextVar[Deadline] = ContextVar("caller_deadline", default=Deadline())
 
 
+class Clients:
+    """The AWS clients of one invocation. Each property gives the shared client for one call,
+    with timeouts that fit the time the invocation has left at that moment."""
+
+    def __init__(self, deadline: Deadline | None = None):
+        self.deadline = deadline or Deadline()
+
+    @property
+    def s3(self) -> Any:
+        return client_for(self.deadline, "s3")
+
+    @property
+    def rekognition(self) -> Any:
+        return client_for(self.deadline, "rekognition")
+
+    @property
+    def events(self) -> Any:
+        return client_for(self.deadline, "events")
+
+
 def client_for(deadline: Deadline, service: str = "s3") -> Any:
-    """The `service` client for one call made under `deadline`: ATTEMPTS attempts fit in the
-    time left."""
+    """The `service` client for one call made under `deadline`: the roomiest timeouts with
+    which two attempts (the call and a retry) fit in the time left, else one attempt."""
     _caller_deadline.set(deadline)
     usable = deadline.usable()
-    connect, read = next((t for t in TIMEOUTS if ATTEMPTS * sum(t) <= usable), TIMEOUTS[-1])
+    connect, read = next((t for t in TIMEOUTS if 2 * sum(t) <= usable),
+                         next((t for t in TIMEOUTS if sum(t) <= usable), TIMEOUTS[-1]))
     environment = tuple(os.environ.get(name) for name in _CLIENT_ENV)
     return _shared_client(service, environment, connect, read)
 
