@@ -1,62 +1,80 @@
-"""Chalice wiring only: one Lambda function per upload suffix, all running the same code.
+"""Chalice wiring only: which Lambda functions exist, on which events, calling which code.
 
-S3 suffix filters are literal and case-sensitive, and Chalice takes one suffix per decorator,
-so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda finds a handler as
-`app.<function __name__>`, so each one is also a module attribute under that name. Each gets
-the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
-Each also subscribes to ObjectRemoved (delete sync) unless DELETE_OUTPUTS=false: read at import,
-like SOURCE_BUCKET, because the event types are part of the S3 notification.
-TRIGGER=eventbridge (read at import too) registers instead ONE function, thumbnail_eventbridge,
-on an EventBridge rule matching S3's Object Created (and Deleted) events for every extension the
-pipeline reads, in any letter case (chalicelib/events.py eventbridge_pattern); the source bucket
-must send its events to EventBridge (`make buckets` turns that on).
+TRIGGER=s3 (the default): S3 suffix filters are literal and case-sensitive, and Chalice takes
+one suffix per decorator, so .jpg, .jpeg, .png and their upper-case forms each get a function
+(HANDLERS below), all running the same code, each subscribed to ObjectCreated and, with delete
+sync (DELETE_OUTPUTS, on by default), ObjectRemoved. Lambda finds a
+handler as `app.<function __name__>`, so each is also a module attribute under that name.
+TRIGGER=eventbridge: ONE function, thumbnail_eventbridge, on an EventBridge rule matching S3's
+Object Created (and Deleted) events for every extension the pipeline reads, in any letter case
+(chalicelib/aws/events.py eventbridge_pattern); the source bucket must send its events to
+EventBridge (`make buckets` turns that on).
 `batch` is the S3 Batch Operations function (`make batch-backfill`): same pipeline, its own
 policy (.chalice/policy-<stage>-batch.json).
+
+SOURCE_BUCKET, DELETE_OUTPUTS and TRIGGER are read at import: they shape the event sources.
+`chalice deploy` and Lambda set them; a test that imports this module with nothing set gets the
+dev stage's from .chalice/config.json (chalicelib/config/stage.py). Each handler gets the raw
+event even when Chalice could not parse it (chalicelib/aws/chalice_events.py).
 """
+
+import os
+from pathlib import Path
 
 from chalice import Chalice
 
-from chalicelib.pipeline.batch import handle_batch
 from chalicelib.aws.chalice_events import tolerate_malformed_cw_events, tolerate_malformed_events
 from chalicelib.aws.events import eventbridge_pattern
 from chalicelib.config.keys import supported_extensions, upload_suffixes
 from chalicelib.config.settings import delete_outputs, source_bucket, trigger
-from chalicelib.pipeline.record import handle_event
+from chalicelib.config.stage import import_environment
+from chalicelib.pipeline.batch import handle_batch
+from chalicelib.pipeline.handler import handle_event
 
 app = Chalice(app_name="thumbnailer")
-EVENTS = ["s3:ObjectCreated:*", *(["s3:ObjectRemoved:*"] if delete_outputs() else [])]
+_environment = import_environment(Path(__file__).resolve().parent, os.environ)
+EVENTS = ["s3:ObjectCreated:*",
+          *(["s3:ObjectRemoved:*"] if delete_outputs(_environment) else [])]
+
+# TRIGGER=s3: the function for each suffix, by name (IAM role names ignore case, hence _upper).
+HANDLERS = {
+    ".jpg": "thumbnail_jpg",
+    ".jpeg": "thumbnail_jpeg",
+    ".png": "thumbnail_png",
+    ".JPG": "thumbnail_jpg_upper",
+    ".JPEG": "thumbnail_jpeg_upper",
+    ".PNG": "thumbnail_png_upper",
+}
+if set(HANDLERS) != set(upload_suffixes()):
+    raise RuntimeError(f"HANDLERS names {sorted(HANDLERS)}, the S3 mode reads "
+                       f"{sorted(upload_suffixes())}: give every suffix a function")
+EVENTBRIDGE_HANDLER = "thumbnail_eventbridge"
 
 
-def handler_name(suffix: str) -> str:
-    """.jpg -> thumbnail_jpg, .JPG -> thumbnail_jpg_upper (IAM role names ignore case)."""
-    extension = suffix.lstrip(".")
-    return f"thumbnail_{extension.lower()}" + ("_upper" if extension.isupper() else "")
-
-
-def _register(suffix: str):
+def _on_s3_event(name: str, suffix: str):
     def handler(event):
         return handle_event(event.to_dict(), event.context)
 
-    handler.__name__ = handler.__qualname__ = handler_name(suffix)
+    handler.__name__ = handler.__qualname__ = name
     return tolerate_malformed_events(app.on_s3_event(
-        bucket=source_bucket(), events=list(EVENTS), suffix=suffix
-    )(handler))
+        bucket=source_bucket(_environment), events=list(EVENTS), suffix=suffix)(handler))
 
 
-EVENTBRIDGE_HANDLER = "thumbnail_eventbridge"
-
-if trigger() == "eventbridge":
-    def _on_eventbridge(event):
+def _on_eventbridge_event(name: str):
+    def handler(event):
         return handle_event(event.to_dict(), event.context)
 
-    _on_eventbridge.__name__ = _on_eventbridge.__qualname__ = EVENTBRIDGE_HANDLER
-    globals()[EVENTBRIDGE_HANDLER] = tolerate_malformed_cw_events(app.on_cw_event(
-        eventbridge_pattern(source_bucket(), supported_extensions(), delete_outputs()),
-        name=EVENTBRIDGE_HANDLER,
-    )(_on_eventbridge))
+    handler.__name__ = handler.__qualname__ = name
+    pattern = eventbridge_pattern(source_bucket(_environment), supported_extensions(),
+                                  delete_outputs(_environment))
+    return tolerate_malformed_cw_events(app.on_cw_event(pattern, name=name)(handler))
+
+
+if trigger(_environment) == "eventbridge":
+    globals()[EVENTBRIDGE_HANDLER] = _on_eventbridge_event(EVENTBRIDGE_HANDLER)
 else:
-    for _suffix in upload_suffixes():
-        globals()[handler_name(_suffix)] = _register(_suffix)
+    for _suffix, _name in HANDLERS.items():
+        globals()[_name] = _on_s3_event(_name, _suffix)
 
 
 @app.lambda_function(name="batch")

@@ -65,9 +65,23 @@ def test_dev_and_prod_stages_exist():
     assert {"dev", "prod"} <= set(STAGES)
 
 
-def test_importing_app_without_source_bucket_names_the_variable():
+def test_importing_app_without_source_bucket_reads_the_dev_stage():
+    """A user's own test imports app.py with nothing set: the dev stage's bucket, as
+    Chalice's test client would use it (tests/test_time_budget.py invokes through it)."""
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_DIR)}
-    run = subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT_DIR, env=env,
+    script = "import app; print(app.app.event_sources[0].bucket)"
+    run = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == stage_environment("dev")["SOURCE_BUCKET"]
+
+
+def test_importing_app_without_source_bucket_or_a_stage_config_names_the_variable(tmp_path):
+    """Deployed, the variables are always set; anywhere without .chalice/config.json, a missing
+    SOURCE_BUCKET is named."""
+    (tmp_path / "app.py").write_text((PROJECT_DIR / "app.py").read_text())
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_DIR)}
+    run = subprocess.run([sys.executable, "-c", "import app"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode != 0
     assert "SOURCE_BUCKET is not set" in run.stderr
