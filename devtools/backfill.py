@@ -29,10 +29,12 @@ from botocore.exceptions import (
 from tqdm import tqdm
 
 from chalicelib.aws import events
-from chalicelib.config import keys
 from chalicelib.config.settings import Settings
-from chalicelib.pipeline.record import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
-from devtools.events import s3_record
+from chalicelib.errors import PermanentError
+from chalicelib.aws.clients import Clients
+from chalicelib.pipeline.handler import process_upload
+from chalicelib.pipeline.log import LOGGER_NAME
+from chalicelib.pipeline.result import Outcome, RecordResult
 from devtools.stage import stage_environment
 
 UP_TO_DATE = "up to date"
@@ -45,13 +47,13 @@ class Summary:
 
     def add(self, result: RecordResult) -> None:
         self.counts[result.outcome] += 1
-        if result.outcome in (SKIPPED, FAILED):
+        if result.outcome in (Outcome.SKIPPED, Outcome.FAILED):
             self.reasons.setdefault(result.outcome, []).append(f"{result.key}: {result.reason}")
 
     def lines(self) -> list[str]:
         lines = [f"{outcome}: {self.counts[outcome]}"
-                 for outcome in (WRITTEN, UP_TO_DATE, SKIPPED, FAILED)]
-        for outcome in (SKIPPED, FAILED):
+                 for outcome in (Outcome.WRITTEN, UP_TO_DATE, Outcome.SKIPPED, Outcome.FAILED)]
+        for outcome in (Outcome.SKIPPED, Outcome.FAILED):
             lines += [f"  {outcome} {reason}" for reason in self.reasons.get(outcome, [])]
         return lines
 
@@ -66,15 +68,17 @@ def backfill(settings: Settings, prefix: str = "", force: bool = False, concurre
     summary = Summary()
     todo = []
     for item in uploads:
-        thumbnail_time = existing.get(_thumbnail_key_or_none(item["Key"]))
+        thumbnail_time = existing.get(first_output_key(item["Key"], settings))
         if thumbnail_time is not None and thumbnail_time >= item["LastModified"]:
             summary.counts[UP_TO_DATE] += 1
         else:
-            todo.append(s3_record(settings.source_bucket, item["Key"], item["Size"], item["ETag"],
-                                  sequencer=None))
+            # As the upload's own event announced it, minus a place in S3's order.
+            todo.append(events.Upload(
+                event_name="ObjectCreated:Put", bucket=settings.source_bucket, key=item["Key"],
+                size=item["Size"], etag=item["ETag"].strip('"'), sequencer=None, version_id=None))
 
-    def run(record: dict) -> RecordResult:
-        return process_record(record, settings)[0]
+    def run(upload: events.Upload) -> RecordResult:
+        return process_upload(upload, settings, Clients())[0]
 
     with ThreadPoolExecutor(max(1, concurrency)) as pool:
         results = pool.map(run, todo)
@@ -89,10 +93,13 @@ def _list(s3, bucket: str, prefix: str):
         yield from page.get("Contents", [])
 
 
-def _thumbnail_key_or_none(key: str) -> str | None:
+def first_output_key(key: str, settings: Settings) -> str | None:
+    """Where the first output of the stage that applies to `key` goes; None when none applies
+    or the key has none (the pipeline then says why)."""
+    applying = [output for output in settings.outputs if output.applies_to(key)]
     try:
-        return keys.thumbnail_key(key)
-    except Exception:  # noqa: BLE001 - process_record reports the reason properly
+        return applying[0].key_for(key) if applying else None
+    except PermanentError:
         return None
 
 
@@ -140,7 +147,7 @@ def main() -> int:
 
     settings = Settings.from_env(stage_environment(args.stage))
     # The per-record JSON lines would tear the progress bar; the summary carries the reasons.
-    logging.getLogger("chalicelib.pipeline.record").setLevel(logging.CRITICAL)
+    logging.getLogger(LOGGER_NAME).setLevel(logging.CRITICAL)
     print(f"backfilling s3://{settings.source_bucket}/{args.prefix} -> s3://{settings.target_bucket}")
     try:
         summary = backfill(settings, args.prefix, args.force, args.concurrency)
@@ -148,7 +155,7 @@ def main() -> int:
         print(f"error: {setup_problem(error, settings, args.stage)}", file=sys.stderr)
         return 2
     print("\n".join(summary.lines()))
-    return 1 if summary.counts[FAILED] else 0
+    return 1 if summary.counts[Outcome.FAILED] else 0
 
 
 if __name__ == "__main__":

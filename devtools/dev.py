@@ -25,10 +25,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from urllib.parse import unquote_plus
 
+from chalicelib.pipeline.log import LOGGER_NAME
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
 from devtools.stage import lambda_context, stage_environment
 
-RECORD_LOGGER = "chalicelib.pipeline.record"
 
 
 @dataclass
@@ -73,7 +73,7 @@ def _start_worker(stage: str, environment: dict[str, str]) -> None:
     os.environ.update(environment)
     from app import app
 
-    logging.getLogger(RECORD_LOGGER).addHandler(_KeepLines())
+    logging.getLogger(LOGGER_NAME).addHandler(_KeepLines())
     _app, _stage = app, stage
 
 

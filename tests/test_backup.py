@@ -169,7 +169,10 @@ def test_an_upload_replaced_between_parts_is_a_backup_skip(s3, source_bucket, mo
             s3.put_object(Bucket=source_bucket, Key="big.jpg", Body=os.urandom(12 * 1024**2))
             return answer
 
-    outcome = backup.copy_upload(ReplacedAfterFirstPart, source_bucket, "big.jpg",
+    class ClientsReplacingAfterFirstPart:
+        s3 = ReplacedAfterFirstPart()
+
+    outcome = backup.copy_upload(ClientsReplacingAfterFirstPart, source_bucket, "big.jpg",
                                  head["ETag"].strip('"'), head["ContentLength"], BACKUP,
                                  "STANDARD_IA")
     assert outcome == "skipped: replaced since the event"

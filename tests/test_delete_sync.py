@@ -21,7 +21,7 @@ from devtools.local_s3 import EventRouter, s3_event_sources
 from devtools.policy import policy_for
 from devtools.stage import PROJECT_DIR, lambda_context
 
-LOGGER = "chalicelib.pipeline.record"
+LOGGER = "chalicelib.pipeline"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
 
 

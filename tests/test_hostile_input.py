@@ -49,7 +49,7 @@ def function_for(chalice_app, key: str) -> str:
 def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
     s3, client, chalice_app, source_bucket, target_bucket, caplog, capsys
 ):
-    caplog.set_level(logging.INFO, logger="chalicelib.pipeline.record")
+    caplog.set_level(logging.INFO, logger="chalicelib.pipeline")
     expectations = {}
     for number, (name, data, expected) in enumerate(CORPUS):
         key = f"corpus/{number:03d}-{name}"
@@ -58,7 +58,7 @@ def test_no_exception_escapes_and_every_file_gets_its_expected_outcome(
         expectations[key] = expected
 
     lines = {line["key"]: line for line in
-             (json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.pipeline.record")}
+             (json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.pipeline")}
     assert set(lines) == set(expectations)  # one log line per upload
     wrong = []
     for key, expected in expectations.items():

@@ -67,11 +67,11 @@ import os
 os.environ.update(SOURCE_BUCKET="memory-test-in", TARGET_BUCKET="memory-test-out",
                   AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
 import app  # what the function imports
-from chalicelib.aws import clients as s3_client
+from chalicelib.aws import clients
 from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.image.render import ThumbnailSpec, render_thumbnail
-s3_client.client_for(Deadline())
+clients.client_for(Deadline())
 
 data = open({path!r}, "rb").read()
 limit = {memory_mb} * 1024 * 1024

@@ -81,7 +81,7 @@ def test_the_checker_finds_what_breaks_the_specification():
 
 @pytest.fixture
 def logged(caplog):
-    caplog.set_level("INFO", logger="chalicelib.pipeline.record")
+    caplog.set_level("INFO", logger="chalicelib.pipeline")
     return caplog
 
 

@@ -18,7 +18,7 @@ from devtools.stage import lambda_context
 from tests.conftest import upload
 from tests.faulty_s3 import FaultyS3
 
-LOGGER = "chalicelib.pipeline.record"
+LOGGER = "chalicelib.pipeline"
 FOUR = "thumbnail,card,small,marked"
 
 

@@ -245,3 +245,31 @@ def test_eventbridge_handler_under_exactly_the_generated_policy(
         "written": 0, "skipped": 0, "deleted": 1}
     keys = sorted(o["Key"] for o in as_admin.list_objects_v2(Bucket=target_bucket)["Contents"])
     assert keys == ["eb/Photo-thumbnail.Jpg", "private.jpg"]
+
+
+def test_batch_operations_back_up_each_task_under_exactly_its_generated_policy(
+    s3, client, source_bucket, target_bucket, monkeypatch, enforced_iam
+):
+    """A Batch task names no ETag: the function reads the current one (HeadObject) and copies
+    exactly that object, as the event handlers copy what their event announced."""
+    backup = "thumbnailer-dev-backup"
+    s3.create_bucket(Bucket=backup)
+    monkeypatch.setenv("BACKUP_BUCKET", backup)
+    iam = boto3.client("iam")
+    policy = batch_policy_for("dev", overrides={"BACKUP_BUCKET": backup})
+    function_credentials = _user_with_policy(iam, "thumbnailer-batch-backup", policy)
+    admin = boto3.client("s3", **_as_kwargs(_user_with_policy(iam, "admin", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    })))
+    photo = samples.jpeg_bytes(samples.photo_like((400, 300)))
+    s3.put_object(Bucket=source_bucket, Key="b/photo.jpg", Body=photo)
+    enforced_iam()
+    for name, value in function_credentials.items():
+        monkeypatch.setenv(name, value)
+    event = {"invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
+             "tasks": [{"taskId": "1", "s3Bucket": source_bucket, "s3Key": "b/photo.jpg"}]}
+    [result] = client.lambda_.invoke("batch", event).payload["results"]
+    assert (result["resultCode"], result["resultString"]) == (
+        "Succeeded", "written: b/photo-thumbnail.jpg; backup copied")
+    assert admin.get_object(Bucket=backup, Key="b/photo.jpg")["Body"].read() == photo

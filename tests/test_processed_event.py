@@ -17,10 +17,11 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from chalicelib.aws import eventbridge as processed_event
-from chalicelib.aws import clients as s3_client
+from chalicelib.aws import clients, eventbridge
+from chalicelib.aws.rekognition import Analysis
 from chalicelib.config.settings import Settings, SettingsError
-from chalicelib.pipeline.record import RecordResult
+from chalicelib.pipeline.announce import entry_for
+from chalicelib.pipeline.result import Outcome, RecordResult
 from devtools import samples
 from devtools.events import removed_record, s3_record
 from devtools.loopback import LoopbackServer
@@ -265,7 +266,7 @@ def test_a_refused_entry_in_a_200_answer_fails_the_record_and_the_retry_sends_it
         monkeypatch.setenv("AWS_ENDPOINT_URL_EVENTBRIDGE", refusing.url)
         with pytest.raises(Exception, match="retry the event") as raised:
             run(chalice_app, handler, event)
-    assert isinstance(raised.value.__cause__, processed_event.EventNotSent)
+    assert isinstance(raised.value.__cause__, eventbridge.EventNotSent)
     [request] = refusing.requests  # a 200 is no error to retry: one call
     assert request["target"] == "AWSEvents.PutEvents"
     [entry] = request["Entries"]
@@ -290,13 +291,13 @@ def test_event_bus_unset_sends_nothing_and_leaves_log_line_and_policy_as_before(
     queues = [subscribe(events, bus_name, {"source": ["thumbnailer"]}, f"q-{bus_name}")
               for bus_name in (BUS, "default")]
     services = []
-    real_client_for = s3_client.client_for
+    real_client_for = clients.client_for
 
     def watching(deadline, service="s3"):
         services.append(service)
         return real_client_for(deadline, service)
 
-    monkeypatch.setattr(s3_client, "client_for", watching)
+    monkeypatch.setattr(clients, "client_for", watching)
     s3.put_object(Bucket=source_bucket, Key="u.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="bad.jpg", Body=b"not an image")
     assert run_all(chalice_app, pending(router)) == {**NONE, "written": 1, "skipped": 1}
@@ -357,34 +358,35 @@ def test_settings_event_bus_is_off_when_unset_or_blank():
 
 def test_an_entry_over_eventbridges_limit_drops_the_label_lists():
     labels = tuple({"name": f"label {n:04d}", "confidence": 99.5} for n in range(1000))
-    result = RecordResult(bucket="b", key="k.jpg", outcome="written", upload_of_stage=True,
-                          labels=labels * 8, labels_key="k-labels.json",
-                          moderation_labels=labels[:2])
-    entry = processed_event.entry_for(result, BUS)
+    result = RecordResult(Outcome.WRITTEN, bucket="b", key="k.jpg", upload_of_stage=True,
+                          analysis=Analysis(labels=labels * 8, moderation_labels=labels[:2]),
+                          labels_key="k-labels.json")
+    entry = entry_for(result, BUS)
     detail = json.loads(entry["Detail"])
     assert "labels" not in detail and "moderation_labels" not in detail
     assert detail["labels_dropped"].startswith("labels, moderation_labels left out")
     assert detail["labels_key"] == "k-labels.json"
-    assert processed_event.entry_bytes(entry) <= processed_event.MAX_ENTRY_BYTES
+    assert eventbridge.entry_bytes(entry) <= eventbridge.MAX_ENTRY_BYTES
 
-    small = processed_event.entry_for(RecordResult(
-        bucket="b", key="k.jpg", outcome="written", upload_of_stage=True, labels=labels[:3],
-        moderation_labels=({"name": "Violence", "confidence": 80.0},)), BUS)
+    small = entry_for(RecordResult(
+        Outcome.WRITTEN, bucket="b", key="k.jpg", upload_of_stage=True, analysis=Analysis(
+            labels=labels[:3], moderation_labels=({"name": "Violence", "confidence": 80.0},))),
+        BUS)
     detail = json.loads(small["Detail"])
     assert detail["labels"] == list(labels[:3]) and "labels_dropped" not in detail
     assert detail["moderation_labels"] == [{"name": "Violence", "confidence": 80.0}]
 
 
 def test_quarantined_records_send_image_quarantined_and_failed_ones_nothing():
-    quarantined = RecordResult(bucket="b", key="k.jpg", outcome="quarantined",
+    quarantined = RecordResult(Outcome.QUARANTINED, bucket="b", key="k.jpg",
                                reason="moderation: Violence", upload_of_stage=True)
-    entry = processed_event.entry_for(quarantined, BUS, "etag1")
+    entry = entry_for(quarantined, BUS, "etag1")
     assert entry["DetailType"] == "Image quarantined"
     assert json.loads(entry["Detail"]) == {"bucket": "b", "key": "k.jpg", "etag": "etag1",
                                            "outcome": "quarantined",
                                            "reason": "moderation: Violence", "outputs": []}
-    failed = RecordResult(bucket="b", key="k.jpg", outcome="failed", upload_of_stage=True)
-    assert processed_event.entry_for(failed, BUS) is None
+    failed = RecordResult(Outcome.FAILED, bucket="b", key="k.jpg", upload_of_stage=True)
+    assert entry_for(failed, BUS) is None
 
 
 @pytest.fixture

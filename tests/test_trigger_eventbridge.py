@@ -26,7 +26,7 @@ from devtools import buckets, samples
 from devtools.local_s3 import EventRouter, _drain, aws_shape, cw_event_sources, s3_event_sources
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
-LOGGER = "chalicelib.pipeline.record"
+LOGGER = "chalicelib.pipeline"
 HANDLER = "thumbnail_eventbridge"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
 

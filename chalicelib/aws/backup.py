@@ -24,7 +24,6 @@ MAX_PARTS = 10_000
 COPIED = "copied"
 REPLACED = "skipped: replaced since the event"
 GONE = "skipped: deleted since the event"
-NO_ETAG = "skipped: the event names no eTag to copy exactly"
 # Headers that CopyObject's MetadataDirective COPY keeps and a multipart upload must be given.
 _KEPT_HEADERS = ("ContentType", "CacheControl", "ContentDisposition", "ContentEncoding",
                  "ContentLanguage", "Metadata")
@@ -34,23 +33,21 @@ class _Replaced(Exception):
     pass
 
 
-def copy_upload(client_for: Any, bucket: str, key: str, etag: str | None, size: int,
+def copy_upload(clients: Any, bucket: str, key: str, etag: str, size: int,
                 backup_bucket: str, storage_class: str) -> str:
     """Copy the upload announced with `etag` to `backup_bucket`; what happened, for the log.
 
-    `client_for()` gives the client for each call (the deadline-aware one). A replaced or
+    `clients`: the invocation's aws.clients.Clients (its `s3` client per call). A replaced or
     deleted upload is a skip; any other error raises, and the retried event copies again (a
     copy of the same bytes to the same key is idempotent).
     """
-    if not etag:
-        return NO_ETAG
     etag = f'"{etag}"'  # quoted, the entity-tag form of If-Match headers (RFC 9110)
     try:
         if size > MULTIPART_THRESHOLD:
-            parts = _copy_in_parts(client_for, bucket, key, etag, size, backup_bucket,
+            parts = _copy_in_parts(clients, bucket, key, etag, size, backup_bucket,
                                    storage_class)
             return f"{COPIED} in {parts} parts"
-        client_for().copy_object(
+        clients.s3.copy_object(
             Bucket=backup_bucket, Key=key, CopySource={"Bucket": bucket, "Key": key},
             CopySourceIfMatch=etag, MetadataDirective="COPY", StorageClass=storage_class,
         )
@@ -66,24 +63,24 @@ def copy_upload(client_for: Any, bucket: str, key: str, etag: str | None, size: 
         raise
 
 
-def _copy_in_parts(client_for: Any, bucket: str, key: str, etag: str, size: int,
+def _copy_in_parts(clients: Any, bucket: str, key: str, etag: str, size: int,
                    backup_bucket: str, storage_class: str) -> int:
-    head = client_for().head_object(Bucket=bucket, Key=key, IfMatch=etag)
+    head = clients.s3.head_object(Bucket=bucket, Key=key, IfMatch=etag)
     if head["ETag"] != etag:
         raise _Replaced
     kept = {name: head[name] for name in _KEPT_HEADERS if head.get(name)}
-    upload_id = client_for().create_multipart_upload(
+    upload_id = clients.s3.create_multipart_upload(
         Bucket=backup_bucket, Key=key, StorageClass=storage_class, **kept)["UploadId"]
     part_size = max(PART_SIZE, math.ceil(size / MAX_PARTS))
     parts = []
     for number, start in enumerate(range(0, size, part_size), start=1):
         end = min(start + part_size, size) - 1
-        copied = client_for().upload_part_copy(
+        copied = clients.s3.upload_part_copy(
             Bucket=backup_bucket, Key=key, UploadId=upload_id, PartNumber=number,
             CopySource={"Bucket": bucket, "Key": key}, CopySourceIfMatch=etag,
             CopySourceRange=f"bytes={start}-{end}",
         )
         parts.append({"PartNumber": number, "ETag": copied["CopyPartResult"]["ETag"]})
-    client_for().complete_multipart_upload(
+    clients.s3.complete_multipart_upload(
         Bucket=backup_bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts})
     return len(parts)

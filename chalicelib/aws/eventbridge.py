@@ -1,41 +1,15 @@
-"""The processed-image event (EVENT_BUS): one Amazon EventBridge event per upload handled.
+"""EventBridge edge of the processed-image event (EVENT_BUS): put one entry, or raise.
 
-Off unless EVENT_BUS is set. Consumers (a model endpoint, a search indexer, a CDN purge)
-subscribe to it with a rule on the bus instead of changing this code.
-
-Which records send one (`detail_type_for`):
-
-- ObjectCreated records that end `written`: "Image processed";
-- ObjectCreated records that end `quarantined`: "Image quarantined";
-- ObjectCreated records `skipped` for a reason about the upload itself (not an image, too
-  large, deleted since the event...): "Image processed" with outcome `skipped` and the reason,
-  so a consumer waiting for every upload hears about it. "About the upload itself" means the
-  record was known to be an upload of this stage: our source bucket and at least one output
-  applying to its key (`RecordResult.upload_of_stage`, set by the thumbnailer at that point);
-- ObjectRemoved records that end `deleted`: "Image removed", with the deleted output keys;
-- an ObjectRemoved record that finds the key uploaded again and ends `written`:
-  "Image processed".
-
-No event for `failed` records (the record raises; Lambda's retry sends it) nor for skips that
-are not about an upload of this stage: malformed records, another bucket, an s3:TestEvent, a
-key no output applies to, a delete skipped because the key was re-uploaded or delete sync is
-off.
-
-`entry_for` builds the PutEvents entry from the record's result (pure); `send` puts it. A
-failed PutEvents, an error or an entry refused in a 200 answer (FailedEntryCount), raises: the
-caller fails the record, Lambda retries the event and redoes the (idempotent) work.
+What the event says, and which records send one, is the pipeline's (pipeline/announce.py); this
+module knows EventBridge's limits and how it answers. A failed PutEvents, an error or an entry
+refused in a 200 answer (FailedEntryCount), raises: the caller fails the record, Lambda retries
+the event and redoes the (idempotent) work.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from chalicelib.pipeline.record import RecordResult
-
-SOURCE = "thumbnailer"
-PROCESSED, QUARANTINED, REMOVED = "Image processed", "Image quarantined", "Image removed"
 # EventBridge's limit on one PutEvents entry: Time (14 bytes), Source, DetailType, Detail and
 # each of Resources, in UTF-8 bytes (the EventBusName is not counted).
 MAX_ENTRY_BYTES = 256 * 1024
@@ -43,65 +17,6 @@ MAX_ENTRY_BYTES = 256 * 1024
 
 class EventNotSent(Exception):
     """Transient: EventBridge refused the entry; a retry of the event sends it again."""
-
-
-def detail_type_for(result: RecordResult) -> str | None:
-    """The event a record's result sends, or None (see the module's docstring)."""
-    if result.outcome == "deleted":
-        return REMOVED
-    if not result.upload_of_stage:
-        return None
-    return {"written": PROCESSED, "skipped": PROCESSED,
-            "quarantined": QUARANTINED}.get(result.outcome)
-
-
-def entry_for(result: RecordResult, event_bus: str, event_etag: str | None = None,
-              event_version_id: str | None = None) -> dict[str, Any] | None:
-    """The PutEvents entry for one record's result, or None when it sends no event.
-
-    `event_etag`/`event_version_id`: the record's announced ones, used when the record
-    did not read the upload (a skip before fetching, a delete).
-    """
-    detail_type = detail_type_for(result)
-    if detail_type is None:
-        return None
-    detail: dict[str, Any] = {"bucket": result.bucket, "key": result.key}
-    etag = result.source_etag or event_etag
-    version_id = result.source_version_id or event_version_id
-    if etag:
-        detail["etag"] = etag
-    if version_id:
-        detail["version_id"] = version_id
-    detail["outcome"] = result.outcome
-    if result.reason:
-        detail["reason"] = result.reason
-    detail["outputs"] = [dict(output) for output in result.outputs]
-    if detail_type == REMOVED:
-        detail["deleted"] = list(result.deleted)
-    for name in ("labels", "moderation_labels"):
-        if getattr(result, name):
-            detail[name] = [dict(label) for label in getattr(result, name)]
-    if result.labels_key:
-        detail["labels_key"] = result.labels_key
-    entry = {
-        "Source": SOURCE,
-        "DetailType": detail_type,
-        "Detail": _json(detail),
-        "Resources": [f"arn:aws:s3:::{result.bucket}/{result.key}"],
-        "EventBusName": event_bus,
-    }
-    if entry_bytes(entry) > MAX_ENTRY_BYTES:
-        # Only the label lists can grow long (Rekognition answers up to 1000 labels); every
-        # other field is bounded by S3's key length times the stage's outputs. A consumer
-        # that needs them reads the sidecar (labels_key).
-        dropped = [name for name in ("labels", "moderation_labels") if detail.pop(name, None)]
-        detail["labels_dropped"] = (f"{', '.join(dropped)} left out: the event would exceed "
-                                    f"EventBridge's {MAX_ENTRY_BYTES // 1024} KB entry limit")
-        entry["Detail"] = _json(detail)
-        if entry_bytes(entry) > MAX_ENTRY_BYTES:
-            raise ValueError(f"event for {result.key!r} is {entry_bytes(entry):,} bytes even "
-                             f"without labels, over EventBridge's {MAX_ENTRY_BYTES:,}")
-    return entry
 
 
 def entry_bytes(entry: dict[str, Any]) -> int:
@@ -120,7 +35,3 @@ def send(client: Any, entry: dict[str, Any]) -> str:
             f"{put.get('ErrorCode', 'no EventId')}: {put.get('ErrorMessage', '')}".rstrip(": ")
         )
     return f"sent: {entry['DetailType']} ({put['EventId']})"
-
-
-def _json(detail: dict[str, Any]) -> str:
-    return json.dumps(detail, ensure_ascii=False, separators=(",", ":"))

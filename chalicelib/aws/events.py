@@ -20,6 +20,10 @@ from chalicelib.errors import PermanentError
 from chalicelib.config.keys import supported_extensions, upload_suffixes
 
 
+# The event name of an Upload no event announced: rendered like a created object.
+CURRENT_OBJECT = "ObjectCreated:Current"
+
+
 @dataclass(frozen=True)
 class Upload:
     """One record's announcement, with the key URL-decoded."""
@@ -31,6 +35,21 @@ class Upload:
     etag: str | None
     sequencer: str | None
     version_id: str | None
+
+    @property
+    def is_creation(self) -> bool:
+        return self.event_name.startswith("ObjectCreated:")
+
+    @property
+    def is_removal(self) -> bool:
+        return self.event_name.startswith("ObjectRemoved:")
+
+    @classmethod
+    def current(cls, bucket: str, key: str) -> Upload:
+        """Whatever is under `key` now, announced by no event (S3 Batch Operations, a delete
+        that finds the key uploaded again): no size, eTag, version or place in S3's order."""
+        return cls(event_name=CURRENT_OBJECT, bucket=bucket, key=key, size=0, etag=None,
+                   sequencer=None, version_id=None)
 
 
 def records_of(event: Any) -> list:

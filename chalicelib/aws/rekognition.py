@@ -10,7 +10,6 @@ a moderation label at or over MODERATION_MIN_CONFIDENCE quarantines the upload.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,8 +54,10 @@ class Analysis:
                       for label in self.moderation_labels))
 
 
-def analyse(client_for: Callable[[], Any], image: bytes, settings: LabelSettings) -> Analysis:
+def analyse(clients: Any, image: bytes, settings: LabelSettings) -> Analysis:
     """Ask Rekognition what `image` shows and whether it breaks the moderation threshold.
+
+    `clients`: the invocation's aws.clients.Clients (its `rekognition` client per call).
 
     Throttling and service errors raise (retried by the client, then by Lambda). An image
     Rekognition refuses is permanent: with moderation on, the upload cannot be cleared, so it
@@ -69,13 +70,13 @@ def analyse(client_for: Callable[[], Any], image: bytes, settings: LabelSettings
     versions: dict[str, str] = {}
     try:
         if settings.labels:
-            answer = client_for().detect_labels(
+            answer = clients.rekognition.detect_labels(
                 Image={"Bytes": image}, MaxLabels=settings.max_labels,
                 MinConfidence=settings.min_confidence, Features=["GENERAL_LABELS"])
             labels = tuple(_label(label) for label in answer.get("Labels", ()))
             versions["labels"] = answer.get("LabelModelVersion", "")
         if settings.moderation:
-            answer = client_for().detect_moderation_labels(
+            answer = clients.rekognition.detect_moderation_labels(
                 Image={"Bytes": image}, MinConfidence=settings.moderation_min_confidence)
             moderation = tuple(_moderation_label(label)
                                for label in answer.get("ModerationLabels", ()))

@@ -58,18 +58,27 @@ def fetch_object(client: Any, bucket: str, key: str, max_bytes: int) -> SourceOb
 
 def current_etag(client: Any, bucket: str, key: str) -> str | None:
     """The ETag of the object now under `key`, or None once it is deleted."""
+    current = current_object(client, bucket, key)
+    return current[0] if current else None
+
+
+def current_object(client: Any, bucket: str, key: str) -> tuple[str, int] | None:
+    """The ETag and size of the object now under `key` (one HeadObject), or None once it is
+    deleted."""
     try:
-        return client.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+        head = client.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
         if _code(error) in _GONE:
             return None
         raise
+    return head["ETag"].strip('"'), int(head.get("ContentLength") or 0)
 
 
-def store_thumbnail(
+def store_object(
     client: Any, bucket: str, key: str, data: bytes, content_type: str, cache_control: str,
     metadata: dict[str, str],
 ) -> None:
+    """One PutObject: an output or a sidecar, with its headers and provenance metadata."""
     client.put_object(
         Bucket=bucket,
         Key=key,

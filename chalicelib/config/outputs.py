@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from chalicelib.config import keys
 from chalicelib.errors import PermanentError
+from chalicelib.image.render import OutputRequest
 
 CHALICELIB_DIR = Path(__file__).resolve().parent
 OUTPUTS_FILE = "outputs.toml"
@@ -83,6 +84,14 @@ class Output:
         if self.format == "same":
             return keys.output_format(upload_key)
         return PILLOW_FORMAT[self.format]
+
+    def request_for(self, upload_key: str) -> OutputRequest:
+        """What the renderer makes of an upload under `upload_key` for this output (the one
+        place an Output becomes pixels and encoding: keys are not the renderer's business)."""
+        background = {"background": self.background} if self.background else {}
+        return OutputRequest(name=self.name, box=self.size, fit=self.fit,
+                             pillow_format=self.pillow_format(upload_key), quality=self.quality,
+                             effects=self.effects, **background)
 
 
 def fill_key(template: str, upload_key: str, what: str) -> str:

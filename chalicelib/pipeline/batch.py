@@ -13,8 +13,8 @@ S3 Batch Operations invokes the function synchronously with one or more tasks (s
   timeouts, OutOfTime, a missing target bucket, AccessDenied): Batch retries these.
 
 Keys in tasks are URL-encoded, as in the CSV manifest (AWS's own example decodes them with
-`unquote_plus`); they go into the record still encoded and are decoded where every S3 event's
-key is (`events.upload_of`). `s3VersionId` is not used: newest wins, as for events. "Up to date"
+`unquote_plus`). Each task becomes an Upload of whatever is under its key now
+(`Upload.current`): `s3VersionId` is not used, newest wins, as for events. "Up to date"
 is not decided here: the function may not read the target bucket (the same policy as the event
 handlers), so `make batch-backfill` leaves up-to-date uploads out of the manifest instead.
 `job.userArguments` are accepted and ignored: settings come from the function's environment
@@ -27,11 +27,13 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from chalicelib.aws import events
+from chalicelib.aws.clients import Clients
 from chalicelib.aws.deadline import Deadline
-from chalicelib.errors import PermanentError
-from chalicelib.config.settings import Settings
 from chalicelib.aws.storage import GONE_REASON
-from chalicelib.pipeline.record import FAILED, QUARANTINED, SKIPPED, WRITTEN, process_record
+from chalicelib.config.settings import Settings
+from chalicelib.errors import PermanentError
+from chalicelib.pipeline.handler import process_upload
+from chalicelib.pipeline.result import Outcome
 
 SUCCEEDED, TEMPORARY, PERMANENT = "Succeeded", "TemporaryFailure", "PermanentFailure"
 MAX_RESULT_STRING = 256  # one line of the completion report, not a log
@@ -43,24 +45,24 @@ def handle_batch(event: Any, context: Any = None) -> dict:
     version = str(event.get("invocationSchemaVersion") or "1.0")
     tasks = event.get("tasks") if isinstance(event.get("tasks"), list) else []
     settings = Settings.from_env()
-    deadline = Deadline(context)
+    aws = Clients(Deadline(context))
     return {
         "invocationSchemaVersion": version,
         "treatMissingKeysAs": PERMANENT,
         "invocationId": event.get("invocationId"),
-        "results": [_result(task, settings, deadline) for task in tasks],
+        "results": [_result(task, settings, aws) for task in tasks],
     }
 
 
-def _result(task: Any, settings: Settings, deadline: Deadline) -> dict:
+def _result(task: Any, settings: Settings, aws: Clients) -> dict:
     task_id = task.get("taskId") if isinstance(task, dict) else None
-    code, text = _run(task, settings, deadline)
+    code, text = _run(task, settings, aws)
     if len(text) > MAX_RESULT_STRING:
         text = text[:MAX_RESULT_STRING - 3] + "..."
     return {"taskId": task_id, "resultCode": code, "resultString": text}
 
 
-def _run(task: Any, settings: Settings, deadline: Deadline) -> tuple[str, str]:
+def _run(task: Any, settings: Settings, aws: Clients) -> tuple[str, str]:
     try:
         bucket, encoded_key = _object_of(task)
     except PermanentError as malformed:
@@ -71,23 +73,19 @@ def _run(task: Any, settings: Settings, deadline: Deadline) -> tuple[str, str]:
                            f"{events.delivered_text(settings.trigger)})")
     if not any(output.applies_to(key) for output in settings.outputs):
         return SUCCEEDED, "skipped: no output of this stage applies to this key"
-    record = {
-        "eventSource": "aws:s3",
-        "eventName": "ObjectCreated:Put",  # what the upload's own event said
-        "s3": {"bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-               "object": {"key": encoded_key, "size": 0}},  # size: checked on the GetObject
-    }
-    result, _transient = process_record(record, settings, deadline)
-    if result.outcome == WRITTEN:
+    result, _transient = process_upload(events.Upload.current(bucket, key), settings, aws)
+    backed_up = f"; backup {result.backup}" if result.backup else ""
+    if result.outcome is Outcome.WRITTEN:
         more = len(result.outputs) - 1
-        return SUCCEEDED, f"written: {result.thumbnail_key}" + (f" (+{more})" if more > 0 else "")
-    if result.outcome == QUARANTINED:
-        return SUCCEEDED, f"quarantined: {result.reason}"
-    if result.outcome == SKIPPED and result.reason == GONE_REASON:
+        return SUCCEEDED, (f"written: {result.outputs[0].key}" + (f" (+{more})" if more > 0 else "")
+                           + backed_up)
+    if result.outcome is Outcome.QUARANTINED:
+        return SUCCEEDED, f"quarantined: {result.reason}{backed_up}"
+    if result.outcome is Outcome.SKIPPED and result.reason == GONE_REASON:
         return SUCCEEDED, "skipped: deleted since the manifest was made"
-    if result.outcome == SKIPPED:
-        return PERMANENT, result.reason
-    if result.outcome == FAILED:
+    if result.outcome is Outcome.SKIPPED:
+        return PERMANENT, result.reason + backed_up
+    if result.outcome is Outcome.FAILED:
         return TEMPORARY, result.reason
     return PERMANENT, f"unexpected outcome {result.outcome}: {result.reason}"
 

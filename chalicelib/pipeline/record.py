@@ -1,403 +1,239 @@
-"""One S3 event in, one outcome per record: an upload's outputs written, or deleted with it.
+"""An upload's outputs made: the created-object flow, step by step.
 
-ObjectCreated: parse, guard, back up (only with BACKUP_BUCKET), fetch, render, ask Rekognition
-(only with LABELS; a moderation label quarantines), store, log. ObjectRemoved (delete sync,
-unless DELETE_OUTPUTS=false): parse, guard, check the upload is still gone, delete its outputs,
-log. Either way, with EVENT_BUS set, the processed-image event just before the log line
-(chalicelib/processed_event.py).
+    plan      which outputs apply to the key, their target keys, what the requests cost
+    back up   (BACKUP_BUCKET) a server-side copy of the announced upload
+    fetch     the object under the key now (a stale event renders the newer upload)
+    render    every output from one decode (chalicelib/image: pure)
+    analyse   (LABELS) Rekognition on a picture of the same render; moderation may quarantine
+    store     each output, and the labels sidecar; or, quarantined, delete earlier outputs
+    verify    the upload is still the one rendered; if it was replaced, render the newer one
+
+Each step is a small function that returns what it made; `create_outputs` reads them top to
+bottom and builds the record's result once. Announcing and logging follow in the handler
+(pipeline/handler.py), for every record alike.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import sys
 import time
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
-from chalicelib.aws import backup
-from chalicelib.aws import events
-from chalicelib.aws import rekognition as labels
-from chalicelib.aws import metrics
-from chalicelib.aws import eventbridge as processed_event
-from chalicelib.aws import clients as s3_client
-from chalicelib.aws import storage
+from chalicelib.aws import backup, clients, rekognition, storage
+from chalicelib.aws.clients import Clients
 from chalicelib.aws.deadline import Deadline
-from chalicelib.errors import PermanentError
+from chalicelib.aws.events import Upload
 from chalicelib.config.outputs import fill_key
-from chalicelib.image.render import Limits, OutputRequest, render_outputs
 from chalicelib.config.settings import Settings
+from chalicelib.errors import PermanentError
+from chalicelib.image.render import Limits, OutputRequest, Rendered, render_outputs
+from chalicelib.pipeline.result import Outcome, RecordResult, SourceRead, StoredOutput
 
-# Not Chalice's app.log (named after the app, ERROR level, plain text): these lines go through
-# the root logger, which Lambda's runtime formats and ships with the request id.
-logger = logging.getLogger(__name__)
-# The runtime leaves the root logger at WARNING; the per-record INFO line matters.
-logger.setLevel(logging.INFO)
-if os.environ.get("AWS_EXECUTION_ENV", "").startswith("AWS_Lambda_"):
-    # Lambda's root handler writes "[INFO]\t<time>\t<request id>\t<message>"; CloudWatch
-    # extracts metrics (EMF, chalicelib/metrics.py) only from a log event that is a JSON object,
-    # so in Lambda the record's line goes to stdout as it is, once.
-    _plain = logging.StreamHandler(sys.stdout)
-    _plain.setFormatter(logging.Formatter("%(message)s"))
-    logger.addHandler(_plain)
-    logger.propagate = False
-
-WRITTEN, SKIPPED, DELETED, FAILED = "written", "skipped", "deleted", "failed"
-QUARANTINED = "quarantined"  # moderation (LABELS): no outputs, existing ones deleted
-COUNTED = (WRITTEN, SKIPPED, DELETED)  # the handler returns a count of each (and quarantined)
 MAX_RENDERS_PER_RECORD = 3
-WHITE = (255, 255, 255)
-
-
-@dataclass
-class RecordResult:
-    """What happened to one record; logged as one JSON line."""
-
-    bucket: str = ""
-    key: str = ""
-    outcome: str = FAILED
-    reason: str = ""
-    thumbnail_key: str = ""  # the first output's (the stage's thumbnail by default)
-    source_size: str = ""
-    thumbnail_size: str = ""
-    outputs: tuple[dict, ...] = ()  # every output written: name, key, size, format, bytes
-    deleted: tuple[str, ...] = ()  # every output key deleted (delete sync)
-    backup: str = ""  # what the backup copy did (BACKUP_BUCKET); absent from the log when off
-    # Rekognition's answers (LABELS): name and confidence of each label / moderation label.
-    labels: tuple[dict, ...] = ()
-    moderation_labels: tuple[dict, ...] = ()
-    labels_key: str = ""  # the sidecar written (LABELS)
-    event: str = ""  # what the processed-image event did (EVENT_BUS); absent when off
-    # Not logged, for the processed-image event: set once the record is known to be an upload
-    # of this stage (our source bucket, an output applies), and the upload actually read.
-    upload_of_stage: bool = False
-    source_etag: str = ""
-    source_version_id: str = ""
-    render_ms: float = 0.0  # the render alone, for the RenderMs metric
-    bytes_in: int = 0
-    bytes_out: int = 0
-    ms: float = 0.0
-    notes: tuple[str, ...] = ()
 
 
 class SourceKeepsChanging(Exception):
     """Transient: the upload changed under every render; a retry will find it settled."""
 
 
-class RecordsFailed(Exception):
-    """Raised after every record was tried, so Lambda retries the event."""
+@dataclass(frozen=True)
+class Plan:
+    """What one upload becomes: the render's requests and where each output goes."""
+
+    requests: tuple[OutputRequest, ...]  # the outputs', then (LABELS) Rekognition's picture
+    target_keys: dict[str, str]  # output name -> key in the target bucket
+    after_render_s: float  # what the calls after the render are expected to take
 
 
-def handle_event(event: Any, context: Any = None) -> dict[str, int]:
-    """Handle every record of an S3 event; raise if any record failed transiently.
-
-    `context` is Lambda's: its remaining time bounds every S3 attempt and render.
-    """
-    settings = Settings.from_env()
-    deadline = Deadline(context)
+def create_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordResult:
+    """WRITTEN, QUARANTINED (moderation), or SKIPPED for a reason about the upload itself.
+    Transient failures raise."""
+    check_bucket(upload, settings)
+    plan = plan_outputs(upload, settings)  # from here on, a skip is about the upload itself
+    backed_up = back_up(upload, settings, aws)
     try:
-        records = events.records_of(event)
-    except PermanentError as nothing_announced:
-        _log(_event_skipped(event, nothing_announced.reason), settings.stage)
-        return {WRITTEN: 0, SKIPPED: 1, DELETED: 0}
-    results: list[RecordResult] = []
-    first_error: BaseException | None = None
-    for record in records:
-        result, error = process_record(record, settings, deadline)
-        results.append(result)
-        first_error = first_error or error
-    if first_error is not None:
-        failed = [r for r in results if r.outcome == FAILED]
-        raise RecordsFailed(
-            f"{len(failed)} record(s) failed, retry the event: {[r.key for r in failed]}; "
-            f"first: {failed[0].reason}"
-        ) from first_error
-    counts = {outcome: sum(r.outcome == outcome for r in results) for outcome in COUNTED}
-    quarantined = sum(r.outcome == QUARANTINED for r in results)
-    return {**counts, QUARANTINED: quarantined} if quarantined else counts
+        made = _make(upload, plan, settings, aws)
+    except PermanentError as never_possible:
+        made = RecordResult(Outcome.SKIPPED, reason=never_possible.reason)
+    return replace(made, bucket=upload.bucket, key=upload.key, backup=backed_up,
+                   upload_of_stage=True)
 
 
-def process_record(
-    record: dict[str, Any], settings: Settings, deadline: Deadline | None = None
-) -> tuple[RecordResult, Exception | None]:
-    """Returns the result and, for a transient failure, the exception to re-raise.
-
-    Without a deadline (backfill, tooling) time is unlimited.
-    """
-    started = time.perf_counter()
-    result = RecordResult()
-    error: Exception | None = None
-    upload: events.Upload | None = None
-    try:
-        upload = events.upload_of(record)
-        result.bucket, result.key = upload.bucket, upload.key
-        if upload.event_name.startswith("ObjectRemoved:"):
-            result.outcome = _delete_outputs(upload, settings, result, deadline or Deadline())
-        else:
-            _back_up(upload, settings, result, deadline or Deadline())
-            result.outcome = _make_thumbnail(upload, settings, result, deadline or Deadline())
-    except PermanentError as permanent:
-        result.outcome, result.reason = SKIPPED, permanent.reason
-    except Exception as transient:  # noqa: BLE001 - logged here, re-raised by handle_event
-        result.outcome = FAILED
-        result.reason = f"{type(transient).__name__}: {transient}"
-        error = transient
-    if settings.event_bus and upload is not None and result.outcome != FAILED:
-        try:
-            _send_event(upload, settings, result, deadline or Deadline())
-        except Exception as transient:  # noqa: BLE001 - the outputs stay; the retry sends it
-            result.outcome = FAILED
-            result.event = "failed"
-            result.reason = f"{type(transient).__name__}: {transient}"
-            error = transient
-    result.ms = round((time.perf_counter() - started) * 1000, 1)
-    _log(result, settings.stage)
-    return result, error
-
-
-def _make_thumbnail(upload: events.Upload, settings: Settings, result: RecordResult,
-                    deadline: Deadline) -> str:
-    """WRITTEN, or QUARANTINED when moderation (LABELS) flags the upload."""
-    if not upload.event_name.startswith("ObjectCreated:"):
-        raise PermanentError("not an ObjectCreated or ObjectRemoved event: "
-                             f"{upload.event_name or 'no eventName'}")
-    _check_bucket(upload, settings)
-    outputs = [output for output in settings.outputs if output.applies_to(upload.key)]
-    if not outputs:
-        raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
-                             f"{sorted({output.prefix for output in settings.outputs})})")
-    result.upload_of_stage = True  # from here on, a skip is about the upload itself
-    targets = {output.name: output.key_for(upload.key) for output in outputs}
-    result.thumbnail_key = targets[outputs[0].name]
+def _make(upload: Upload, plan: Plan, settings: Settings, aws: Clients) -> RecordResult:
     if upload.size > settings.max_source_bytes:
         raise PermanentError(
-            f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}"
-        )
-
-    requests = [OutputRequest(name=output.name, box=output.size, fit=output.fit,
-                              pillow_format=output.pillow_format(upload.key),
-                              quality=output.quality, background=output.background or WHITE,
-                              effects=output.effects) for output in outputs]
-    calls = len(outputs)  # S3 writes, and with LABELS the sidecar and Rekognition's answers
-    if settings.labels is not None:
-        requests.append(OutputRequest(name=labels.ANALYSIS_NAME, box=labels.ANALYSIS_BOX,
-                                      pillow_format="JPEG", quality=labels.ANALYSIS_QUALITY))
-        calls += 1 + settings.labels.labels + settings.labels.moderation
-    calls += settings.event_bus is not None  # the processed-image event, after the last write
-    limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb)
-    for render in range(MAX_RENDERS_PER_RECORD):
-        # Whatever is under the key now: a stale event renders the newer upload rather than
-        # skip, because its own thumbnail may be the one left behind (a retry after a write
-        # whose check below failed); the newer upload's event writes the same thumbnail.
-        fetched = storage.fetch_object(s3_client.client_for(deadline), upload.bucket, upload.key,
-                                       settings.max_source_bytes)
-        result.bytes_in = len(fetched.data)
-        result.source_etag, result.source_version_id = fetched.etag, fetched.version_id or ""
-        if render == 0 and upload.etag not in (None, fetched.etag):
-            result.notes = (*result.notes, "stale event: the upload was replaced since; "
-                                           "rendered the current one")
-        deadline.require(calls * s3_client.SHORTEST_ATTEMPT_S, "rendering and storing")
-        # What is left once every call after the render still fits.
-        seconds_left = deadline.usable() - calls * s3_client.SHORTEST_ATTEMPT_S
-        render_started = time.perf_counter()
-        rendered = render_outputs(fetched.data, requests, replace(limits, seconds_left=seconds_left))
-        result.render_ms += (time.perf_counter() - render_started) * 1000
-        result.source_size = "{}x{}".format(*rendered.source_size)
-        result.notes = (*result.notes, *rendered.notes)
-        analysis = _analyse(rendered, settings, result, deadline)
-        if analysis is not None and analysis.quarantine_reason:
-            _quarantine(upload, fetched, targets, analysis, rendered, settings, result, deadline)
-        else:
-            _store_outputs(upload, fetched, targets, rendered, settings, result, deadline)
-            if analysis is not None:
-                _store_sidecar(upload, fetched, analysis, rendered, settings, result, deadline)
-        # Newest wins: if the upload was replaced while we worked, a newer upload's event may
-        # already have written its outputs, which ours just overwrote. Render the newer one.
-        now = storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key)
-        if now in (fetched.etag, None):
-            return QUARANTINED if analysis is not None and analysis.quarantine_reason else WRITTEN
-        result.notes = (*result.notes, "replaced while rendering; rendered the newer upload")
-    raise SourceKeepsChanging(
-        f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering"
-    )
-
-
-def _analyse(rendered, settings: Settings, result: RecordResult,
-             deadline: Deadline) -> labels.Analysis | None:
-    """Rekognition's labels and moderation for the picture rendered for it (LABELS)."""
-    if settings.labels is None:
-        return None
-    image = next(image for image in rendered.images if image.name == labels.ANALYSIS_NAME)
-    analysis = labels.analyse(lambda: s3_client.client_for(deadline, "rekognition"), image.data,
-                              settings.labels)
-    result.labels, result.moderation_labels = analysis.summary()
-    if analysis.refused:
-        result.notes = (*result.notes, f"labels: {analysis.refused}")
-    return analysis
-
-
-def _quarantine(upload: events.Upload, fetched: storage.SourceObject, targets: dict[str, str],
-                analysis: labels.Analysis, rendered, settings: Settings, result: RecordResult,
-                deadline: Deadline) -> None:
-    """None of the upload's outputs may be served: delete any an earlier upload under the key
-    left, write the sidecar that says why. The upload itself stays for a person to review."""
-    result.reason, result.thumbnail_key, result.outputs = analysis.quarantine_reason, "", ()
-    result.thumbnail_size, result.bytes_out = "", 0
-    for key in targets.values():
-        storage.delete_output(s3_client.client_for(deadline), settings.target_bucket, key)
-    result.deleted = tuple(targets.values())
-    _store_sidecar(upload, fetched, analysis, rendered, settings, result, deadline)
-
-
-def _store_outputs(upload: events.Upload, fetched: storage.SourceObject, targets: dict[str, str],
-                   rendered, settings: Settings, result: RecordResult,
-                   deadline: Deadline) -> None:
-    written = []
-    for image in rendered.images:
-        if image.name == labels.ANALYSIS_NAME:
-            continue
-        storage.store_thumbnail(
-            s3_client.client_for(deadline),
-            settings.target_bucket,
-            targets[image.name],
-            image.data,
-            content_type=image.content_type,
-            cache_control=settings.cache_control,
-            metadata=_provenance(fetched, upload),
-        )
-        written.append({"name": image.name, "key": targets[image.name],
-                        "size": "{}x{}".format(*image.size), "format": image.format,
-                        "bytes": len(image.data)})
-    result.outputs = tuple(written)
-    result.thumbnail_size = written[0]["size"]
-    result.bytes_out = sum(output["bytes"] for output in written)
-
-
-def _store_sidecar(upload: events.Upload, fetched: storage.SourceObject,
-                   analysis: labels.Analysis, rendered, settings: Settings,
-                   result: RecordResult, deadline: Deadline) -> None:
-    key = fill_key(labels.SIDECAR_TEMPLATE, upload.key, "labels sidecar")
-    image = next(image for image in rendered.images if image.name == labels.ANALYSIS_NAME)
-    source = {"bucket": upload.bucket, "key": upload.key, "etag": fetched.etag,
-              "version_id": fetched.version_id}
-    storage.store_thumbnail(
-        s3_client.client_for(deadline), settings.target_bucket, key,
-        labels.sidecar(analysis, source, image.size), content_type="application/json",
-        cache_control=settings.cache_control, metadata=_provenance(fetched, upload),
-    )
-    result.labels_key = key
-
-
-def _back_up(upload: events.Upload, settings: Settings, result: RecordResult,
-              deadline: Deadline) -> None:
-    """Before rendering, so an upload that is no renderable image (a permanent render skip)
-    is kept all the same. A replaced or deleted upload is a logged skip of the backup only;
-    any other failure raises before rendering, and the retry does both again (idempotent)."""
-    if settings.backup_bucket is None or not upload.event_name.startswith("ObjectCreated:"):
-        return
-    _check_bucket(upload, settings)
-    result.backup = backup.copy_upload(
-        lambda: s3_client.client_for(deadline), upload.bucket, upload.key, upload.etag,
-        upload.size, settings.backup_bucket, settings.backup_storage_class,
-    )
-
-
-def _delete_outputs(upload: events.Upload, settings: Settings, result: RecordResult,
-                    deadline: Deadline) -> str:
-    """The upload was deleted: delete every output it can have, if the key is still empty.
-
-    Events arrive late, twice and out of order, so the event only says "look": if an object is
-    under the key now (uploaded again, whichever event comes first; in a versioned bucket, a
-    non-current version was deleted or a delete marker removed), its outputs stay. A delete
-    marker makes the key 404, so its outputs go. Deleting a missing output is no error, which
-    makes a retried or duplicate event harmless. Newest wins here too: an upload that arrived
-    while the outputs were being deleted (its own event may have written its outputs just
-    before the deletes) gets its outputs rendered again, and the outcome is `written`.
-    """
-    _check_bucket(upload, settings)
-    if not settings.delete_outputs:
-        raise PermanentError("delete sync is off (DELETE_OUTPUTS=false): the outputs stay")
-    keys = output_keys(upload.key, settings)
-    if not keys:
-        raise PermanentError(f"no output of this stage applies to {upload.key!r} (prefixes: "
-                             f"{sorted({output.prefix for output in settings.outputs})})")
-    if upload.version_id:
-        result.notes = (*result.notes, f"event for version {upload.version_id}")
-    if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key):
-        raise PermanentError("re-uploaded since (or only a non-current version was deleted): "
-                             "the key has a current object, whose outputs stay")
-    for key in keys:
-        storage.delete_output(s3_client.client_for(deadline), settings.target_bucket, key)
-        result.deleted = (*result.deleted, key)
-    if storage.current_etag(s3_client.client_for(deadline), upload.bucket, upload.key) is None:
-        return DELETED
-    result.notes = (*result.notes, "re-uploaded while its outputs were deleted; rendered it")
-    return _make_thumbnail(replace(upload, event_name="ObjectCreated:Put", size=0, etag=None,
-                                   version_id=None, sequencer=None), settings, result, deadline)
-
-
-def _send_event(upload: events.Upload, settings: Settings, result: RecordResult,
-                deadline: Deadline) -> None:
-    """The processed-image event of this record, if it sends one (EVENT_BUS)."""
-    entry = processed_event.entry_for(result, settings.event_bus, upload.etag, upload.version_id)
-    if entry is not None:
-        result.event = processed_event.send(s3_client.client_for(deadline, "events"), entry)
-
-
-def output_keys(upload_key: str, settings: Settings) -> list[str]:
-    """Every target key an upload under `upload_key` can have: each output of the stage whose
-    prefix matches, whether or not it was written, and with LABELS its sidecar."""
-    applying = [output for output in settings.outputs if output.applies_to(upload_key)]
-    templates = [(output.key, output.name) for output in applying]
-    if applying and settings.labels is not None:
-        templates.append((labels.SIDECAR_TEMPLATE, "labels sidecar"))
-    keys = []
-    for template, name in templates:
+            f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}")
+    notes: list[str] = []
+    render_ms = 0.0
+    for attempt in range(MAX_RENDERS_PER_RECORD):
+        source = fetch(upload, settings, aws)
+        if attempt == 0 and upload.etag not in (None, source.etag):
+            notes.append("stale event: the upload was replaced since; rendered the current one")
         try:
-            keys.append(fill_key(template, upload_key, name))
-        except PermanentError:
-            continue  # a key S3 cannot have (too long): never written, nothing to delete
-    return keys
+            rendered, took_ms = render(source, plan, settings, aws.deadline)
+        except PermanentError as rejected:
+            return RecordResult(Outcome.SKIPPED, reason=rejected.reason,
+                                source=_read(source), notes=tuple(notes))
+        render_ms += took_ms
+        notes.extend(rendered.notes)
+        analysis = analyse(rendered, settings, aws)
+        if analysis is not None and analysis.refused:
+            notes.append(f"labels: {analysis.refused}")
+        quarantined = analysis is not None and bool(analysis.quarantine_reason)
+        if quarantined:
+            deleted = quarantine(plan, settings, aws)
+            stored: tuple[StoredOutput, ...] = ()
+        else:
+            deleted, stored = (), store(upload, source, plan, rendered, settings, aws)
+        labels_key = store_sidecar(upload, source, analysis, rendered, settings, aws)
+        if verify(upload, source, aws):
+            return RecordResult(
+                Outcome.QUARANTINED if quarantined else Outcome.WRITTEN,
+                reason=analysis.quarantine_reason if quarantined else "",
+                source=_read(source, rendered), outputs=stored, deleted=deleted,
+                analysis=analysis, labels_key=labels_key, render_ms=render_ms,
+                notes=tuple(notes))
+        notes.append("replaced while rendering; rendered the newer upload")
+    raise SourceKeepsChanging(
+        f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering")
 
 
-def _check_bucket(upload: events.Upload, settings: Settings) -> None:
+def check_bucket(upload: Upload, settings: Settings) -> None:
     if upload.bucket != settings.source_bucket:
         raise PermanentError(
-            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}"
-        )
+            f"event for bucket {upload.bucket!r}, this function serves {settings.source_bucket!r}")
 
 
-def _provenance(fetched: storage.SourceObject, upload: events.Upload) -> dict[str, str]:
-    """Which upload the thumbnail was made from, as S3 user metadata (ASCII only): the ETag and
+def applicable_outputs(upload_key: str, settings: Settings) -> list:
+    """The stage's outputs whose prefix matches; PermanentError when none does."""
+    applying = [output for output in settings.outputs if output.applies_to(upload_key)]
+    if not applying:
+        raise PermanentError(f"no output of this stage applies to {upload_key!r} (prefixes: "
+                             f"{sorted({output.prefix for output in settings.outputs})})")
+    return applying
+
+
+def plan_outputs(upload: Upload, settings: Settings) -> Plan:
+    outputs = applicable_outputs(upload.key, settings)
+    requests = [output.request_for(upload.key) for output in outputs]
+    expected = clients.EXPECTED_CALL_S
+    after_render = (len(outputs) + 1) * expected["s3"]  # the writes, and the check after them
+    if settings.labels is not None:
+        requests.append(OutputRequest(name=rekognition.ANALYSIS_NAME, box=rekognition.ANALYSIS_BOX,
+                                      pillow_format="JPEG", quality=rekognition.ANALYSIS_QUALITY))
+        calls = settings.labels.labels + settings.labels.moderation
+        after_render += calls * expected["rekognition"] + expected["s3"]  # and the sidecar
+    if settings.event_bus is not None:
+        after_render += expected["events"]
+    return Plan(requests=tuple(requests),
+                target_keys={output.name: output.key_for(upload.key) for output in outputs},
+                after_render_s=after_render)
+
+
+def back_up(upload: Upload, settings: Settings, aws: Clients) -> str:
+    """BACKUP_BUCKET: a server-side copy of the announced upload, before rendering, so an
+    upload that is no renderable image is kept all the same; "" when off. A replaced or deleted
+    upload is a logged skip of the backup only; any other failure raises before rendering, and
+    the retry does both again (idempotent). An upload no event announced (S3 Batch Operations)
+    is copied as it is now: one HeadObject names its ETag, and the copy is exactly that."""
+    if settings.backup_bucket is None:
+        return ""
+    etag, size = upload.etag, upload.size
+    if etag is None:
+        current = storage.current_object(aws.s3, upload.bucket, upload.key)
+        if current is None:
+            return backup.GONE
+        etag, size = current
+    return backup.copy_upload(aws, upload.bucket, upload.key, etag, size,
+                              settings.backup_bucket, settings.backup_storage_class)
+
+
+def fetch(upload: Upload, settings: Settings, aws: Clients) -> storage.SourceObject:
+    """Whatever is under the key now: a stale event renders the newer upload rather than skip,
+    because its own outputs may be the ones left behind (a retry after a write whose check
+    failed); the newer upload's event writes the same outputs."""
+    return storage.fetch_object(aws.s3, upload.bucket, upload.key, settings.max_source_bytes)
+
+
+def render(source: storage.SourceObject, plan: Plan, settings: Settings,
+           deadline: Deadline) -> tuple[Rendered, float]:
+    """Every requested picture, and the milliseconds it took. Refused (OutOfTime) when the
+    render, or the calls expected after it, cannot finish in the time left."""
+    deadline.require(plan.after_render_s, "storing the outputs")
+    limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb,
+                    seconds_left=deadline.usable() - plan.after_render_s)
+    started = time.perf_counter()
+    rendered = render_outputs(source.data, plan.requests, limits)
+    return rendered, (time.perf_counter() - started) * 1000
+
+
+def analyse(rendered: Rendered, settings: Settings, aws: Clients) -> rekognition.Analysis | None:
+    """LABELS: Rekognition's labels and moderation for the picture rendered for it."""
+    if settings.labels is None:
+        return None
+    return rekognition.analyse(aws, _analysis_picture(rendered).data, settings.labels)
+
+
+def store(upload: Upload, source: storage.SourceObject, plan: Plan, rendered: Rendered,
+          settings: Settings, aws: Clients) -> tuple[StoredOutput, ...]:
+    """Every output to its key in the target bucket, with the source it was made from."""
+    stored = []
+    for image in rendered.images:
+        if image.name == rekognition.ANALYSIS_NAME:
+            continue
+        key = plan.target_keys[image.name]
+        storage.store_object(aws.s3, settings.target_bucket, key, image.data,
+                             content_type=image.content_type, cache_control=settings.cache_control,
+                             metadata=provenance(source, upload))
+        stored.append(StoredOutput(image.name, key, image.size, image.format, len(image.data)))
+    return tuple(stored)
+
+
+def quarantine(plan: Plan, settings: Settings, aws: Clients) -> tuple[str, ...]:
+    """None of the upload's outputs may be served: delete any an earlier upload under the key
+    left (the sidecar says why). The upload itself stays for a person to review."""
+    for key in plan.target_keys.values():
+        storage.delete_output(aws.s3, settings.target_bucket, key)
+    return tuple(plan.target_keys.values())
+
+
+def store_sidecar(upload: Upload, source: storage.SourceObject,
+                  analysis: rekognition.Analysis | None, rendered: Rendered, settings: Settings,
+                  aws: Clients) -> str:
+    """LABELS: Rekognition's answers as `{folder}{stem}-labels.json`; its key ("" when off)."""
+    if analysis is None:
+        return ""
+    key = fill_key(rekognition.SIDECAR_TEMPLATE, upload.key, "labels sidecar")
+    described = {"bucket": upload.bucket, "key": upload.key, "etag": source.etag,
+                 "version_id": source.version_id}
+    document = rekognition.sidecar(analysis, described, _analysis_picture(rendered).size)
+    storage.store_object(aws.s3, settings.target_bucket, key, document,
+                         content_type="application/json", cache_control=settings.cache_control,
+                         metadata=provenance(source, upload))
+    return key
+
+
+def verify(upload: Upload, source: storage.SourceObject, aws: Clients) -> bool:
+    """Newest wins: False if the upload was replaced while we worked (a newer upload's event
+    may already have written its outputs, which ours just overwrote: render the newer one)."""
+    return storage.current_etag(aws.s3, upload.bucket, upload.key) in (source.etag, None)
+
+
+def provenance(source: storage.SourceObject, upload: Upload) -> dict[str, str]:
+    """Which upload an output was made from, as S3 user metadata (ASCII only): the ETag and
     version actually rendered, and the event's sequencer only if the event announced them."""
-    announced = fetched.etag == upload.etag and upload.version_id in (None, fetched.version_id)
+    announced = source.etag == upload.etag and upload.version_id in (None, source.version_id)
     metadata = {
-        "source-etag": fetched.etag,
-        "source-version-id": fetched.version_id,
+        "source-etag": source.etag,
+        "source-version-id": source.version_id,
         "source-sequencer": upload.sequencer if announced else None,
     }
     return {name: value for name, value in metadata.items() if value and value.isascii()}
 
 
-def _event_skipped(event: Any, reason: str) -> RecordResult:
-    bucket = event.get("Bucket") if isinstance(event, dict) else None  # an s3:TestEvent's
-    return RecordResult(bucket=bucket if isinstance(bucket, str) else "", outcome=SKIPPED,
-                        reason=reason)
+def _analysis_picture(rendered: Rendered):
+    return next(image for image in rendered.images if image.name == rekognition.ANALYSIS_NAME)
 
 
-_NOT_LOGGED = ("upload_of_stage", "source_etag", "source_version_id", "render_ms")
-
-
-def _log(result: RecordResult, stage: str) -> None:
-    level = {WRITTEN: logging.INFO, DELETED: logging.INFO, SKIPPED: logging.WARNING,
-             QUARANTINED: logging.WARNING}.get(result.outcome, logging.ERROR)
-    fields = {name: value for name, value in asdict(result).items()
-              if value not in ("", ()) and name not in _NOT_LOGGED}
-    fields.update(metrics.emf_members(stage, result.outcome, {
-        "Records": 1, "RenderMs": round(result.render_ms, 1), "RecordMs": result.ms,
-        "BytesIn": result.bytes_in, "BytesOut": result.bytes_out,
-        "OutputsWritten": len(result.outputs),
-    }))
-    logger.log(level, json.dumps(fields, ensure_ascii=False))
+def _read(source: storage.SourceObject, rendered: Rendered | None = None) -> SourceRead:
+    return SourceRead(etag=source.etag, version_id=source.version_id, bytes=len(source.data),
+                      size=rendered.source_size if rendered else None)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from chalicelib.pipeline.log import LOGGER_NAME
 from devtools.bench.images import SourceImage
 from devtools.bench.measure import _timed_with_cpu
 from devtools.events import s3_record
@@ -74,7 +75,7 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
         from app import app
 
         # One JSON line per record is the handler's job, not what we time: keep it quiet.
-        logging.getLogger("chalicelib.pipeline.record").setLevel(logging.WARNING)
+        logging.getLogger(LOGGER_NAME).setLevel(logging.WARNING)
         s3 = boto3.client("s3")
         for bucket in (stage_env["SOURCE_BUCKET"], stage_env["TARGET_BUCKET"]):
             s3.create_bucket(Bucket=bucket)
