@@ -4,8 +4,9 @@ S3 suffix filters are literal and case-sensitive, and Chalice takes one suffix p
 so .jpg, .jpeg, .png and their upper-case forms each get a function. Lambda finds a handler as
 `app.<function __name__>`, so each one is also a module attribute under that name. Each gets
 the raw event even when Chalice could not parse it (see chalicelib/chalice_s3.py).
-Each also subscribes to ObjectRemoved (delete sync) unless DELETE_OUTPUTS=false: read at import,
-like SOURCE_BUCKET, because the event types are part of the S3 notification.
+Each also subscribes to ObjectRemoved and LifecycleExpiration (delete sync) unless
+DELETE_OUTPUTS=false: read at import, like SOURCE_BUCKET, because the event types are part of
+the S3 notification.
 TRIGGER=eventbridge (read at import too) registers instead ONE function, thumbnail_eventbridge,
 on an EventBridge rule matching S3's Object Created (and Deleted) events for every extension the
 pipeline reads, in any letter case (chalicelib/events.py eventbridge_pattern); the source bucket
@@ -24,7 +25,9 @@ from chalicelib.config.settings import delete_outputs, source_bucket, trigger
 from chalicelib.pipeline.record import handle_event
 
 app = Chalice(app_name="thumbnailer")
-EVENTS = ["s3:ObjectCreated:*", *(["s3:ObjectRemoved:*"] if delete_outputs() else [])]
+# Lifecycle expirations are not ObjectRemoved events: a family of their own, subscribed too.
+EVENTS = ["s3:ObjectCreated:*",
+          *(["s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"] if delete_outputs() else [])]
 
 
 def handler_name(suffix: str) -> str:
