@@ -3,8 +3,9 @@
 TRIGGER=s3 (the default): S3 suffix filters are literal and case-sensitive, and Chalice takes
 one suffix per decorator, so .jpg, .jpeg, .png and their upper-case forms each get a function
 (HANDLERS below), all running the same code, each subscribed to ObjectCreated and, with delete
-sync (DELETE_OUTPUTS, on by default), ObjectRemoved. Lambda finds a
-handler as `app.<function __name__>`, so each is also a module attribute under that name.
+sync (DELETE_OUTPUTS, on by default), ObjectRemoved and LifecycleExpiration (S3 counts
+lifecycle expirations apart). Lambda finds a handler as `app.<function __name__>`, so each is
+also a module attribute under that name.
 TRIGGER=eventbridge: ONE function, thumbnail_eventbridge, on an EventBridge rule matching S3's
 Object Created (and Deleted) events for every extension the pipeline reads, in any letter case
 (chalicelib/aws/events.py eventbridge_pattern); the source bucket must send its events to
@@ -33,8 +34,10 @@ from chalicelib.pipeline.handler import handle_event
 
 app = Chalice(app_name="thumbnailer")
 _environment = import_environment(Path(__file__).resolve().parent, os.environ)
+# Lifecycle expirations are not ObjectRemoved events: a family of their own, subscribed too.
 EVENTS = ["s3:ObjectCreated:*",
-          *(["s3:ObjectRemoved:*"] if delete_outputs(_environment) else [])]
+          *(["s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"] if delete_outputs(_environment)
+            else [])]
 
 # TRIGGER=s3: the function for each suffix, by name (IAM role names ignore case, hence _upper).
 HANDLERS = {

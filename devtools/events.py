@@ -1,4 +1,7 @@
-"""S3 event records shaped exactly as S3 sends them, for tests, benchmarks and backfill."""
+"""S3 event records shaped exactly as S3 sends them, for tests, benchmarks and backfill.
+
+S3 event notifications URL-encode the key (a space as `+`); EventBridge delivers it raw.
+"""
 
 from __future__ import annotations
 
@@ -57,13 +60,17 @@ def removed_record(bucket: str, key: str, version_id: str | None = None,
     return record
 
 
+# What AWS's Object Deleted samples carry as `etag`: the MD5 of nothing (a delete marker's).
+EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"
+
+
 def eventbridge_event(bucket: str, key: str, size: int | None = None, etag: str | None = None,
                       detail_type: str = "Object Created", reason: str = "PutObject",
                       version_id: str | None = None, deletion_type: str | None = None) -> dict:
-    """An Amazon S3 event as EventBridge delivers it on AWS (TRIGGER=eventbridge): the key
-    URL-encoded as in S3 notifications, `etag`, `reason`; pass no size or etag for Object
-    Deleted, which carries neither."""
-    source = {"key": quote_plus(key, safe="/"),
+    """An Amazon S3 event as EventBridge delivers it on AWS (TRIGGER=eventbridge): the key raw,
+    exactly as in the bucket (not URL-encoded as in S3 notifications), `etag`, `reason`. For
+    Object Deleted pass no size, and as etag nothing or EMPTY_MD5 (AWS's samples)."""
+    source = {"key": key,
               **({"size": size} if size is not None else {}),
               **({"etag": etag.strip('"')} if etag is not None else {}),
               **({"version-id": version_id} if version_id else {}),

@@ -29,12 +29,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from urllib.parse import quote_plus
 
 import boto3
 from chalice.app import CloudWatchEventConfig, S3EventConfig
 from moto.server import ThreadedMotoServer
 
+from devtools.events import EMPTY_MD5
 from devtools.rekognition_local import local_rekognition
 
 LOCAL_CREDENTIALS = {
@@ -256,19 +256,21 @@ def _drain(queue_url: str, wait_seconds: int) -> Iterator[dict]:
 def aws_shape(event: dict) -> dict:
     """An S3 event from the local EventBridge (moto 5.2.5), as AWS sends it.
 
-    moto puts the key in raw, spells `eTag`, gives `reason` ObjectCreated or ObjectRemoved,
-    sends size and eTag on deletes, `version-id` "null" in an unversioned bucket and no
-    `deletion-type`. AWS: the key URL-encoded as in S3 notifications, `etag`, `reason`
-    PutObject (CompleteMultipartUpload for a multipart upload, recognisable by its ETag;
-    moto does not tell a CopyObject apart) or DeleteObject, no size or etag on a delete, and
-    `deletion-type` (moto does not say whether a delete marker was created: Permanently Deleted).
-    An event already in AWS's shape is returned as it is."""
+    moto spells `eTag`, gives `reason` ObjectCreated or ObjectRemoved, sends size and eTag on
+    deletes, `version-id` "null" in an unversioned bucket and no `deletion-type`. AWS: `etag`,
+    `reason` PutObject (CompleteMultipartUpload for a multipart upload, recognisable by its
+    ETag; moto does not tell a CopyObject apart) or DeleteObject, no size on a delete, and
+    `deletion-type` (moto does not say whether a delete marker was created: Permanently
+    Deleted). A delete's etag: the empty MD5, as in AWS's Object Deleted samples (a delete
+    marker's; what a permanent delete carries is undocumented, and the pipeline drops a
+    removal's etag either way). Both put the key in raw, as it is in the bucket (S3
+    notifications URL-encode it; EventBridge does not): it is delivered unchanged. An event
+    already in AWS's shape is returned as it is."""
     event = copy.deepcopy(event)
     detail = event.get("detail", {})
     source = detail.get("object", {})
     if "eTag" not in source and detail.get("reason") not in ("ObjectCreated", "ObjectRemoved"):
         return event
-    source["key"] = quote_plus(source["key"], safe="/")
     etag = str(source.pop("eTag", "") or "")
     if source.get("version-id") in (None, "null"):
         source.pop("version-id", None)
@@ -277,6 +279,7 @@ def aws_shape(event: dict) -> dict:
         detail["reason"] = "CompleteMultipartUpload" if "-" in etag else "PutObject"
     else:
         source.pop("size", None)
+        source["etag"] = EMPTY_MD5
         detail["reason"] = "DeleteObject"
         detail["deletion-type"] = "Permanently Deleted"
     return event

@@ -4,9 +4,10 @@ With `autogen_policy: false`, Chalice gives the functions exactly `.chalice/poli
 What goes in is what a record needs and nothing more: read uploads from the source bucket,
 write the stage's outputs (only their key patterns) to the target bucket and, with delete sync
 on (DELETE_OUTPUTS, the default), delete them under the same patterns; with BACKUP_BUCKET, write
-(and only write) copies to the backup bucket; with LABELS, write (and delete) the labels
-sidecars and call the Rekognition operations enabled (moderation also deletes a quarantined
-upload's outputs); with EVENT_BUS, put events on that bus only; write the functions' own logs.
+(and only write) copies to the backup bucket, with the uploads' tags; with LABELS, write (and
+delete) the labels sidecars and call the Rekognition operations enabled (moderation also deletes
+a quarantined upload's outputs); with EVENT_BUS, put events on that bus only; write the
+functions' own logs.
 TRIGGER does not change it: with TRIGGER=eventbridge the one function does what the six do,
 logs under the same <app>-<stage>-* pattern, and EventBridge invokes it through a resource-based
 permission on the function (aws_lambda_permission, which Chalice makes), not through its role.
@@ -101,12 +102,20 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     backup = backup_bucket(environment)
     backups = [{
         # CopyObject and the multipart copy (Create/UploadPartCopy/Complete) need only this on
-        # the destination (reading the source is ReadUploads). No Get, List or Delete: the
-        # function cannot read, enumerate or destroy the backups.
+        # the destination (reading the source is ReadUploads), and PutObjectTagging to give the
+        # copy the upload's tags (CopyObject's default TaggingDirective COPY; S3 refuses to
+        # copy a tagged object without it). No Get, List or Delete: the function cannot read,
+        # enumerate or destroy the backups.
         "Sid": "WriteBackups",
         "Effect": "Allow",
-        "Action": ["s3:PutObject"],
+        "Action": ["s3:PutObject", "s3:PutObjectTagging"],
         "Resource": [f"arn:aws:s3:::{backup}/*"],
+    }, {
+        # The other half of copying a tagged upload: reading its tags. Uploads only.
+        "Sid": "ReadUploadTagsForBackups",
+        "Effect": "Allow",
+        "Action": ["s3:GetObjectTagging"],
+        "Resource": [f"arn:aws:s3:::{source}/*"],
     }] if backup else []
     bus = event_bus(environment)
     put_events = [{

@@ -22,7 +22,9 @@ def test_one_function_per_suffix_on_the_source_bucket(chalice_app, stage_env):
     assert sorted(source.suffix for source in sources) == sorted(upload_suffixes())
     for source in sources:
         assert source.bucket == stage_env["SOURCE_BUCKET"]
-        assert source.events == ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]  # delete sync
+        # Delete sync: deletes, and lifecycle expirations, which ObjectRemoved leaves out.
+        assert source.events == ["s3:ObjectCreated:*", "s3:ObjectRemoved:*",
+                                 "s3:LifecycleExpiration:*"]
         assert source.prefix is None
 
 

@@ -120,6 +120,16 @@ def test_what_can_never_succeed_is_a_permanent_failure(s3, client, source_bucket
     assert got["empty"][0] == "PermanentFailure"
 
 
+def test_schema_1_0_names_the_bucket_by_either_arn_form(s3, client, source_bucket):
+    """`arn:aws:s3:::<bucket>` (above) or, as in the S3 user guide's example request,
+    `arn:aws:s3:<region>:<account>:<bucket>`."""
+    s3.put_object(Bucket=source_bucket, Key="arn/x.jpg", Body=PHOTO)
+    event = event_1_0(source_bucket, "arn/x.jpg")
+    event["tasks"][0]["s3BucketArn"] = f"arn:aws:s3:us-east-1:0123456788:{source_bucket}"
+    assert results(client.lambda_.invoke("batch", event)) == {
+        "task-0": ("Succeeded", "written: arn/x-thumbnail.jpg")}
+
+
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_the_batch_function_is_wired_with_its_own_policy(chalice_app, stage):
     import json

@@ -14,7 +14,7 @@ import logging
 import os
 import subprocess
 import sys
-from urllib.parse import quote_plus, unquote_plus
+from urllib.parse import unquote_plus
 
 import boto3
 import pytest
@@ -23,6 +23,7 @@ from chalicelib.aws import events
 from chalicelib.config import settings
 from chalicelib.config.keys import supported_extensions, upload_suffixes
 from devtools import buckets, samples
+from devtools.events import EMPTY_MD5
 from devtools.local_s3 import EventRouter, _drain, aws_shape, cw_event_sources, s3_event_sources
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
@@ -96,7 +97,7 @@ def test_trigger_defaults_to_s3_and_names_itself_when_wrong():
 
 def test_s3_mode_registers_the_same_six_functions_with_the_same_events(chalice_app):
     expected = [
-        (name, suffix, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"])
+        (name, suffix, ["s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:LifecycleExpiration:*"])
         for name, suffix in [("thumbnail_jpg", ".jpg"), ("thumbnail_jpeg", ".jpeg"),
                              ("thumbnail_png", ".png"), ("thumbnail_jpg_upper", ".JPG"),
                              ("thumbnail_jpeg_upper", ".JPEG"), ("thumbnail_png_upper", ".PNG")]
@@ -222,9 +223,9 @@ def test_local_shape_and_aws_shape_are_pinned(s3, eventbridge_app, router, sourc
     assert local["detail"]["reason"] == "ObjectCreated"
 
     aws = aws_shape(local)
-    # What AWS sends: the key URL-encoded as in S3 notifications, etag, reason PutObject.
-    assert aws["detail"]["object"]["key"] == "trips/%C3%A9t%C3%A9+2026/my+photo%2B1.Jpg"
-    assert aws["detail"]["object"]["key"] == quote_plus(AWKWARD_KEY, safe="/")
+    # What AWS sends: the key raw too (not URL-encoded as in S3 notifications), etag, reason
+    # PutObject.
+    assert aws["detail"]["object"]["key"] == AWKWARD_KEY
     assert aws["detail"]["object"]["etag"] == etag and "eTag" not in aws["detail"]["object"]
     assert aws["detail"]["reason"] == "PutObject"
     assert "version-id" not in aws["detail"]["object"]  # an unversioned bucket
@@ -240,10 +241,60 @@ def test_local_shape_and_aws_shape_are_pinned(s3, eventbridge_app, router, sourc
     aws_delete = aws_shape(local_delete)
     assert aws_delete["detail-type"] == "Object Deleted"
     assert aws_delete["detail"]["reason"] == "DeleteObject"
-    assert {"size", "etag", "eTag"}.isdisjoint(aws_delete["detail"]["object"])
+    assert aws_delete["detail"]["object"]["key"] == AWKWARD_KEY
+    # As in AWS's Object Deleted samples: no size, the empty MD5 as etag.
+    assert aws_delete["detail"]["object"]["etag"] == EMPTY_MD5
+    assert {"size", "eTag"}.isdisjoint(aws_delete["detail"]["object"])
+    assert aws_shape(aws_delete) == aws_delete
     deleted = events.eventbridge_upload(aws_delete)
-    assert (deleted.event_name, deleted.key, deleted.size, deleted.etag) == (
-        "ObjectRemoved:Delete", AWKWARD_KEY, 0, None)
+    assert (deleted.event_name, deleted.key, deleted.size, deleted.etag, deleted.is_removal) == (
+        "ObjectRemoved:Delete", AWKWARD_KEY, 0, None, True)
+
+
+# Every character that URL-decoding would change or that S3 notifications encode: `+` and a
+# literal `%25` (decoding makes them a space and `%`), a lone `%`, a space, `:` and `=` (S3
+# notifications send %3A, %3D), non-ASCII.
+RAW_KEYS = {
+    "raw/a+b.jpg": "raw/a+b-thumbnail.jpg",
+    "raw/100%25 done.png": "raw/100%25 done-thumbnail.png",
+    "raw/50% off.jpeg": "raw/50% off-thumbnail.jpeg",
+    "raw/my photo.JPG": "raw/my photo-thumbnail.JPG",
+    "raw/12:30=noon.Jpg": "raw/12:30=noon-thumbnail.Jpg",
+    "raw/été/фото+1.png": "raw/été/фото+1-thumbnail.png",
+}
+
+
+def test_keys_arrive_raw_and_each_upload_gets_its_own_outputs_and_loses_them_on_delete(
+    s3, eventbridge_app, stage, router, source_bucket, target_bucket, caplog
+):
+    """Upload to the local S3 -> its EventBridge -> the rule's queue -> the handler: every key
+    as delivered (raw) is the object's own, so its outputs go to its own keys, and its delete
+    deletes those, not another upload's."""
+    png = samples.png_bytes(samples.photo_like((300, 200)))
+    for key in RAW_KEYS:
+        s3.put_object(Bucket=source_bucket, Key=key, Body=png if key.endswith(".png") else photo())
+    pending = list(router.pending_events())
+    assert sorted(event["detail"]["object"]["key"] for _, event in pending) == sorted(RAW_KEYS)
+    totals = dict(NONE)
+    for handler, event in pending:
+        for outcome, count in getattr(eventbridge_app, handler)(
+                event, lambda_context(handler)).items():
+            totals[outcome] += count
+    assert totals == {**NONE, "written": len(RAW_KEYS)}
+    assert target_keys(s3, target_bucket) == sorted(RAW_KEYS.values())
+    for key, output in RAW_KEYS.items():
+        source_etag = s3.head_object(Bucket=source_bucket, Key=key)["ETag"].strip('"')
+        made_from = s3.head_object(Bucket=target_bucket, Key=output)["Metadata"]["source-etag"]
+        assert made_from == source_etag, key
+
+    for key in RAW_KEYS:
+        s3.delete_object(Bucket=source_bucket, Key=key)
+    assert run_all(eventbridge_app, router) == {**NONE, "deleted": len(RAW_KEYS)}
+    assert target_keys(s3, target_bucket) == []
+    deleted = {line["key"]: line["deleted"] for line in map(
+        json.loads, (r.getMessage() for r in caplog.records if r.name == LOGGER))
+        if line["outcome"] == "deleted"}
+    assert deleted == {key: [output] for key, output in RAW_KEYS.items()}
 
 
 def aws_event(detail_type: str, source_object: dict, **detail) -> dict:
@@ -268,7 +319,7 @@ def test_aws_object_created_becomes_the_same_upload_as_the_s3_record(reason, eve
     from devtools.events import s3_record
 
     event = aws_event("Object Created", {
-        "key": "a/my+photo%2B1.jpg", "size": 5, "etag": "b1946ac92492d2347c6235b4d2611184",
+        "key": "a/my photo+1.jpg", "size": 5, "etag": "b1946ac92492d2347c6235b4d2611184",
         "version-id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e", "sequencer": "617f08299329d189",
     }, reason=reason)
     assert events.records_of(event) == [event]
@@ -285,13 +336,19 @@ def test_aws_object_created_becomes_the_same_upload_as_the_s3_record(reason, eve
      "ObjectRemoved:DeleteMarkerCreated"),
     ({"reason": "Lifecycle Expiration", "deletion-type": "Permanently Deleted"},
      "ObjectRemoved:Delete"),
+    ({"reason": "Lifecycle Expiration", "deletion-type": "Delete Marker Created"},
+     "ObjectRemoved:DeleteMarkerCreated"),
 ])
-def test_aws_object_deleted_has_no_size_or_etag(extra, event_name):
+@pytest.mark.parametrize("etag", [None, EMPTY_MD5])
+def test_aws_object_deleted_is_a_removal_with_no_size_or_etag(extra, event_name, etag):
+    """AWS's samples carry the delete marker's empty MD5 as etag: no upload's, so dropped."""
     event = aws_event("Object Deleted", {"key": "a/b+c.PNG", "version-id": "v2",
-                                         "sequencer": "617f0837b476e463"}, **extra)
+                                         "sequencer": "617f0837b476e463",
+                                         **({"etag": etag} if etag else {})}, **extra)
     upload = events.upload_of(event)
     assert (upload.event_name, upload.key, upload.size, upload.etag, upload.version_id) == (
-        event_name, "a/b c.PNG", 0, None, "v2")
+        event_name, "a/b+c.PNG", 0, None, "v2")
+    assert upload.is_removal
 
 
 def test_other_eventbridge_events_are_skipped_not_retried(eventbridge_app, stage, caplog):

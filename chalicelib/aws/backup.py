@@ -2,17 +2,22 @@
 
 Exactly the announced upload: every copy request carries CopySourceIfMatch with the event's
 eTag, so an upload replaced since its event is not copied by that event (the newer upload's own
-event copies it). Metadata and Content-Type are kept; the copy gets the stage's storage class.
-Up to 5 GB one CopyObject does it; larger objects are copied in parts (UploadPartCopy), which
-need the same single permission, s3:PutObject on the backup bucket. A copy that fails half-way
-leaves its parts for the bucket's lifecycle rule (`make buckets`) to abort: the function has no
-s3:AbortMultipartUpload, and a timed-out function could not abort anyway.
+event copies it). Metadata, Content-Type and the object's tags are kept; the copy gets the
+stage's storage class. Up to 5 GB one CopyObject does it (TaggingDirective COPY, its default);
+larger objects are copied in parts (UploadPartCopy), which copies no tags, so the source's tags
+are read (GetObjectTagging) and given to CreateMultipartUpload. Either way the function needs
+s3:PutObject and s3:PutObjectTagging on the backup bucket and s3:GetObjectTagging on the
+uploads: for a tagged upload S3 refuses the copy without them (devtools/policy.py grants them
+with BACKUP_BUCKET). A copy that fails half-way leaves its parts for the bucket's lifecycle rule
+(`make buckets`) to abort: the function has no s3:AbortMultipartUpload, and a timed-out function
+could not abort anyway.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from botocore.exceptions import ClientError
 
@@ -69,6 +74,9 @@ def _copy_in_parts(clients: Any, bucket: str, key: str, etag: str, size: int,
     if head["ETag"] != etag:
         raise _Replaced
     kept = {name: head[name] for name in _KEPT_HEADERS if head.get(name)}
+    tags = clients.s3.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+    if tags:  # what CopyObject's TaggingDirective COPY would have kept
+        kept["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in tags], quote_via=quote)
     upload_id = clients.s3.create_multipart_upload(
         Bucket=backup_bucket, Key=key, StorageClass=storage_class, **kept)["UploadId"]
     part_size = max(PART_SIZE, math.ceil(size / MAX_PARTS))

@@ -5,6 +5,17 @@ eventbridge: one Amazon S3 event from EventBridge (`source` aws.s3, `detail-type
 or Object Deleted), which is its own single record here; eventbridge_upload reads its `detail`
 into the same Upload, so the rest of the pipeline cannot tell the two apart.
 
+The key is the one real difference. S3 event notifications (and S3 Batch Operations tasks, see
+chalicelib/pipeline/batch.py) carry it URL-encoded, a space as `+`: it is decoded here. The
+EventBridge event carries it raw: captured events keep `:` and `=` as they are where S3
+notifications send `%3A` and `%3D`, and decoding it would turn `a+b.jpg` into `a b.jpg` and
+`100%25.jpg` into `100%.jpg`, another object. It is used as delivered.
+
+A lifecycle expiration is a removal like a DeleteObject: S3 notifications name it
+`LifecycleExpiration:Delete` or `:DeleteMarkerCreated` (a family apart from `ObjectRemoved:*`),
+EventBridge says Object Deleted with reason `Lifecycle Expiration`. Both become the same
+ObjectRemoved Upload, so delete sync treats every way an upload can go alike in both modes.
+
 Besides real events, S3 sends an `s3:TestEvent` (no Records) when a notification is configured,
 and anything can invoke a function with a malformed event. No retry can fix either: they become
 PermanentError with a reason, so the handler logs a skip instead of raising.
@@ -12,7 +23,7 @@ PermanentError with a reason, so the handler logs a skip instead of raising.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -26,7 +37,11 @@ CURRENT_OBJECT = "ObjectCreated:Current"
 
 @dataclass(frozen=True)
 class Upload:
-    """One record's announcement, with the key URL-decoded."""
+    """One record's announcement: the object's key as it is in the bucket (decoded where the
+    event encodes it), and `event_name` in S3 notification terms, ObjectCreated:* or
+    ObjectRemoved:* (a lifecycle expiration included). A removal says nothing about an object
+    that exists: its size is 0 and its etag None (AWS's delete events carry the delete marker's
+    empty MD5, d41d8cd98f00b204e9800998ecf8427e, which is no upload's ETag)."""
 
     event_name: str
     bucket: str
@@ -38,11 +53,12 @@ class Upload:
 
     @property
     def is_creation(self) -> bool:
-        return self.event_name.startswith("ObjectCreated:")
+        return self.event_name.startswith(CREATED_PREFIX)
 
     @property
     def is_removal(self) -> bool:
-        return self.event_name.startswith("ObjectRemoved:")
+        """The upload is gone (deleted, expired, a delete marker put over it): delete sync."""
+        return self.event_name.startswith(REMOVED_PREFIX)
 
     @classmethod
     def current(cls, bucket: str, key: str) -> Upload:
@@ -50,6 +66,14 @@ class Upload:
         that finds the key uploaded again): no size, eTag, version or place in S3's order."""
         return cls(event_name=CURRENT_OBJECT, bucket=bucket, key=key, size=0, etag=None,
                    sequencer=None, version_id=None)
+
+
+CREATED_PREFIX, REMOVED_PREFIX = "ObjectCreated:", "ObjectRemoved:"
+# S3 notifications' lifecycle expirations (s3:LifecycleExpiration:*), in ObjectRemoved terms.
+_REMOVED_BY_LIFECYCLE = {
+    "LifecycleExpiration:Delete": "ObjectRemoved:Delete",
+    "LifecycleExpiration:DeleteMarkerCreated": "ObjectRemoved:DeleteMarkerCreated",
+}
 
 
 def records_of(event: Any) -> list:
@@ -82,15 +106,21 @@ def upload_of(record: Any) -> Upload:
         size = int(source.get("size") or 0)
     except (TypeError, ValueError):
         raise PermanentError(f"record's object size is not a number: {source['size']!r}") from None
-    return Upload(
-        event_name=str(record.get("eventName") or ""),
+    event_name = str(record.get("eventName") or "")
+    return _announced(Upload(
+        event_name=_REMOVED_BY_LIFECYCLE.get(event_name, event_name),
         bucket=name,
-        key=unquote_plus(key),
+        key=unquote_plus(key),  # S3 notifications URL-encode it, a space as `+`
         size=size,
         etag=_text(source.get("eTag"), strip='"'),
         sequencer=_text(source.get("sequencer")),
         version_id=_text(source.get("versionId")),
-    )
+    ))
+
+
+def _announced(upload: Upload) -> Upload:
+    """A removal names no object that exists: no size, no ETag (see Upload)."""
+    return replace(upload, size=0, etag=None) if upload.is_removal else upload
 
 
 def _text(value: Any, strip: str = "") -> str | None:
@@ -115,8 +145,9 @@ DELETE_MARKER_CREATED = "Delete Marker Created"  # detail.deletion-type in a ver
 def eventbridge_pattern(bucket: str, extensions: tuple[str, ...], delete_sync: bool) -> dict:
     """The EventBridge rule's pattern for TRIGGER=eventbridge: Amazon S3's Object Created (and,
     with delete sync, Object Deleted) events for `bucket`, keys ending in any of `extensions`
-    (lower case, no dot) in any letter case. The key in the event is URL-encoded; extensions
-    are letters and digits, which URL encoding leaves as they are."""
+    (lower case, no dot) in any letter case. The key in the event is raw, as in the bucket, so
+    the suffix is matched against the key itself (extensions are letters and digits, which URL
+    encoding would leave as they are anyway)."""
     return {
         "source": [EVENTBRIDGE_SOURCE],
         "detail-type": [OBJECT_CREATED, *([OBJECT_DELETED] if delete_sync else [])],
@@ -134,10 +165,10 @@ def is_eventbridge(event: Any) -> bool:
 
 
 def eventbridge_upload(event: dict) -> Upload:
-    """The Upload an Amazon S3 EventBridge event announces, as AWS sends it: the key URL-encoded
-    as in S3 notifications, `etag`, `size`, `sequencer`, `version-id`, `reason`; Object Deleted
-    carries no size or etag, and `deletion-type` in a versioned bucket. PermanentError for any
-    other event."""
+    """The Upload an Amazon S3 EventBridge event announces, as AWS sends it: the key raw (not
+    URL-encoded, unlike S3 notifications: used as delivered), `etag`, `size`, `sequencer`,
+    `version-id`, `reason`; Object Deleted carries `deletion-type` and, in AWS's samples, the
+    delete marker's empty-MD5 etag, which is dropped. PermanentError for any other event."""
     source, detail_type = event.get("source"), event.get("detail-type")
     if source != EVENTBRIDGE_SOURCE or detail_type not in (OBJECT_CREATED, OBJECT_DELETED):
         raise PermanentError(f"EventBridge event {source!r} {detail_type!r}: not an Amazon S3 "
@@ -157,19 +188,19 @@ def eventbridge_upload(event: dict) -> Upload:
     reason = _text(detail.get("reason")) or ""
     if detail_type == OBJECT_CREATED:
         event_name = _CREATED_BY_REASON.get(reason, f"ObjectCreated:{reason.replace(' ', '')}")
-    elif detail.get("deletion-type") == DELETE_MARKER_CREATED:
+    elif detail.get("deletion-type") == DELETE_MARKER_CREATED:  # DeleteObject or a lifecycle
         event_name = "ObjectRemoved:DeleteMarkerCreated"
-    else:
+    else:  # reason DeleteObject or Lifecycle Expiration: gone either way
         event_name = "ObjectRemoved:Delete"
-    return Upload(
+    return _announced(Upload(
         event_name=event_name,
         bucket=name,
-        key=unquote_plus(key),
+        key=key,  # raw: decoding would turn a `+` or `%25` in the key into another key
         size=size,
         etag=_text(source_object.get("etag"), strip='"'),
         sequencer=_text(source_object.get("sequencer")),
         version_id=_text(source_object.get("version-id")),
-    )
+    ))
 
 
 def delivered(key: str, trigger: str) -> bool:

@@ -91,13 +91,18 @@ def _run(task: Any, settings: Settings, aws: Clients) -> tuple[str, str]:
 
 
 def _object_of(task: Any) -> tuple[str, str]:
-    """(bucket, URL-encoded key) of a schema 1.0 or 2.0 task."""
+    """(bucket, URL-encoded key) of a schema 1.0 or 2.0 task. Schema 1.0's `s3BucketArn` comes
+    as `arn:aws:s3:::<bucket>` and, in the S3 user guide's example, with region and account,
+    `arn:aws:s3:<region>:<account>:<bucket>`: the bucket is the ARN's resource either way."""
     if not isinstance(task, dict):
         raise PermanentError("task is not a JSON object")
     bucket = task.get("s3Bucket")
     arn = task.get("s3BucketArn")
-    if not bucket and isinstance(arn, str) and arn.startswith("arn:") and ":::" in arn:
-        bucket = arn.rpartition(":::")[2]
+    if not bucket and isinstance(arn, str):
+        # arn:<partition>:s3:<region>:<account>:<bucket>; an access point's resource has a "/"
+        parts = arn.split(":", 5)
+        if len(parts) == 6 and parts[0] == "arn" and parts[2] == "s3" and "/" not in parts[5]:
+            bucket = parts[5]
     key = task.get("s3Key")
     if not (isinstance(bucket, str) and bucket and isinstance(key, str) and key):
         raise PermanentError("task has no s3Bucket/s3BucketArn and s3Key")
