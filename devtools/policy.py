@@ -36,16 +36,16 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
     return json.loads((project_dir / ".chalice" / "config.json").read_text())["app_name"]
 
 
-def output_key_patterns(environment: dict[str, str]) -> list[str]:
-    """The target keys the stage's outputs (and labels sidecars) can have, as IAM resource
-    patterns."""
+def output_key_patterns(environment: dict[str, str], sidecar: bool = True) -> list[str]:
+    """The target keys the stage's outputs (and, unless `sidecar` is False, labels sidecars)
+    can have, as IAM resource patterns."""
     from chalicelib.aws import rekognition as labels
     from chalicelib.config import outputs
     from chalicelib.config.settings import labels_features
 
     selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))
     templates = [output.key for output in selected]
-    if labels_features(environment):
+    if sidecar and labels_features(environment):
         templates.append(labels.SIDECAR_TEMPLATE)
     return sorted({outputs.resource_pattern(template) for template in templates})
 
@@ -89,6 +89,18 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
         "Action": ["s3:DeleteObject"],
         "Resource": writes,
     }] if sync or "moderation" in features else []
+    provenance = [{
+        # Delete sync reads which upload the outputs were made from (the first output's
+        # source-etag metadata, one HeadObject) when a removal leaves an object under the key:
+        # in a versioned bucket the previous version may have become current. The outputs'
+        # keys only (not the labels sidecar), no ListBucket on the target: a missing output
+        # answers 403, read as "none".
+        "Sid": "ReadOutputProvenance",
+        "Effect": "Allow",
+        "Action": ["s3:GetObject"],
+        "Resource": [f"arn:aws:s3:::{target}/{pattern}"
+                     for pattern in output_key_patterns(environment, sidecar=False)],
+    }] if sync else []
     operations = {"labels": "rekognition:DetectLabels",
                   "moderation": "rekognition:DetectModerationLabels"}
     rekognition = [{
@@ -156,6 +168,7 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
                 "Resource": writes,
             },
             *deletes,
+            *provenance,
             *backups,
             *rekognition,
             *put_events,

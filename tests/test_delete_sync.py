@@ -5,6 +5,7 @@ notifications, wired from the app's event sources, except where it sends none (s
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from PIL import Image
 
 from chalicelib.config import outputs
 from chalicelib.config import settings
@@ -130,44 +132,67 @@ def test_delete_then_upload_again_keeps_the_new_uploads_outputs(
     assert thumbnail["Metadata"]["source-etag"] == new_etag
     if order == "each handled as it happens":
         assert totals == {**NONE, "written": 1}
-    else:  # the delete event finds the new upload under the key: its outputs stay
+    elif order == "both late, in order":
+        # The delete event finds the new upload under the key, its outputs still the old
+        # upload's: it renders the new one (its own event then does the same again).
+        assert totals == {**NONE, "written": 2}
+    else:  # the new upload's event first: the delete event finds its outputs and keeps them
         assert totals == {**NONE, "written": 1, "skipped": 1}
         [skip] = [line for line in lines(caplog) if line["outcome"] == "skipped"]
         assert "re-uploaded since" in skip["reason"]
 
 
-def test_versioned_bucket_delete_marker_deletes_outputs_non_current_version_does_not(
+def test_versioned_bucket_outputs_follow_the_current_version(
     s3, chalice_app, stage, router, source_bucket, target_bucket, caplog
 ):
     """The local S3 (moto 5.2.5) sends no ObjectRemoved event in a versioned bucket unless a
     key's last version goes, so these records are built as S3 documents them: deleting a
     version sends ObjectRemoved:Delete with its versionId, creating a delete marker sends
-    ObjectRemoved:DeleteMarkerCreated with the marker's. The bucket's state is real."""
-    s3.put_bucket_versioning(Bucket=source_bucket, VersioningConfiguration={"Status": "Enabled"})
-    key = "kept/photo.jpg"
-    first = s3.put_object(Bucket=source_bucket, Key=key, Body=photo())["VersionId"]
-    s3.put_object(Bucket=source_bucket, Key=key, Body=photo())
-    run_all(chalice_app, pending(router))
-    handler = "thumbnail_jpg"
+    ObjectRemoved:DeleteMarkerCreated with the marker's. The bucket's state is real.
 
-    s3.delete_object(Bucket=source_bucket, Key=key, VersionId=first)  # a non-current version
-    assert run(chalice_app, handler, {"Records": [removed_record(source_bucket, key, first)]}) \
-        == {**NONE, "skipped": 1}
-    assert target_keys(s3, target_bucket) == ["kept/photo-thumbnail.jpg"]
+    Deleting a non-current version changes nothing; deleting the current one by VersionId
+    makes the previous one current, and removing a delete marker brings the last one back: S3
+    sends no ObjectCreated for either, so the delete event renders what is current now."""
+    s3.put_bucket_versioning(Bucket=source_bucket, VersioningConfiguration={"Status": "Enabled"})
+    key, thumbnail, handler = "kept/photo.jpg", "kept/photo-thumbnail.jpg", "thumbnail_jpg"
+    colours = {"red": (200, 30, 30), "blue": (30, 30, 200), "green": (30, 180, 30)}
+    versions, etags = {}, {}
+    for name in ("red", "blue", "green"):
+        put = s3.put_object(Bucket=source_bucket, Key=key,
+                            Body=samples.jpeg_bytes(Image.new("RGB", (300, 200), colours[name])))
+        versions[name], etags[name] = put["VersionId"], put["ETag"].strip('"')
+    run_all(chalice_app, pending(router))
+
+    def shown() -> tuple[str, tuple[int, int, int]]:
+        output = s3.get_object(Bucket=target_bucket, Key=thumbnail)
+        pixel = Image.open(io.BytesIO(output["Body"].read())).convert("RGB").getpixel((5, 5))
+        name = min(colours, key=lambda c: sum(abs(a - b) for a, b in zip(colours[c], pixel)))
+        return output["Metadata"]["source-etag"], name
+
+    def removed(version: str, event_name: str = "ObjectRemoved:Delete") -> dict:
+        return run(chalice_app, handler, {"Records": [
+            removed_record(source_bucket, key, version, event_name=event_name)]})
+
+    assert shown() == (etags["green"], "green")
+    s3.delete_object(Bucket=source_bucket, Key=key, VersionId=versions["red"])  # non-current
+    assert removed(versions["red"]) == {**NONE, "skipped": 1}
+    assert shown() == (etags["green"], "green")
+
+    s3.delete_object(Bucket=source_bucket, Key=key, VersionId=versions["green"])  # current
+    assert removed(versions["green"]) == {**NONE, "written": 1}
+    assert shown() == (etags["blue"], "blue")
 
     marker = s3.delete_object(Bucket=source_bucket, Key=key)["VersionId"]
-    event = {"Records": [removed_record(source_bucket, key, marker,
-                                        event_name="ObjectRemoved:DeleteMarkerCreated")]}
-    assert run(chalice_app, handler, event) == {**NONE, "deleted": 1}
+    assert removed(marker, "ObjectRemoved:DeleteMarkerCreated") == {**NONE, "deleted": 1}
     assert target_keys(s3, target_bucket) == []
 
-    # Removing the marker makes the old version current again: its delete event leaves the key
-    # alone (S3 sends no ObjectCreated for it; the backfill renders it again).
-    s3.delete_object(Bucket=source_bucket, Key=key, VersionId=marker)
-    assert run(chalice_app, handler, {"Records": [removed_record(source_bucket, key, marker)]}) \
-        == {**NONE, "skipped": 1}
-    reasons = [line["reason"] for line in lines(caplog) if line["outcome"] == "skipped"]
-    assert len(reasons) == 2 and all("re-uploaded since" in reason for reason in reasons)
+    s3.delete_object(Bucket=source_bucket, Key=key, VersionId=marker)  # blue is back
+    assert removed(marker) == {**NONE, "written": 1}
+    assert shown() == (etags["blue"], "blue")
+    outcomes = [(line["outcome"], line.get("reason", "")) for line in lines(caplog)]
+    assert [outcome for outcome, _ in outcomes[-4:]] == ["skipped", "written", "deleted",
+                                                          "written"]
+    assert "re-uploaded since" in outcomes[-4][1]
 
 
 def test_only_outputs_whose_prefix_matches_are_deleted(
@@ -226,7 +251,8 @@ def test_delete_outputs_false_keeps_outputs_events_and_policy_as_before(
 
     # The policy: the one before delete sync, with no s3:DeleteObject anywhere.
     on, off = policy_for("dev"), policy_for("dev", overrides={"DELETE_OUTPUTS": "false"})
-    assert off["Statement"] == [s for s in on["Statement"] if s["Sid"] != "DeleteOutputs"]
+    assert off["Statement"] == [s for s in on["Statement"]
+                                if s["Sid"] not in ("DeleteOutputs", "ReadOutputProvenance")]
     assert "s3:DeleteObject" not in json.dumps(off)
     [delete] = [s for s in on["Statement"] if s["Sid"] == "DeleteOutputs"]
     [write] = [s for s in on["Statement"] if s["Sid"] == "WriteOutputs"]

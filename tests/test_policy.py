@@ -75,6 +75,7 @@ def test_policy_names_only_the_stages_buckets_and_logs(stage):
     actions = sorted(action for statement in statements for action in statement["Action"])
     assert actions == sorted([
         "s3:GetObject", "s3:ListBucket", "s3:PutObject", "s3:DeleteObject",
+        "s3:GetObject",  # the outputs' own keys: which upload they were made from
         "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
     ])
     for statement in statements:
@@ -273,3 +274,39 @@ def test_batch_operations_back_up_each_task_under_exactly_its_generated_policy(
     assert (result["resultCode"], result["resultString"]) == (
         "Succeeded", "written: b/photo-thumbnail.jpg; backup copied")
     assert admin.get_object(Bucket=backup, Key="b/photo.jpg")["Body"].read() == photo
+
+
+def test_delete_sync_reads_what_outputs_were_made_from_under_exactly_the_generated_policy(
+    s3, deliver, source_bucket, target_bucket, monkeypatch, enforced_iam
+):
+    """A removal that leaves an object under the key (a version deleted, a delete marker
+    removed): the function reads its first output's source-etag, renders when it differs or the
+    output is missing (403 without ListBucket on the target), and keeps outputs made from it."""
+    iam = boto3.client("iam")
+    function_credentials = _user_with_policy(iam, "thumbnailer-fn-versions", policy_for("dev"))
+    admin = boto3.client("s3", **_as_kwargs(_user_with_policy(iam, "admin-versions", {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    })))
+    photo = samples.jpeg_bytes(samples.photo_like((400, 300)))
+    upload(s3, source_bucket, "v/kept.jpg", photo)
+    upload(s3, source_bucket, "v/stale.jpg", photo)
+    upload(s3, source_bucket, "v/missing.jpg", photo)
+    upload(s3, target_bucket, "v/stale-thumbnail.jpg", b"made from an older version")
+    enforced_iam()
+    for name, value in function_credentials.items():
+        monkeypatch.setenv(name, value)
+    assert deliver(upload(admin, source_bucket, "v/kept.jpg", photo)).payload["written"] == 1
+
+    for key, outcome in (("v/kept.jpg", "skipped"), ("v/stale.jpg", "written"),
+                         ("v/missing.jpg", "written")):
+        payload = deliver(removed_record(source_bucket, key, "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrH")
+                          ).payload
+        assert payload[outcome] == 1, key
+        made = admin.head_object(Bucket=target_bucket, Key=key.replace(".jpg", "-thumbnail.jpg"))
+        assert made["Metadata"]["source-etag"] == admin.head_object(
+            Bucket=source_bucket, Key=key)["ETag"].strip('"')
+    as_function = boto3.client("s3", **_as_kwargs(function_credentials))
+    with pytest.raises(ClientError) as error:  # the outputs' keys only
+        as_function.get_object(Bucket=target_bucket, Key="v/kept.jpg")
+    assert error.value.response["Error"]["Code"] == "AccessDenied"

@@ -74,6 +74,19 @@ def current_object(client: Any, bucket: str, key: str) -> tuple[str, int] | None
     return head["ETag"].strip('"'), int(head.get("ContentLength") or 0)
 
 
+def made_from(client: Any, bucket: str, key: str) -> str | None:
+    """The source ETag an output records in its metadata (`source-etag`), or None when there is
+    no such output. The function may read only its outputs' keys and not list the target
+    bucket, so S3 answers 403 rather than 404 for a missing one: both mean "none" here."""
+    try:
+        head = client.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if _code(error) in _GONE or _code(error) in ("403", "AccessDenied"):
+            return None
+        raise
+    return head.get("Metadata", {}).get("source-etag")
+
+
 def store_object(
     client: Any, bucket: str, key: str, data: bytes, content_type: str, cache_control: str,
     metadata: dict[str, str],
