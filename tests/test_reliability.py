@@ -45,21 +45,23 @@ def close_to(colour, expected) -> bool:
 
 
 class HeldRender:
-    """Holds the render of an upload of one colour until released: an old event's slow render
-    while a newer upload arrives and its own event runs."""
+    """Holds the render of an upload of one colour until released, before its first output is
+    stored: an old event's slow render while a newer upload arrives and its own event runs."""
 
     def __init__(self, monkeypatch, colour):
         self.started, self.release = threading.Event(), threading.Event()
         real_render = thumbnailer.render_outputs
 
-        def render_held(data, requests, limits):
-            rendered = real_render(data, requests, limits)
-            first = rendered.images[0].data
-            pixel = Image.open(io.BytesIO(first)).convert("RGB").getpixel((5, 5))
-            if close_to(pixel, colour) and not self.release.is_set():
-                self.started.set()
-                assert self.release.wait(30)
-            return rendered
+        def render_held(data, requests, limits, on_image=None, **options):
+            def held_before_storing(image):
+                pixel = Image.open(io.BytesIO(image.data)).convert("RGB").getpixel((5, 5))
+                if close_to(pixel, colour) and not self.release.is_set():
+                    self.started.set()
+                    assert self.release.wait(30)
+                if on_image is not None:
+                    on_image(image)
+
+            return real_render(data, requests, limits, on_image=held_before_storing, **options)
 
         monkeypatch.setattr(thumbnailer, "render_outputs", render_held)
 

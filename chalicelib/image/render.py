@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import math
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +109,11 @@ class Rendered:
 
 
 def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limits = Limits(),
-                   asset_root: Path = ASSET_ROOT) -> Rendered:
+                   asset_root: Path = ASSET_ROOT,
+                   on_image: Callable[[RenderedImage], None] | None = None) -> Rendered:
     """Every requested picture of `data` from one decode, upright, each in its own format.
+    `on_image` is called with each picture as soon as it is encoded, in the requests' order
+    (the caller can store one while the next is made).
 
     The upload is decoded once, at the scale the largest output needs (JPEG: shrink-on-load);
     every output is resampled from that. Raises ImageRejected with a human-readable reason when
@@ -161,9 +164,12 @@ def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limit
         working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
     working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
     upright = (stored_size[1], stored_size[0]) if turned else stored_size
-    images = tuple(_make_output(working, upright, request, icc_profile, asset_root)
-                   for request in requests)
-    return Rendered(images=images, source_size=upright, source_format=source_format or "?",
+    images = []
+    for request in requests:
+        images.append(_make_output(working, upright, request, icc_profile, asset_root))
+        if on_image is not None:
+            on_image(images[-1])
+    return Rendered(images=tuple(images), source_size=upright, source_format=source_format or "?",
                     source_mode=source_mode, notes=tuple(notes))
 
 

@@ -1,21 +1,28 @@
 """An upload's outputs made: the created-object flow, step by step.
 
     plan      which outputs apply to the key, their target keys, what the requests cost
-    back up   (BACKUP_BUCKET) a server-side copy of the announced upload
+    back up   (BACKUP_BUCKET) a server-side copy of the announced upload, while the rest runs
     fetch     the object under the key now (a stale event renders the newer upload)
     render    every output from one decode (chalicelib/image: pure)
-    analyse   (LABELS) Rekognition on a picture of the same render; moderation may quarantine
-    store     each output, and the labels sidecar; or, quarantined, delete earlier outputs
-    verify    the upload is still the one rendered; if it was replaced, render the newer one
+    analyse   (LABELS) Rekognition on a picture of the same render, made first and sent while
+              the outputs are encoded; moderation may quarantine
+    store     each output as soon as it is encoded (after moderation clears the upload), and the
+              labels sidecar; or, quarantined, delete earlier outputs
+    verify    once every write has ended: the upload is still the one rendered; if it was
+              replaced, render the newer one
 
 Each step is a small function that returns what it made; `create_outputs` reads them top to
-bottom and builds the record's result once. Announcing and logging follow in the handler
-(pipeline/handler.py), for every record alike.
+bottom and builds the record's result once. The calls that only wait on AWS run beside the
+render (pipeline/background.py) and are all joined before the check that follows the writes, so
+newest-wins is exactly as strong as with one call at a time. Announcing and logging follow in
+the handler (pipeline/handler.py), for every record alike.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 
 from chalicelib.aws import backup, clients, rekognition, storage
@@ -25,7 +32,8 @@ from chalicelib.aws.events import Upload
 from chalicelib.config.outputs import fill_key
 from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
-from chalicelib.image.render import Limits, OutputRequest, Rendered, render_outputs
+from chalicelib.image.render import Limits, OutputRequest, Rendered, RenderedImage, render_outputs
+from chalicelib.pipeline.background import Background
 from chalicelib.pipeline.result import Outcome, RecordResult, SourceRead, StoredOutput
 
 MAX_RENDERS_PER_RECORD = 3
@@ -49,13 +57,16 @@ def create_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordRe
     Transient failures raise."""
     check_bucket(upload, settings)
     plan = plan_outputs(upload, settings)  # from here on, a skip is about the upload itself
-    backed_up = back_up(upload, settings, aws)
+    calls = Background()
+    copied = calls.start(back_up, upload, settings, aws) if settings.backup_bucket else None
     try:
         made = _make(upload, plan, settings, aws)
     except PermanentError as never_possible:
         made = RecordResult(Outcome.SKIPPED, reason=never_possible.reason)
-    return replace(made, bucket=upload.bucket, key=upload.key, backup=backed_up,
-                   upload_of_stage=True)
+    finally:
+        calls.wait()
+    return replace(made, bucket=upload.bucket, key=upload.key,
+                   backup=copied.result() if copied else "", upload_of_stage=True)
 
 
 def _make(upload: Upload, plan: Plan, settings: Settings, aws: Clients) -> RecordResult:
@@ -69,32 +80,59 @@ def _make(upload: Upload, plan: Plan, settings: Settings, aws: Clients) -> Recor
         if attempt == 0 and upload.etag not in (None, source.etag):
             notes.append("stale event: the upload was replaced since; rendered the current one")
         try:
-            rendered, took_ms = render(source, plan, settings, aws.deadline)
+            made = _render_and_store(upload, source, plan, settings, aws)
         except PermanentError as rejected:
             return RecordResult(Outcome.SKIPPED, reason=rejected.reason,
                                 source=_read(source), notes=tuple(notes))
-        render_ms += took_ms
-        notes.extend(rendered.notes)
-        analysis = analyse(rendered, settings, aws)
-        if analysis is not None and analysis.refused:
-            notes.append(f"labels: {analysis.refused}")
-        quarantined = analysis is not None and bool(analysis.quarantine_reason)
-        if quarantined:
-            deleted = quarantine(plan, settings, aws)
-            stored: tuple[StoredOutput, ...] = ()
-        else:
-            deleted, stored = (), store(upload, source, plan, rendered, settings, aws)
-        labels_key = store_sidecar(upload, source, analysis, rendered, settings, aws)
+        render_ms += made.render_ms
+        notes.extend(made.notes)
         if verify(upload, source, aws):
-            return RecordResult(
-                Outcome.QUARANTINED if quarantined else Outcome.WRITTEN,
-                reason=analysis.quarantine_reason if quarantined else "",
-                source=_read(source, rendered), outputs=stored, deleted=deleted,
-                analysis=analysis, labels_key=labels_key, render_ms=render_ms,
-                notes=tuple(notes))
+            return replace(made, render_ms=render_ms, notes=tuple(notes))
         notes.append("replaced while rendering; rendered the newer upload")
     raise SourceKeepsChanging(
         f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering")
+
+
+def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
+                      settings: Settings, aws: Clients) -> RecordResult:
+    """Render, analyse and store one read of the upload; every call it started has ended when
+    it returns or raises."""
+    calls = Background()
+    # With moderation nothing may be served before Rekognition clears the upload.
+    gated = settings.labels is not None and settings.labels.moderation
+    analysing: list[Future] = []
+    writes: list[Future] = []
+
+    def on_image(image: RenderedImage) -> None:
+        if image.name == rekognition.ANALYSIS_NAME:
+            analysing.append(calls.start(analyse, image.data, settings, aws))
+        elif not gated:
+            writes.append(calls.start(store, upload, source, plan, image, settings, aws))
+
+    try:
+        rendered, render_ms = render(source, plan, settings, aws.deadline, on_image)
+        analysis = analysing[0].result() if analysing else None
+        quarantined = analysis is not None and bool(analysis.quarantine_reason)
+        deleted: tuple[str, ...] = ()
+        if quarantined:
+            deleted = tuple(plan.target_keys.values())
+            writes = [calls.start(quarantine, key, settings, aws) for key in deleted]
+        elif gated:
+            writes = [calls.start(store, upload, source, plan, image, settings, aws)
+                      for image in rendered.images if image.name != rekognition.ANALYSIS_NAME]
+        sidecar = (calls.start(store_sidecar, upload, source, analysis, _analysis_picture(rendered),
+                               settings, aws) if analysis is not None else None)
+    finally:
+        calls.wait()
+    done = [write.result() for write in writes]  # a failed write or delete raises
+    stored = () if quarantined else tuple(done)
+    notes = (f"labels: {analysis.refused}",) if analysis is not None and analysis.refused else ()
+    return RecordResult(
+        Outcome.QUARANTINED if quarantined else Outcome.WRITTEN,
+        reason=analysis.quarantine_reason if quarantined else "",
+        source=_read(source, rendered), outputs=stored, deleted=deleted, analysis=analysis,
+        labels_key=sidecar.result() if sidecar else "", render_ms=render_ms,
+        notes=(*rendered.notes, *notes))
 
 
 def check_bucket(upload: Upload, settings: Settings) -> None:
@@ -117,9 +155,10 @@ def plan_outputs(upload: Upload, settings: Settings) -> Plan:
     requests = [output.request_for(upload.key) for output in outputs]
     expected = clients.EXPECTED_CALL_S
     after_render = (len(outputs) + 1) * expected["s3"]  # the writes, and the check after them
-    if settings.labels is not None:
-        requests.append(OutputRequest(name=rekognition.ANALYSIS_NAME, box=rekognition.ANALYSIS_BOX,
-                                      pillow_format="JPEG", quality=rekognition.ANALYSIS_QUALITY))
+    if settings.labels is not None:  # first, so Rekognition works while the outputs are made
+        requests.insert(0, OutputRequest(
+            name=rekognition.ANALYSIS_NAME, box=rekognition.ANALYSIS_BOX, pillow_format="JPEG",
+            quality=rekognition.ANALYSIS_QUALITY))
         calls = settings.labels.labels + settings.labels.moderation
         after_render += calls * expected["rekognition"] + expected["s3"]  # and the sidecar
     if settings.event_bus is not None:
@@ -154,58 +193,47 @@ def fetch(upload: Upload, settings: Settings, aws: Clients) -> storage.SourceObj
     return storage.fetch_object(aws.s3, upload.bucket, upload.key, settings.max_source_bytes)
 
 
-def render(source: storage.SourceObject, plan: Plan, settings: Settings,
-           deadline: Deadline) -> tuple[Rendered, float]:
-    """Every requested picture, and the milliseconds it took. Refused (OutOfTime) when the
-    render, or the calls expected after it, cannot finish in the time left."""
+def render(source: storage.SourceObject, plan: Plan, settings: Settings, deadline: Deadline,
+           on_image: Callable[[RenderedImage], None] | None = None) -> tuple[Rendered, float]:
+    """Every requested picture, and the milliseconds it took; `on_image` gets each one as soon
+    as it is encoded. Refused (OutOfTime) when the render, or the calls expected after it,
+    cannot finish in the time left."""
     deadline.require(plan.after_render_s, "storing the outputs")
     limits = Limits(max_pixels=settings.max_source_pixels, memory_mb=settings.function_memory_mb,
                     seconds_left=deadline.usable() - plan.after_render_s)
     started = time.perf_counter()
-    rendered = render_outputs(source.data, plan.requests, limits)
+    rendered = render_outputs(source.data, plan.requests, limits, on_image=on_image)
     return rendered, (time.perf_counter() - started) * 1000
 
 
-def analyse(rendered: Rendered, settings: Settings, aws: Clients) -> rekognition.Analysis | None:
+def analyse(picture: bytes, settings: Settings, aws: Clients) -> rekognition.Analysis:
     """LABELS: Rekognition's labels and moderation for the picture rendered for it."""
-    if settings.labels is None:
-        return None
-    return rekognition.analyse(aws, _analysis_picture(rendered).data, settings.labels)
+    return rekognition.analyse(aws, picture, settings.labels)
 
 
-def store(upload: Upload, source: storage.SourceObject, plan: Plan, rendered: Rendered,
-          settings: Settings, aws: Clients) -> tuple[StoredOutput, ...]:
-    """Every output to its key in the target bucket, with the source it was made from."""
-    stored = []
-    for image in rendered.images:
-        if image.name == rekognition.ANALYSIS_NAME:
-            continue
-        key = plan.target_keys[image.name]
-        storage.store_object(aws.s3, settings.target_bucket, key, image.data,
-                             content_type=image.content_type, cache_control=settings.cache_control,
-                             metadata=provenance(source, upload))
-        stored.append(StoredOutput(image.name, key, image.size, image.format, len(image.data)))
-    return tuple(stored)
+def store(upload: Upload, source: storage.SourceObject, plan: Plan, image: RenderedImage,
+          settings: Settings, aws: Clients) -> StoredOutput:
+    """One output to its key in the target bucket, with the source it was made from."""
+    key = plan.target_keys[image.name]
+    storage.store_object(aws.s3, settings.target_bucket, key, image.data,
+                         content_type=image.content_type, cache_control=settings.cache_control,
+                         metadata=provenance(source, upload))
+    return StoredOutput(image.name, key, image.size, image.format, len(image.data))
 
 
-def quarantine(plan: Plan, settings: Settings, aws: Clients) -> tuple[str, ...]:
-    """None of the upload's outputs may be served: delete any an earlier upload under the key
-    left (the sidecar says why). The upload itself stays for a person to review."""
-    for key in plan.target_keys.values():
-        storage.delete_output(aws.s3, settings.target_bucket, key)
-    return tuple(plan.target_keys.values())
+def quarantine(key: str, settings: Settings, aws: Clients) -> None:
+    """None of a quarantined upload's outputs may be served: delete one an earlier upload under
+    the key left (the sidecar says why). The upload itself stays for a person to review."""
+    storage.delete_output(aws.s3, settings.target_bucket, key)
 
 
-def store_sidecar(upload: Upload, source: storage.SourceObject,
-                  analysis: rekognition.Analysis | None, rendered: Rendered, settings: Settings,
-                  aws: Clients) -> str:
-    """LABELS: Rekognition's answers as `{folder}{stem}-labels.json`; its key ("" when off)."""
-    if analysis is None:
-        return ""
+def store_sidecar(upload: Upload, source: storage.SourceObject, analysis: rekognition.Analysis,
+                  picture: RenderedImage, settings: Settings, aws: Clients) -> str:
+    """LABELS: Rekognition's answers as `{folder}{stem}-labels.json`; its key."""
     key = fill_key(rekognition.SIDECAR_TEMPLATE, upload.key, "labels sidecar")
     described = {"bucket": upload.bucket, "key": upload.key, "etag": source.etag,
                  "version_id": source.version_id}
-    document = rekognition.sidecar(analysis, described, _analysis_picture(rendered).size)
+    document = rekognition.sidecar(analysis, described, picture.size)
     storage.store_object(aws.s3, settings.target_bucket, key, document,
                          content_type="application/json", cache_control=settings.cache_control,
                          metadata=provenance(source, upload))
@@ -230,7 +258,7 @@ def provenance(source: storage.SourceObject, upload: Upload) -> dict[str, str]:
     return {name: value for name, value in metadata.items() if value and value.isascii()}
 
 
-def _analysis_picture(rendered: Rendered):
+def _analysis_picture(rendered: Rendered) -> RenderedImage:
     return next(image for image in rendered.images if image.name == rekognition.ANALYSIS_NAME)
 
 

@@ -64,8 +64,8 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
 
     real_render = thumbnailer.render_outputs
 
-    def timed_render(data, requests, limits):
-        result, wall, cpu = _timed_with_cpu(real_render, data, requests, limits)
+    def timed_render(data, requests, limits, **options):
+        result, wall, cpu = _timed_with_cpu(real_render, data, requests, limits, **options)
         inner.append((wall, cpu))
         return result
 

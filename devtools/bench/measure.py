@@ -55,9 +55,9 @@ def _timed(function: Callable, *args) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
-def _timed_with_cpu(function: Callable, *args) -> tuple[object, float, float]:
+def _timed_with_cpu(function: Callable, *args, **options) -> tuple[object, float, float]:
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = function(*args)
+    result = function(*args, **options)
     return result, time.perf_counter() - started, time.process_time() - cpu_started
 
 
