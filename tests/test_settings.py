@@ -1,5 +1,6 @@
 import pytest
 
+from chalicelib.config.outputs import OutputsError, load_outputs
 from chalicelib.config.settings import DEFAULTS, Settings, SettingsError, source_bucket
 
 BUCKETS = {"SOURCE_BUCKET": "photos-in", "TARGET_BUCKET": "photos-thumbs"}
@@ -111,3 +112,21 @@ def test_old_thumbnail_variables_conflict_with_several_outputs(name):
     value = {"THUMBNAIL_SIZE": "640x480", "JPEG_QUALITY": "70", "BACKGROUND_COLOR": "#000000"}
     with pytest.raises(SettingsError, match=rf"{name}.*OUTPUTS.*outputs.toml"):
         Settings.from_env({**BUCKETS, "OUTPUTS": "thumbnail,card", name: value[name]})
+
+
+@pytest.mark.parametrize(
+    ("variable", "field", "value", "problem"),
+    [("THUMBNAIL_SIZE", "size", "big", "must look like \"1280x720\", got 'big'"),
+     ("THUMBNAIL_SIZE", "size", "0x100", "sides must be between 1 and 10000, got '0x100'"),
+     ("BACKGROUND_COLOR", "background", "white", "must be a colour like \"#ffffff\", got 'white'")],
+)
+def test_a_size_or_colour_is_worded_alike_in_the_environment_and_outputs_toml(
+        variable, field, value, problem):
+    with pytest.raises(SettingsError) as from_environment:
+        Settings.from_env({**BUCKETS, variable: value})
+    assert str(from_environment.value) == f"{variable} {problem}"
+    with pytest.raises(OutputsError) as from_file:
+        fields = {"size": "1x1", field: value}
+        load_outputs('[card]\nkey = "{folder}{stem}.{ext}"\n'
+                     + "".join(f'{name} = "{text}"\n' for name, text in fields.items()))
+    assert str(from_file.value) == f"outputs.toml [card].{field}: {problem}"

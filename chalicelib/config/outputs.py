@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from chalicelib.config import keys
+from chalicelib.config import keys, values
 from chalicelib.errors import PermanentError
 
 CHALICELIB_DIR = Path(__file__).resolve().parent
@@ -35,11 +35,8 @@ _FORMAT_OF_EXTENSION = {
 GRAVITIES = ("north-west", "north", "north-east", "west", "centre", "east",
              "south-west", "south", "south-east")
 PLACEHOLDERS = ("folder", "stem", "ext")
-MAX_SIDE = 10000
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
-_HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -251,13 +248,10 @@ def _key_template(value: object) -> str:
 
 
 def _size(value: object) -> tuple[int, int]:
-    match = _SIZE.match(_string(value))
-    if not match:
-        raise _Invalid(f"must look like \"1280x720\", got {value!r}")
-    width, height = int(match[1]), int(match[2])
-    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
-        raise _Invalid(f"sides must be between 1 and {MAX_SIDE}, got {value!r}")
-    return width, height
+    try:
+        return values.parse_size(_string(value))
+    except ValueError as error:
+        raise _Invalid(str(error)) from None
 
 
 def _quality(value: object) -> int:
@@ -269,11 +263,10 @@ def _quality(value: object) -> int:
 
 
 def _color(value: object) -> tuple[int, int, int]:
-    match = _HEX_COLOR.match(_string(value))
-    if not match:
-        raise _Invalid(f"must be a colour like \"#ffffff\", got {value!r}")
-    rgb = int(match[1], 16)
-    return (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+    try:
+        return values.parse_color(_string(value))
+    except ValueError as error:
+        raise _Invalid(str(error)) from None
 
 
 def _pass_through(value: object) -> object:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from chalicelib.image import budget
 from chalicelib.aws import rekognition as labels
-from chalicelib.config import outputs
+from chalicelib.config import outputs, values
 
 
 class SettingsError(ValueError):
@@ -57,8 +57,6 @@ STORAGE_CLASSES = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING
                    "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
-_HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 # EventBridge's rule for an event bus name ("default" is one), and an event bus ARN.
 _EVENT_BUS_NAME = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")
 _EVENT_BUS_ARN = re.compile(
@@ -302,23 +300,17 @@ def _percent(env: Mapping[str, str], name: str) -> float:
 
 
 def _box(env: Mapping[str, str], name: str) -> tuple[int, int]:
-    value = _raw(env, name)
-    match = _SIZE.match(value)
-    if not match:
-        raise SettingsError(f"{name} must look like 1280x720, got {value!r}")
-    width, height = int(match[1]), int(match[2])
-    if not (1 <= width <= 10000 and 1 <= height <= 10000):
-        raise SettingsError(f"{name} sides must be between 1 and 10000, got {value!r}")
-    return width, height
+    try:
+        return values.parse_size(_raw(env, name))
+    except ValueError as error:
+        raise SettingsError(f"{name} {error}") from None
 
 
 def _color(env: Mapping[str, str], name: str) -> tuple[int, int, int]:
-    value = _raw(env, name)
-    match = _HEX_COLOR.match(value)
-    if not match:
-        raise SettingsError(f"{name} must be a colour like #ffffff, got {value!r}")
-    rgb = int(match[1], 16)
-    return (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+    try:
+        return values.parse_color(_raw(env, name))
+    except ValueError as error:
+        raise SettingsError(f"{name} {error}") from None
 
 
 def _text(env: Mapping[str, str], name: str) -> str:
