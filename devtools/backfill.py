@@ -29,8 +29,8 @@ from botocore.exceptions import (
 from tqdm import tqdm
 
 from chalicelib.aws import events
-from chalicelib.config import keys
 from chalicelib.config.settings import Settings
+from chalicelib.errors import PermanentError
 from chalicelib.pipeline.record import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
 from devtools.events import s3_record
 from devtools.stage import stage_environment
@@ -66,7 +66,7 @@ def backfill(settings: Settings, prefix: str = "", force: bool = False, concurre
     summary = Summary()
     todo = []
     for item in uploads:
-        thumbnail_time = existing.get(_thumbnail_key_or_none(item["Key"]))
+        thumbnail_time = existing.get(first_output_key(item["Key"], settings))
         if thumbnail_time is not None and thumbnail_time >= item["LastModified"]:
             summary.counts[UP_TO_DATE] += 1
         else:
@@ -89,11 +89,17 @@ def _list(s3, bucket: str, prefix: str):
         yield from page.get("Contents", [])
 
 
-def _thumbnail_key_or_none(key: str) -> str | None:
-    try:
-        return keys.thumbnail_key(key)
-    except Exception:  # noqa: BLE001 - process_record reports the reason properly
-        return None
+def first_output_key(key: str, settings: Settings) -> str | None:
+    """Where the first output of the stage that applies to the upload goes (the log line's
+    thumbnail_key), or None: no output applies, or the key can have none (process_record
+    reports why)."""
+    for output in settings.outputs:
+        if output.applies_to(key):
+            try:
+                return output.key_for(key)
+            except PermanentError:
+                return None
+    return None
 
 
 def setup_problem(error: Exception, settings: Settings, stage: str) -> str:

@@ -37,7 +37,7 @@ from tqdm import tqdm
 
 from chalicelib.aws import events
 from chalicelib.config.settings import Settings
-from devtools.backfill import _list, _thumbnail_key_or_none
+from devtools.backfill import _list, first_output_key
 from devtools.batch_role import (
     S3Location,
     account_and_region,
@@ -73,7 +73,7 @@ def keys_to_backfill(s3, settings: Settings, prefix: str = "", force: bool = Fal
                                  for item in _list(s3, settings.target_bucket, prefix)}
     todo = []
     for item in uploads:
-        made = existing.get(_thumbnail_key_or_none(item["Key"]))
+        made = existing.get(first_output_key(item["Key"], settings))
         if made is None or made < item["LastModified"]:
             todo.append(item["Key"])
     return todo

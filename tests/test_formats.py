@@ -181,7 +181,6 @@ def test_format_same_and_ext_for_each_upload(key, pillow_format, thumbnail_key):
     assert thumbnail.format == "same" and thumbnail.key == "{folder}{stem}-thumbnail.{ext}"
     assert thumbnail.pillow_format(key) == pillow_format
     assert thumbnail.key_for(key) == thumbnail_key
-    assert keys.thumbnail_key(key) == thumbnail_key
 
 
 def test_the_s3_mode_still_delivers_only_jpeg_and_png_while_the_pipeline_reads_more():

@@ -45,7 +45,6 @@ def test_the_shipped_file_validates_and_its_thumbnail_is_todays_behaviour():
     assert thumbnail.background == (255, 255, 255)
     assert (thumbnail.prefix, thumbnail.effects) == ("", ())
     for key in ("a/b/x.v2.JPG", "photo.png", "deep/er/ä b.jpeg"):
-        assert thumbnail.key_for(key) == keys.thumbnail_key(key)
         assert thumbnail.pillow_format(key) == keys.output_format(key)
 
 
@@ -82,9 +81,11 @@ def test_the_shipped_watermark_is_a_semi_transparent_image():
         ("фото/日本 café.jpg", "фото/日本 café-thumbnail.jpg"),
         ("a/b/c/d/e.PNG", "a/b/c/d/e-thumbnail.PNG"),
         ("a//b.jpg", "a//b-thumbnail.jpg"),
+        ("été/naïve café + 100%.png", "été/naïve café + 100%-thumbnail.png"),
+        ("folder.with.dots/file.PNG", "folder.with.dots/file-thumbnail.PNG"),
     ],
 )
-def test_key_for_follows_the_rules_of_keys_py(upload, expected):
+def test_key_for_keeps_the_folder_the_stem_and_the_extensions_letter_case(upload, expected):
     assert load_outputs()["thumbnail"].key_for(upload) == expected
 
 
@@ -102,9 +103,10 @@ def test_key_for_refuses_a_key_over_s3s_limit():
         thumbnail.key_for("é" + longest[1:])  # one more byte, same number of characters
 
 
-def test_key_for_refuses_an_upload_without_a_supported_extension():
+@pytest.mark.parametrize("upload", ["a/b/readme", "folder.jpg/readme", "a/.png", "x.gif"])
+def test_key_for_refuses_an_upload_without_a_supported_extension(upload):
     with pytest.raises(PermanentError, match="extension"):
-        load_outputs()["thumbnail"].key_for("a/b/readme")
+        load_outputs()["thumbnail"].key_for(upload)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from chalicelib.config import keys, values
+from chalicelib.config import keys
+from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 
 CHALICELIB_DIR = Path(__file__).resolve().parent
@@ -83,14 +84,12 @@ class Output:
 
 
 def fill_key(template: str, upload_key: str, what: str) -> str:
-    """The template filled in as keys.thumbnail_key splits a key:
+    """The template filled in with the parts of the upload key (keys.split_key):
     a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "jpg" for HEIC/HEIF uploads,
     whose format "same" is JPEG. `what` names it in errors."""
-    keys.output_format(upload_key)  # the same check of the extension as today
-    folder, slash, name = upload_key.rpartition("/")
-    stem, _, extension = name.rpartition(".")
-    values = {"folder": folder + slash, "stem": stem, "ext": keys.output_extension(extension)}
-    result = _PLACEHOLDER.sub(lambda match: values[match[1]], template)
+    folder, stem, extension = keys.split_key(upload_key)
+    parts = {"folder": folder, "stem": stem, "ext": keys.output_extension(extension)}
+    result = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)
     if len(result.encode("utf-8")) > keys.MAX_KEY_BYTES:
         raise PermanentError(f"{what} key would exceed S3's {keys.MAX_KEY_BYTES}-byte key limit")
     return result
@@ -249,7 +248,7 @@ def _key_template(value: object) -> str:
 
 def _size(value: object) -> tuple[int, int]:
     try:
-        return values.parse_size(_string(value))
+        return parse_size(_string(value))
     except ValueError as error:
         raise _Invalid(str(error)) from None
 
@@ -264,7 +263,7 @@ def _quality(value: object) -> int:
 
 def _color(value: object) -> tuple[int, int, int]:
     try:
-        return values.parse_color(_string(value))
+        return parse_color(_string(value))
     except ValueError as error:
         raise _Invalid(str(error)) from None
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from chalicelib.image import budget
 from chalicelib.aws import rekognition as labels
-from chalicelib.config import outputs, values
+from chalicelib.config import outputs
+from chalicelib.config.values import parse_color, parse_size
 
 
 class SettingsError(ValueError):
@@ -301,14 +302,14 @@ def _percent(env: Mapping[str, str], name: str) -> float:
 
 def _box(env: Mapping[str, str], name: str) -> tuple[int, int]:
     try:
-        return values.parse_size(_raw(env, name))
+        return parse_size(_raw(env, name))
     except ValueError as error:
         raise SettingsError(f"{name} {error}") from None
 
 
 def _color(env: Mapping[str, str], name: str) -> tuple[int, int, int]:
     try:
-        return values.parse_color(_raw(env, name))
+        return parse_color(_raw(env, name))
     except ValueError as error:
         raise SettingsError(f"{name} {error}") from None
 
