@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from chalicelib.aws import events
 from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from chalicelib.errors import PermanentError
 from chalicelib.pipeline.record import FAILED, SKIPPED, WRITTEN, RecordResult, process_record
 from devtools.events import s3_record
@@ -144,7 +145,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
-    settings = Settings.from_env(stage_environment(args.stage))
+    settings = load_settings(stage_environment(args.stage))
     # The per-record JSON lines would tear the progress bar; the summary carries the reasons.
     logging.getLogger("chalicelib.pipeline.record").setLevel(logging.CRITICAL)
     print(f"backfilling s3://{settings.source_bucket}/{args.prefix} -> s3://{settings.target_bucket}")

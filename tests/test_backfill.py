@@ -12,14 +12,14 @@ import urllib.request
 
 import pytest
 
-from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from devtools import samples
 from devtools.backfill import UP_TO_DATE, backfill, first_output_key
 from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import upload
 
-SETTINGS = Settings.from_env(stage_environment("dev"))
+SETTINGS = load_settings(stage_environment("dev"))
 
 
 def target_keys(s3) -> set[str]:
@@ -55,7 +55,7 @@ def test_backfill_of_a_mixed_bucket(s3, deliver, source_bucket):
 
 
 def test_up_to_date_is_judged_by_the_first_output_of_the_stage_that_applies():
-    stage = Settings.from_env({**stage_environment("dev"), "OUTPUTS": "card,thumbnail"})
+    stage = load_settings({**stage_environment("dev"), "OUTPUTS": "card,thumbnail"})
     assert first_output_key("old/x.jpg", stage) == "old/x-card.webp"  # what the log names
     assert first_output_key("old/readme", stage) is None  # process_record says why
     assert first_output_key("old/x.gif", stage) is None

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from chalicelib.config import outputs
-from chalicelib.config import settings
+from chalicelib.pipeline import setup
 from devtools import samples
 from devtools.events import removed_record
 from devtools.local_s3 import EventRouter, s3_event_sources
@@ -181,7 +181,7 @@ fit = "cover"
 format = "jpeg"
 prefix = "videos/"
 """)
-    monkeypatch.setattr(settings, "_declared_outputs", lambda: declared)
+    monkeypatch.setattr(setup, "declared_outputs", lambda: declared)
     stage("OUTPUTS", "thumbnail,video")
     for key in ("videos/clip.jpg", "photos/clip.jpg"):
         s3.put_object(Bucket=source_bucket, Key=key, Body=photo())

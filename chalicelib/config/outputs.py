@@ -120,7 +120,7 @@ def load_outputs(text: str | None = None, *,
     return outputs
 
 
-def select(outputs: dict[str, Output], names: str) -> tuple[Output, ...]:
+def select(outputs: Mapping[str, Output], names: str) -> tuple[Output, ...]:
     """The outputs the OUTPUTS setting names, comma-separated, in its order."""
     wanted = [name.strip() for name in names.split(",")]
     if not any(wanted):

@@ -30,6 +30,7 @@ from chalicelib.aws import events
 from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
 from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from chalicelib.aws.storage import GONE_REASON
 from chalicelib.pipeline.record import FAILED, QUARANTINED, SKIPPED, WRITTEN, process_record
 
@@ -42,7 +43,7 @@ def handle_batch(event: Any, context: Any = None) -> dict:
     event = event if isinstance(event, dict) else {}
     version = str(event.get("invocationSchemaVersion") or "1.0")
     tasks = event.get("tasks") if isinstance(event.get("tasks"), list) else []
-    settings = Settings.from_env()
+    settings = load_settings()
     deadline = Deadline(context)
     return {
         "invocationSchemaVersion": version,

@@ -29,6 +29,7 @@ from chalicelib.errors import PermanentError
 from chalicelib.config.outputs import fill_key
 from chalicelib.image.render import Limits, OutputRequest, render_outputs
 from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 
 # Not Chalice's app.log (named after the app, ERROR level, plain text): these lines go through
 # the root logger, which Lambda's runtime formats and ships with the request id.
@@ -95,7 +96,7 @@ def handle_event(event: Any, context: Any = None) -> dict[str, int]:
 
     `context` is Lambda's: its remaining time bounds every S3 attempt and render.
     """
-    settings = Settings.from_env()
+    settings = load_settings()
     deadline = Deadline(context)
     try:
         records = events.records_of(event)
