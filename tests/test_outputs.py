@@ -89,6 +89,19 @@ def test_key_for_keeps_the_folder_the_stem_and_the_extensions_letter_case(upload
     assert load_outputs()["thumbnail"].key_for(upload) == expected
 
 
+def test_ext_keeps_the_outputs_of_uploads_of_one_name_apart():
+    """photo.jpg and photo.heic are two uploads; a HEIC's "same" output is a JPEG, and its
+    {ext} keeps the upload's extension before the .jpg."""
+    thumbnail = load_outputs()["thumbnail"]
+    uploads = [f"a/photo.{extension}" for extension in keys.supported_extensions()]
+    uploads += [upload.upper().replace("A/PHOTO", "a/photo") for upload in uploads]
+    filled = {upload: thumbnail.key_for(upload) for upload in uploads}
+    assert len(set(filled.values())) == len(uploads) == 14, filled
+    assert filled["a/photo.heic"] == "a/photo-thumbnail.heic.jpg"
+    assert filled["a/photo.HEIF"] == "a/photo-thumbnail.HEIF.jpg"
+    assert filled["a/photo.JPG"] == "a/photo-thumbnail.JPG"
+
+
 def test_key_for_fills_every_placeholder_and_keeps_literal_text():
     output = one_output('key = "thumbs/{stem}/{folder}{stem}.webp"\nsize = "10x10"\n'
                         'format = "webp"')

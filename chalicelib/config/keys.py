@@ -9,8 +9,10 @@ from chalicelib.errors import PermanentError
 # browsers cannot show HEIC. WebP and AVIF stay what they are (both carry alpha).
 FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
                        "heic": "JPEG", "heif": "JPEG", "webp": "WEBP", "avif": "AVIF"}
-# The extension an output in the upload's own format gets (`{ext}`) when it is not the
-# upload's own: a.HEIC -> a-thumbnail.jpg.
+# The extension `{ext}` appends for uploads whose format "same" writes another format:
+# a.HEIC -> a-thumbnail.HEIC.jpg. The upload's own extension stays, so a.heic and a.jpg (an
+# export beside the phone's original) keep outputs of their own; the last one is what browsers
+# and the content type (JPEG) go by.
 OUTPUT_EXTENSION = {"heic": "jpg", "heif": "jpg"}
 MAX_KEY_BYTES = 1024  # S3's limit on an object key
 
@@ -53,6 +55,7 @@ def output_format(key: str) -> str:
 
 
 def output_extension(extension: str) -> str:
-    """The extension of an output in the upload's format: the upload's own (letter case kept),
-    or jpg for HEIC/HEIF."""
-    return OUTPUT_EXTENSION.get(extension.lower(), extension)
+    """What `{ext}` becomes: the upload's extension, letter case kept, and for HEIC/HEIF the
+    JPEG's after it (HEIC -> HEIC.jpg), so every upload's key stays its own."""
+    written = OUTPUT_EXTENSION.get(extension.lower())
+    return f"{extension}.{written}" if written else extension

@@ -85,8 +85,8 @@ class Output:
 
 def fill_key(template: str, upload_key: str, what: str) -> str:
     """The template filled in with the parts of the upload key (keys.split_key):
-    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "jpg" for HEIC/HEIF uploads,
-    whose format "same" is JPEG. `what` names it in errors."""
+    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "HEIC.jpg" for a/x.HEIC,
+    whose format "same" is JPEG (keys.output_extension). `what` names it in errors."""
     folder, stem, extension = keys.split_key(upload_key)
     parts = {"folder": folder, "stem": stem, "ext": keys.output_extension(extension)}
     result = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)
