@@ -200,13 +200,13 @@ def test_a_bad_field_is_named(fields, where, problem):
      ('"10001x10"', "between 1 and 10000"), ("640", "must be a string")],
 )
 def test_a_bad_size_is_named(size, problem):
-    message = error_of(f'[card]\nkey = "{{stem}}.{{ext}}"\nsize = {size}\n')
+    message = error_of(f'[card]\nkey = "{{folder}}{{stem}}-card.{{ext}}"\nsize = {size}\n')
     assert "outputs.toml [card].size: " in message and problem in message
 
 
 @pytest.mark.parametrize("field", ["key", "size"])
 def test_a_missing_required_field_is_named(field):
-    fields = {"key": 'key = "{stem}.{ext}"', "size": 'size = "10x10"'}
+    fields = {"key": 'key = "{folder}{stem}-card.{ext}"', "size": 'size = "10x10"'}
     del fields[field]
     message = error_of("[card]\n" + "\n".join(fields.values()))
     assert f"outputs.toml [card].{field}: is required" in message
@@ -221,6 +221,8 @@ def test_a_missing_required_field_is_named(field):
         ("{folder}{stem}-card.webp", "same", "format", "'same' follows the upload"),
         ("{folder}{stem}-card.{ext}", "webp", "key", "{ext} is the upload's extension"),
         ("{folder}card.{ext}", "same", "key", "no {stem}"),
+        ("thumbs/{stem}.{ext}", "same", "key",
+         "no {folder}: users/alice/me.jpg and users/bob/me.jpg would share one output"),
         ("{folder}{name}.{ext}", "same", "key", "unknown placeholder {name}"),
         ("{folder}{Stem}.{ext}", "same", "key", "unknown placeholder {Stem}"),
         ("{folder}{stem}}.{ext}", "same", "key", "unbalanced brace"),
@@ -234,26 +236,109 @@ def test_a_key_template_that_cannot_work_is_named(key, fmt, field, problem):
 
 
 def test_matching_literal_extensions_and_extensionless_keys_are_fine():
-    assert one_output('key = "{stem}.jpeg"\nsize = "1x1"\nformat = "jpeg"').format == "jpeg"
-    assert one_output('key = "{stem}-v1.2"\nsize = "1x1"\nformat = "avif"').format == "avif"
-    assert one_output('key = "{folder}{stem}"\nsize = "1x1"\nformat = "png"').format == "png"
+    assert one_output('key = "{folder}{stem}.jpeg"\nsize = "1x1"\nformat = "jpeg"').format == "jpeg"
+    assert one_output('key = "{folder}{stem}-v1.2"\nsize = "1x1"\nformat = "avif"').format == "avif"
+    assert one_output('key = "{folder}{stem}.out"\nsize = "1x1"\nformat = "png"').format == "png"
+
+
+def test_a_key_that_is_just_the_stem_is_refused_it_ends_every_other_key():
+    """photo-labels.json.jpg's {folder}{stem} is photo.jpg's labels sidecar."""
+    message = error_of('[bare]\nkey = "{folder}{stem}"\nsize = "1x1"\nformat = "png"')
+    assert "[bare] for folder/photo-labels.json.jpg and the labels sidecar for " \
+           "folder/photo.jpg both write 'folder/photo-labels.json'" in message
 
 
 def test_two_outputs_with_the_same_key_template_are_named_both():
     text = MINIMAL + '[other]\nkey = "{folder}{stem}-card.{ext}"\nsize = "10x10"\n'
     message = error_of(text)
-    assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
+    assert ("outputs.toml [other].key: '{folder}{stem}-card.{ext}' and [card]'s "
+            "'{folder}{stem}-card.{ext}' name one object: for folder/photo.jpg both write "
+            "'folder/photo-card.jpg'") in message
 
 
 def test_a_key_clash_is_reported_beside_other_mistakes_of_the_outputs():
     text = MINIMAL + 'fit = "fill"\n[other]\nkey = "{folder}{stem}-card.{ext}"\nsize = "0x0"\n'
     message = error_of(text)
     assert "outputs.toml [card].fit: " in message and "outputs.toml [other].size: " in message
-    assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
+    assert "outputs.toml [other].key: " in message and "and [card]'s" in message
+
+
+def test_templates_that_differ_but_fill_to_one_key_are_refused_with_an_example():
+    text = MINIMAL + '[jpeg]\nkey = "{folder}{stem}-card.jpg"\nsize = "10x10"\nformat = "jpeg"\n'
+    message = error_of(text)
+    assert message == (
+        "outputs.toml [jpeg].key: '{folder}{stem}-card.jpg' and [card]'s "
+        "'{folder}{stem}-card.{ext}' name one object: for folder/photo.jpg both write "
+        "'folder/photo-card.jpg'; one output would overwrite the other")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "formats", "example"),
+    [
+        # Two uploads in one folder: photo-x.jpg's "small" is photo.jpg's "x-small".
+        ("{folder}{stem}-small.webp", "{folder}{stem}-x-small.webp", ("webp", "webp"),
+         "[second] for folder/photo.jpg and [first] for folder/photo-x.jpg both write "
+         "'folder/photo-x-small.webp'; one would overwrite the other, and deleting one "
+         "upload would delete the other's output"),
+        # An upload under thumbs/ meets the outputs another upload's template puts there.
+        ("{folder}{stem}-t.webp", "thumbs/{folder}{stem}-t.webp", ("webp", "webp"),
+         "[second] for folder/photo.jpg and [first] for thumbs/folder/photo.jpg both write "
+         "'thumbs/folder/photo-t.webp'"),
+        # Literal text before the stem meets literal text after it: neither upload is photo.
+        ("{folder}thumb-{stem}.jpg", "{folder}{stem}-small.jpg", ("jpeg", "jpeg"),
+         "[second] for folder/thumb-photo.jpg and [first] for folder/photo-small.jpg both "
+         "write 'folder/thumb-photo-small.jpg'"),
+        # A HEIC's {ext} against a literal extension that spells it out.
+        ("{folder}{stem}-t.{ext}", "{folder}{stem}-t.heic.jpg", ("same", "jpeg"),
+         "for folder/photo.heic both write 'folder/photo-t.heic.jpg'"),
+    ],
+)
+def test_templates_that_give_two_uploads_one_key_are_refused(first, second, formats, example):
+    text = (f'[first]\nkey = "{first}"\nsize = "10x10"\nformat = "{formats[0]}"\n'
+            f'[second]\nkey = "{second}"\nsize = "10x10"\nformat = "{formats[1]}"\n')
+    message = error_of(text)
+    assert message.startswith(f"outputs.toml [second].key: '{second}' and [first]'s '{first}' "
+                              "name one object: ")
+    assert example in message
+
+
+def test_a_template_that_gives_two_uploads_of_its_own_one_key_is_refused():
+    """{stem}.{ext} for a HEIC is photo.heic.jpg, which a JPEG named photo.heic.jpg gets too."""
+    message = error_of('[mirror]\nkey = "{folder}{stem}.{ext}"\nsize = "10x10"\n')
+    assert message == (
+        "outputs.toml [mirror].key: '{folder}{stem}.{ext}' gives two uploads one object: "
+        "folder/photo.heic and folder/photo.heic.jpg both get 'folder/photo.heic.jpg'; one "
+        "would overwrite the other's output, and deleting one upload would delete it; put "
+        "text between {stem} and .{ext} (like -mirror)")
+
+
+def test_an_output_may_not_take_the_labels_sidecars_key():
+    message = error_of('[tags]\nkey = "{folder}{stem}-labels.json"\nsize = "10x10"\n'
+                       'format = "png"\n')
+    assert message.startswith(
+        "outputs.toml [tags].key: '{folder}{stem}-labels.json' and the labels sidecar's "
+        "'{folder}{stem}-labels.json' (written with LABELS) name one object: "
+        "for folder/photo.jpg both write 'folder/photo-labels.json'")
+
+
+def test_uploads_that_differ_only_by_extension_share_a_literal_extensions_output():
+    """Documented in outputs.toml: a.jpg and a.png both make a-card.webp (the last one wins)."""
+    card = one_output('key = "{folder}{stem}-card.webp"\nsize = "10x10"\nformat = "webp"')
+    assert {card.key_for(f"a/x.{ext}") for ext in ("jpg", "PNG", "heic")} == {"a/x-card.webp"}
+
+
+def test_the_gallerys_fourteen_outputs_and_the_shipped_file_pass_the_key_checks():
+    from devtools.gallery import TILES
+
+    kinds = [tile.kind for tile in TILES]
+    assert len(kinds) == 14
+    load_outputs("\n".join(f'[{kind}]\nkey = "{{folder}}{{stem}}-{kind}.png"\nsize = "1x1"\n'
+                           f'format = "png"\n' for kind in kinds))
+    load_outputs()
 
 
 def test_an_output_name_that_the_outputs_setting_could_not_list_is_named():
-    message = error_of('["a,b"]\nkey = "{stem}.{ext}"\nsize = "10x10"\n')
+    message = error_of('["a,b"]\nkey = "{folder}{stem}-a.{ext}"\nsize = "10x10"\n')
     assert "outputs.toml [a,b]: " in message and "letters, digits" in message
 
 

@@ -103,6 +103,6 @@ def test_a_size_or_colour_is_worded_alike_in_the_environment_and_outputs_toml(
     assert str(from_environment.value) == f"{variable} {problem}"
     with pytest.raises(OutputsError) as from_file:
         fields = {"size": "1x1", field: value}
-        load_outputs('[card]\nkey = "{folder}{stem}.{ext}"\n'
+        load_outputs('[card]\nkey = "{folder}{stem}-card.{ext}"\n'
                      + "".join(f'{name} = "{text}"\n' for name, text in fields.items()))
     assert str(from_file.value) == f"outputs.toml [card].{field}: {problem}"

@@ -12,12 +12,12 @@ import dataclasses
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from chalicelib.config import keys
+from chalicelib.config import keys, labels
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 
@@ -113,9 +113,9 @@ def load_outputs(text: str | None = None, *,
         if output is not None:
             outputs[name] = output
     # From the raw tables, so a clash is reported even beside another mistake in an output.
-    _check_distinct_keys({name: table["key"] for name, table in document.items()
-                          if isinstance(table, dict) and isinstance(table.get("key"), str)},
-                         problems)
+    _check_keys_apart({name: table["key"] for name, table in document.items()
+                       if isinstance(table, dict) and _is_key_template(table.get("key"))},
+                      problems)
     problems.raise_any()
     return outputs
 
@@ -243,7 +243,19 @@ def _key_template(value: object) -> str:
         raise _Invalid(f"unbalanced brace in {template!r}")
     if "stem" not in names:
         raise _Invalid(f"{template!r} has no {{stem}}: every upload would write the same key")
+    if "folder" not in names:
+        raise _Invalid(f"{template!r} has no {{folder}}: users/alice/me.jpg and "
+                       "users/bob/me.jpg would share one output, and deleting either upload "
+                       "would delete the other's")
     return template
+
+
+def _is_key_template(value: object) -> bool:
+    try:
+        _key_template(value)
+    except _Invalid:
+        return False
+    return True
 
 
 def _size(value: object) -> tuple[int, int]:
@@ -313,15 +325,144 @@ def _check_key_against_format(where: str, template: str, output_format: str,
                                        f"extension of key {template!r}")
 
 
-def _check_distinct_keys(templates: Mapping[str, str], problems: _Problems) -> None:
-    first_with: dict[str, str] = {}
-    for name, template in templates.items():
-        if template in first_with:
-            problems.at(f"[{name}].key", f"{template!r} is also the key of "
-                                         f"[{first_with[template]}]: one would overwrite "
-                                         "the other")
-        else:
-            first_with[template] = name
+# --- keys apart ----------------------------------------------------------------------------
+# Two outputs, or an output and the labels sidecar, must never name one object: one would
+# overwrite the other, and delete sync, which deletes every key an upload's templates fill to,
+# would delete another upload's output. Comparing template text misses most such pairs
+# ("-x.{ext}" and "-x.jpg" for a .jpg; "-small" and "-x-small" for photo-x.jpg beside
+# photo.jpg), so each template is filled for an ordinary upload of every extension, in both
+# letter cases, and every upload key any template (the same one included) fills to that same
+# key is worked out; then again for photo with the templates' literal text around it
+# ("{folder}thumb-{stem}.jpg" for photo-small.jpg is "{folder}{stem}-small.jpg" for
+# thumb-photo.jpg). Found: every clash one of whose two uploads can be such a name. Not
+# proven: that no clash needs two stranger names; none is known. Prefixes are not considered:
+# the templates must stay apart whatever the uploads are called.
+# Not a clash, by design: uploads that differ only by extension (a.jpg, a.png) share the
+# outputs of a template without {ext} (a-card.webp), as outputs.toml says.
+
+_SIDECAR = object()  # the labels sidecar among the outputs' names; no output is called that
+
+
+def _probe_uploads(templates: Iterable[str]) -> list[str]:
+    """folder/photo.<every extension, both cases>, then photo with each piece of the templates'
+    literal text before or after it (a "thumb-{stem}" meets a "{stem}-small" only there)."""
+    extensions = keys.supported_extensions()
+    ordinary = [f"folder/photo.{extension}"
+                for extension in (*extensions, *(extension.upper() for extension in extensions))]
+    affixes = sorted({segment for template in templates
+                      for literal in _PLACEHOLDER.split(template)[::2]
+                      for segment in literal.split("/") if segment})
+    return ordinary + [f"folder/{stem}.jpg" for affix in affixes
+                       for stem in (f"{affix}photo", f"photo{affix}")]
+
+
+def _uploads_filling(template: str, key: str, extension: str) -> Iterator[str]:
+    """Every upload key `template` fills to `key`: a folder that is empty or ends in /, a stem
+    without /, and a supported extension in any letter case. Where the template has no {ext},
+    every extension fills it alike and `extension` stands for them all: the uploads that
+    differ only by extension, which share its output by design, count as one."""
+    pieces = _PLACEHOLDER.split(template)  # literal, placeholder, literal, ..., literal
+    if not (key.startswith(pieces[0]) and key.endswith(pieces[-1])):
+        return  # most pairs of templates part here
+
+    def match(index: int, position: int, bound: dict[str, str]) -> Iterator[dict[str, str]]:
+        if index == len(pieces):
+            if position == len(key):
+                yield dict(bound)
+            return
+        piece = pieces[index]
+        if index % 2 == 0 or piece in bound:  # literal text, or a placeholder seen before
+            text = piece if index % 2 == 0 else bound[piece]
+            if key.startswith(text, position):
+                yield from match(index + 1, position + len(text), bound)
+            return
+        follows = pieces[index + 1]  # the literal after it, maybe empty
+        for value in _placeholder_values(piece, key, position, follows):
+            bound[piece] = value
+            yield from match(index + 1, position + len(value), bound)
+            del bound[piece]
+
+    for parts in match(0, 0, {}):
+        written = parts.get("ext")
+        upload_extension = written.partition(".")[0] if written else extension
+        yield f"{parts['folder']}{parts['stem']}.{upload_extension}"
+
+
+def _placeholder_values(name: str, key: str, position: int, follows: str) -> Iterator[str]:
+    """What `name` can stand for at `position` of a filled key, followed by `follows`."""
+    if name == "folder":
+        ends = [position] + [end for end in range(position + 1, len(key) + 1)
+                             if key[end - 1] == "/"]
+    elif name == "stem":
+        slash = key.find("/", position)
+        stop = len(key) if slash < 0 else slash
+        ends = range(position + 1, stop + 1)
+        if follows:  # only where the literal after the stem starts
+            ends = [end for end in ends if key.startswith(follows, end)]
+    else:  # ext: what keys.output_extension writes for an extension in any letter case
+        ends = []
+        for known in keys.supported_extensions():
+            written = keys.output_extension(key[position:position + len(known)])
+            if written.partition(".")[0].lower() == known and key.startswith(written, position):
+                ends.append(position + len(written))
+    for end in ends:
+        if key.startswith(follows, end):
+            yield key[position:end]
+
+
+def _check_keys_apart(templates: Mapping[str, str], problems: _Problems) -> None:
+    owners: dict[object, str] = {**templates, _SIDECAR: labels.SIDECAR_TEMPLATE}
+    order = list(owners)
+    reported: set[frozenset] = set()
+    probes = _probe_uploads(owners.values())
+    for name in order:
+        for upload in probes:
+            try:
+                key = fill_key(owners[name], upload, "probe")
+            except PermanentError:
+                continue  # longer than S3 allows for this upload: never written
+            extension = upload.rpartition(".")[2]
+            for other_name in order:
+                for other in _uploads_filling(owners[other_name], key, extension):
+                    pair = frozenset((name, other_name))
+                    if pair in reported or (other_name == name and other == upload):
+                        continue
+                    reported.add(pair)
+                    if other_name == name:
+                        _self_clash(name, owners[name], upload, other, key, problems)
+                    else:
+                        first, second = sorted(((name, upload), (other_name, other)),
+                                               key=lambda owner: order.index(owner[0]))
+                        _pair_clash(second, first, owners, key, problems)
+
+
+def _self_clash(name: object, template: str, upload: str, other: str, key: str,
+                problems: _Problems) -> None:
+    hint = f"; put text between {{stem}} and .{{ext}} (like -{name})" if (
+        "{stem}.{ext}" in template) else ""
+    problems.at(f"[{name}].key", f"{template!r} gives two uploads one object: {upload} and "
+                                 f"{other} both get {key!r}; one would overwrite the other's "
+                                 f"output, and deleting one upload would delete it{hint}")
+
+
+def _pair_clash(reported: tuple[object, str], other: tuple[object, str],
+                owners: Mapping[object, str], key: str, problems: _Problems) -> None:
+    """Named at the later output of the two; the labels sidecar, last, is never the one."""
+    (name, upload), (other_name, other_upload) = reported, other
+    if name is _SIDECAR:
+        (name, upload), (other_name, other_upload) = other, reported
+    if other_name is _SIDECAR:
+        called, described = "the labels sidecar", (f"the labels sidecar's {owners[_SIDECAR]!r} "
+                                                   "(written with LABELS)")
+    else:
+        called, described = f"[{other_name}]", f"[{other_name}]'s {owners[other_name]!r}"
+    if upload == other_upload:
+        how = f"for {upload} both write {key!r}; one output would overwrite the other"
+    else:
+        how = (f"[{name}] for {upload} and {called} for {other_upload} both write {key!r}; "
+               "one would overwrite the other, and deleting one upload would delete the "
+               "other's output")
+    problems.at(f"[{name}].key", f"{owners[name]!r} and {described} name one object: {how}")
 
 
 # --- effects -------------------------------------------------------------------------------

@@ -103,7 +103,7 @@ class Settings:
             delete_outputs=delete_outputs(environ),
             backup_bucket=backup_bucket(environ),
             backup_storage_class=_choice(environ, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
-            labels=_label_settings(environ, selected),
+            labels=_label_settings(environ),
             stage=_text(environ, "STAGE"),
             event_bus=event_bus(environ),
             trigger=trigger(environ),
@@ -145,15 +145,12 @@ def labels_features(environ: Mapping[str, str] | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
-def _label_settings(env: Mapping[str, str],
-                    selected: tuple[outputs.Output, ...]) -> labels.LabelSettings | None:
+def _label_settings(env: Mapping[str, str]) -> labels.LabelSettings | None:
+    """None when LABELS is off. No output can take the sidecar's key: outputs.py refuses it
+    at load, whether LABELS is on or not, so turning it on never breaks a stage."""
     features = labels_features(env)
     if not features:
         return None
-    for output in selected:
-        if output.key == labels.SIDECAR_TEMPLATE:
-            raise SettingsError(f"LABELS: the {output.name} output's key {output.key!r} is where "
-                                "the labels sidecar goes; give the output another key")
     return labels.LabelSettings(
         labels="labels" in features,
         moderation="moderation" in features,
