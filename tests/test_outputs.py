@@ -3,6 +3,7 @@ field before any upload is touched."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -363,15 +364,26 @@ def test_every_problem_of_the_file_is_reported_at_once():
 
 # --- effects -------------------------------------------------------------------------------
 
+def png_bytes(size=(40, 20), mode="RGBA") -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, (200, 30, 30, 128)[:len(mode)]).save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def assets(tmp_path):
-    """An asset root like chalicelib/: a watermark and a font, and a file just outside it."""
+    """An asset root like chalicelib/: a watermark and a font (Pillow's own default font, a
+    real TrueType file), and an image just outside it."""
+    from PIL import ImageFont
+
     root = tmp_path / "chalicelib"
     (root / "watermarks").mkdir(parents=True)
-    (root / "watermarks" / "logo.png").write_bytes(b"png")
+    (root / "watermarks" / "logo.png").write_bytes(png_bytes())
     (root / "fonts").mkdir()
-    (root / "fonts" / "x.ttf").write_bytes(b"ttf")
-    (tmp_path / "secret.png").write_bytes(b"outside")
+    (root / "fonts" / "x.ttf").write_bytes(ImageFont.load_default(size=10).font_bytes)
+    (tmp_path / "secret.png").write_bytes(png_bytes())
     return root
 
 
@@ -531,3 +543,63 @@ def test_every_shipped_key_matches_its_resource_pattern():
     for output in load_outputs().values():
         key = output.key_for("a/b/x.v2.JPG")
         assert fnmatchcase(key, resource_pattern(output.key)), (output.name, key)
+
+
+# --- what text and watermark effects will draw ---------------------------------------------
+
+def test_text_longer_than_one_line_can_show_is_refused():
+    """The 1,000 characters at size 1.0 of issue 17 (a gigabyte to draw) fail at load."""
+    message = error_of(MINIMAL + f'effects = [{{op = "text", text = "{"x" * 1000}", size = 1.0}}]')
+    assert ("outputs.toml [card].effects[1].text: text text is 1000 characters, over 200: "
+            "it is drawn on one line") in message
+    assert effect_of(f'{{op = "text", text = "{"x" * 200}"}}').params["text"] == "x" * 200
+    assert "over 200" in error_of(MINIMAL + f'effects = [{{op = "text", text = "{"é" * 201}"}}]')
+
+
+@pytest.mark.parametrize("text", ["two\\nlines", "tab\\there", "bell\\u0007"])
+def test_text_with_line_breaks_or_control_characters_is_refused(text):
+    message = error_of(MINIMAL + f'effects = [{{op = "text", text = "{text}"}}]')
+    assert "outputs.toml [card].effects[1].text: text text must be one line of printable " \
+           "characters" in message
+
+
+def test_the_watermark_of_issue_17_a_file_that_is_no_image_is_refused_at_load():
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "outputs.toml"}]')
+    assert message == ("outputs.toml [card].effects[1].image: watermark image 'outputs.toml' "
+                       "is no image Pillow can open (PNG, WebP, JPEG...)")
+
+
+def test_a_truncated_or_oversized_watermark_is_refused(assets):
+    whole = png_bytes((300, 300), "RGB")
+    (assets / "watermarks" / "cut.png").write_bytes(whole[:len(whole) // 2])
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "watermarks/cut.png"}]',
+                       asset_root=assets)
+    assert message.startswith("outputs.toml [card].effects[1].image: watermark image "
+                              "'watermarks/cut.png' cannot be read whole: ")
+    (assets / "watermarks" / "huge.png").write_bytes(png_bytes((4096, 1025), "L"))
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "watermarks/huge.png"}]',
+                       asset_root=assets)
+    assert message == ("outputs.toml [card].effects[1].image: watermark image "
+                       "'watermarks/huge.png' is 4096x1025, over 4,194,304 pixels (2048x2048)")
+
+
+def test_any_image_pillow_reads_is_a_watermark(assets):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2048, 2048), (10, 20, 30)).save(out, "JPEG")
+    (assets / "watermarks" / "logo.jpg").write_bytes(out.getvalue())
+    mark = effect_of('{op = "watermark", image = "watermarks/logo.jpg"}', asset_root=assets)
+    assert mark.params["image"] == assets.resolve() / "watermarks" / "logo.jpg"
+
+
+def test_a_font_that_pillow_cannot_load_is_refused(assets):
+    (assets / "fonts" / "notes.ttf").write_text("not a font")
+    message = error_of(MINIMAL + 'effects = [{op = "text", text = "x", font = "fonts/notes.ttf"}]',
+                       asset_root=assets)
+    assert message.startswith("outputs.toml [card].effects[1].font: text font 'fonts/notes.ttf' "
+                              "is no font Pillow can load (TrueType or OpenType): ")
+    (assets / "fonts" / "logo.png").write_bytes(png_bytes())
+    assert "is no font" in error_of(
+        MINIMAL + 'effects = [{op = "text", text = "x", font = "fonts/logo.png"}]',
+        asset_root=assets)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
+from PIL import Image, ImageFont, UnidentifiedImageError
+
 from chalicelib.config import keys, labels
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
@@ -489,9 +491,65 @@ def _non_empty_text(value: object) -> str:
     return text
 
 
+# A caption or credit, drawn on one line, never wrapped, clipped at the image's edge. 200
+# characters of Pillow's default font fill a 1280x720 output at size 0.02 (14 px, about the
+# smallest legible); more is never seen, and drawing it costs memory all the same (1,000 at
+# size 1.0 on 720 px: an overlay 347,000 px wide, 0.9 GB).
+MAX_TEXT_CHARACTERS = 200
+
+
+def _one_line_of_text(value: object) -> str:
+    text = _non_empty_text(value)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise _Invalid(f"is {len(text)} characters, over {MAX_TEXT_CHARACTERS}: it is drawn on "
+                       "one line, never wrapped, and what passes the image's edge is not seen")
+    if not text.isprintable():
+        raise _Invalid("must be one line of printable characters (no line breaks, tabs or "
+                       f"control characters), got {text!r}")
+    return text
+
+
 _GRAVITY = (_choice(GRAVITIES, {"center": "centre"}), "south-east")
 _OPACITY_RANGE = _number(0, 1, low_inclusive=True)
-_ASSET = object()  # a file under chalicelib/, checked against asset_root
+# A watermark is decoded once per process and kept, as RGBA, outside the memory budget of
+# each upload (image/effects.py), and drawn at most as wide as the output: 2048x2048 is 16 MB.
+MAX_WATERMARK_PIXELS = 2048 * 2048
+
+
+def _watermark_file(path: Path, value: str) -> None:
+    """An image Pillow opens and decodes whole (drawing converts it to RGBA), small enough."""
+    try:
+        with Image.open(path) as mark:
+            width, height = mark.size
+            if width * height > MAX_WATERMARK_PIXELS:
+                raise _Invalid(f"{value!r} is {width}x{height}, over {MAX_WATERMARK_PIXELS:,} "
+                               "pixels (2048x2048)")
+            try:
+                mark.convert("RGBA")
+            except Exception as error:  # noqa: BLE001 - Pillow's decoders raise many kinds
+                raise _Invalid(f"{value!r} cannot be read whole: {error}") from None
+    except UnidentifiedImageError:
+        raise _Invalid(f"{value!r} is no image Pillow can open (PNG, WebP, JPEG...)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise _Invalid(f"{value!r} cannot be opened as an image: {error}") from None
+
+
+def _font_file(path: Path, value: str) -> None:
+    try:
+        ImageFont.truetype(str(path), 12)
+    except Exception as error:  # noqa: BLE001 - FreeType's refusals come as several kinds
+        raise _Invalid(f"{value!r} is no font Pillow can load (TrueType or OpenType): "
+                       f"{error}") from None
+
+
+@dataclass(frozen=True)
+class _Asset:
+    """A file under chalicelib/ (checked against asset_root), and what it must be."""
+
+    check: Callable[[Path, str], None]
+
+
+_WATERMARK, _FONT = _Asset(_watermark_file), _Asset(_font_file)
 _EFFECTS: dict[str, dict[str, tuple[object, object]]] = {
     "flip": {"direction": (_choice(("horizontal", "vertical")), _REQUIRED)},
     "greyscale": {},
@@ -501,15 +559,15 @@ _EFFECTS: dict[str, dict[str, tuple[object, object]]] = {
     "blur": {"radius": (_number(0), _REQUIRED)},
     "sharpen": {},
     "text": {
-        "text": (_non_empty_text, _REQUIRED),
+        "text": (_one_line_of_text, _REQUIRED),
         "gravity": _GRAVITY,
         "size": (_number(0, 1), 0.05),
         "color": (_color, (255, 255, 255)),
         "opacity": (_OPACITY_RANGE, 0.8),
-        "font": (_ASSET, None),
+        "font": (_FONT, None),
     },
     "watermark": {
-        "image": (_ASSET, _REQUIRED),
+        "image": (_WATERMARK, _REQUIRED),
         "gravity": _GRAVITY,
         "scale": (_number(0, 1), 0.2),
         "opacity": (_OPACITY_RANGE, 0.5),
@@ -556,8 +614,8 @@ def _effect(where: str, entry: object, asset_root: Path, problems: _Problems) ->
             params[parameter] = default
             continue
         try:
-            if parse is _ASSET:
-                params[parameter] = _asset(entry[parameter], asset_root)
+            if isinstance(parse, _Asset):
+                params[parameter] = _asset(entry[parameter], asset_root, parse)
             else:
                 params[parameter] = parse(entry[parameter])
         except _Invalid as error:
@@ -566,8 +624,9 @@ def _effect(where: str, entry: object, asset_root: Path, problems: _Problems) ->
     return Effect(op, MappingProxyType(params)) if ok else None
 
 
-def _asset(value: object, asset_root: Path) -> Path:
-    """A file shipped inside chalicelib/ (so it is deployed): its absolute path."""
+def _asset(value: object, asset_root: Path, kind: _Asset) -> Path:
+    """A file shipped inside chalicelib/ (so it is deployed) that is what `kind` needs: its
+    absolute path."""
     relative = _string(value)
     parts = PurePosixPath(relative)
     if not relative or parts.is_absolute() or "\\" in relative or ".." in parts.parts:
@@ -579,4 +638,5 @@ def _asset(value: object, asset_root: Path) -> Path:
         raise _Invalid(f"{value!r} leads outside chalicelib/")
     if not path.is_file():
         raise _Invalid(f"{value!r}: no such file under chalicelib/")
+    kind.check(path, relative)
     return path
