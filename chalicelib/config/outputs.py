@@ -544,7 +544,7 @@ def _font_file(path: Path, value: str) -> None:
 
 @dataclass(frozen=True)
 class _Asset:
-    """A file under chalicelib/ (checked against asset_root), and what it must be."""
+    """A file under chalicelib/config/ (checked against asset_root), and what it must be."""
 
     check: Callable[[Path, str], None]
 
@@ -625,18 +625,18 @@ def _effect(where: str, entry: object, asset_root: Path, problems: _Problems) ->
 
 
 def _asset(value: object, asset_root: Path, kind: _Asset) -> Path:
-    """A file shipped inside chalicelib/ (so it is deployed) that is what `kind` needs: its
-    absolute path."""
+    """A file shipped inside chalicelib/config/ (so it is deployed) that is what `kind`
+    needs: its absolute path."""
     relative = _string(value)
     parts = PurePosixPath(relative)
     if not relative or parts.is_absolute() or "\\" in relative or ".." in parts.parts:
-        raise _Invalid(f"must be a path under chalicelib/ like \"watermarks/logo.png\", "
+        raise _Invalid(f"must be a path under chalicelib/config/ like \"watermarks/logo.png\", "
                        f"got {value!r}")
     root = asset_root.resolve()
     path = (root / parts).resolve()
     if not path.is_relative_to(root):
-        raise _Invalid(f"{value!r} leads outside chalicelib/")
+        raise _Invalid(f"{value!r} leads outside chalicelib/config/")
     if not path.is_file():
-        raise _Invalid(f"{value!r}: no such file under chalicelib/")
+        raise _Invalid(f"{value!r}: no such file under chalicelib/config/")
     kind.check(path, relative)
     return path
