@@ -30,11 +30,12 @@ from tqdm import tqdm
 
 from chalicelib.aws import events
 from chalicelib.config.settings import Settings
-from chalicelib.errors import PermanentError
 from chalicelib.aws.clients import Clients
+from chalicelib.errors import PermanentError
 from chalicelib.pipeline.handler import process_upload
 from chalicelib.pipeline.log import LOGGER_NAME
 from chalicelib.pipeline.result import Outcome, RecordResult
+from chalicelib.pipeline.setup import load_settings
 from devtools.stage import stage_environment
 
 UP_TO_DATE = "up to date"
@@ -94,13 +95,16 @@ def _list(s3, bucket: str, prefix: str):
 
 
 def first_output_key(key: str, settings: Settings) -> str | None:
-    """Where the first output of the stage that applies to `key` goes; None when none applies
-    or the key has none (the pipeline then says why)."""
-    applying = [output for output in settings.outputs if output.applies_to(key)]
-    try:
-        return applying[0].key_for(key) if applying else None
-    except PermanentError:
-        return None
+    """Where the first output of the stage that applies to the upload goes (the log line's
+    thumbnail_key), or None: no output applies, or the key can have none (process_record
+    reports why)."""
+    for output in settings.outputs:
+        if output.applies_to(key):
+            try:
+                return output.key_for(key)
+            except PermanentError:
+                return None
+    return None
 
 
 def setup_problem(error: Exception, settings: Settings, stage: str) -> str:
@@ -145,7 +149,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
 
-    settings = Settings.from_env(stage_environment(args.stage))
+    settings = load_settings(stage_environment(args.stage))
     # The per-record JSON lines would tear the progress bar; the summary carries the reasons.
     logging.getLogger(LOGGER_NAME).setLevel(logging.CRITICAL)
     print(f"backfilling s3://{settings.source_bucket}/{args.prefix} -> s3://{settings.target_bucket}")

@@ -37,6 +37,7 @@ from tqdm import tqdm
 
 from chalicelib.aws import events
 from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from devtools.backfill import _list, first_output_key
 from devtools.batch_role import (
     S3Location,
@@ -222,7 +223,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def run(args: argparse.Namespace, s3, s3control, account: str, region: str,
         ask=input, out=print, progress: bool = True, sleep=time.sleep) -> int:
-    settings = Settings.from_env(stage_environment(args.stage))
+    settings = load_settings(stage_environment(args.stage))
     reports = S3Location.parse(args.reports) if args.reports else default_reports(args.stage)
     if args.manifest:
         manifest = inventory_manifest(s3, args.manifest)

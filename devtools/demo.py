@@ -59,7 +59,7 @@ MODE_SAMPLES: dict[str, list[tuple[str, str, object]]] = {
          "case (S3 notifications would not deliver it)",
          lambda: samples.jpeg_bytes(samples.photo_like((1600, 1200), seed=7))),
         ("photos/IMG_0042.HEIC", "an iPhone's HEIC, stored sideways with irot and EXIF 6: "
-         "upright, made JPEG (-thumbnail.jpg), rotated once, not twice",
+         "upright, made JPEG (-thumbnail.HEIC.jpg), rotated once, not twice",
          lambda: samples.heic_bytes(samples.photo_like((3024, 2268), seed=8), orientation=6)),
         ("logos/sticker.webp", "a WebP with alpha: its outputs stay WebP-with-alpha where "
          "the format allows, flattened in the JPEG ones",

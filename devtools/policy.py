@@ -39,8 +39,7 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
 def output_key_patterns(environment: dict[str, str], sidecar: bool = True) -> list[str]:
     """The target keys the stage's outputs (and, unless `sidecar` is False, labels sidecars)
     can have, as IAM resource patterns."""
-    from chalicelib.aws import rekognition as labels
-    from chalicelib.config import outputs
+    from chalicelib.config import labels, outputs
     from chalicelib.config.settings import labels_features
 
     selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from chalicelib.config.keys import upload_suffixes
-from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from devtools.local_s3 import s3_event_sources
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import upload
@@ -56,7 +56,7 @@ def test_handler_called_the_way_lambda_calls_it(s3, chalice_app, stage_env, sour
 
 @pytest.mark.parametrize("stage", sorted(STAGES))
 def test_every_stage_has_valid_distinct_settings(stage):
-    settings = Settings.from_env(stage_environment(stage))
+    settings = load_settings(stage_environment(stage))
     others = [stage_environment(other) for other in STAGES if other != stage]
     for other in others:  # S3 rejects overlapping suffix rules from two stages on one bucket
         assert settings.source_bucket != other["SOURCE_BUCKET"]

@@ -12,14 +12,14 @@ import urllib.request
 
 import pytest
 
-from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from devtools import samples
-from devtools.backfill import UP_TO_DATE, backfill
+from devtools.backfill import UP_TO_DATE, backfill, first_output_key
 from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import upload
 
-SETTINGS = Settings.from_env(stage_environment("dev"))
+SETTINGS = load_settings(stage_environment("dev"))
 
 
 def target_keys(s3) -> set[str]:
@@ -52,6 +52,13 @@ def test_backfill_of_a_mixed_bucket(s3, deliver, source_bucket):
 
     forced = backfill(SETTINGS, prefix="old/", force=True, progress=False)
     assert forced.counts == {"written": 3, "skipped": 1}
+
+
+def test_up_to_date_is_judged_by_the_first_output_of_the_stage_that_applies():
+    stage = load_settings({**stage_environment("dev"), "OUTPUTS": "card,thumbnail"})
+    assert first_output_key("old/x.jpg", stage) == "old/x-card.webp"  # what the log names
+    assert first_output_key("old/readme", stage) is None  # process_record says why
+    assert first_output_key("old/x.gif", stage) is None
 
 
 def test_a_replaced_upload_is_backfilled_again(s3, deliver, source_bucket):

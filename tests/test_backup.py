@@ -18,7 +18,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.aws import backup
 from chalicelib.config import settings as settings_module
-from chalicelib.config.settings import STORAGE_CLASSES, Settings, SettingsError
+from chalicelib.config.settings import STORAGE_CLASSES, SettingsError
+from chalicelib.pipeline.setup import load_settings
 from devtools import buckets, samples
 from devtools.events import s3_record
 from devtools.policy import policy_for, policy_path, render
@@ -323,12 +324,12 @@ BASE = {"SOURCE_BUCKET": "src-bucket", "TARGET_BUCKET": "thumbs-bucket"}
 ])
 def test_settings_errors_name_the_variables(environ, message):
     with pytest.raises(SettingsError, match=message):
-        Settings.from_env({**BASE, **environ})
+        load_settings({**BASE, **environ})
 
 
 def test_settings_defaults_and_storage_classes():
-    assert Settings.from_env(BASE).backup_bucket is None
-    on = Settings.from_env({**BASE, "BACKUP_BUCKET": "backups"})
+    assert load_settings(BASE).backup_bucket is None
+    on = load_settings({**BASE, "BACKUP_BUCKET": "backups"})
     assert (on.backup_bucket, on.backup_storage_class) == ("backups", "STANDARD_IA")
     # Every class listed is one S3's API knows; the ones left out are for other kinds of
     # bucket or storage (Outposts, Snow, directory buckets, AWS Backup, FSx access points).
@@ -338,7 +339,7 @@ def test_settings_defaults_and_storage_classes():
         "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE", "AWS_BACKUP_WARM", "AWS_BACKUP_LOW_COST_WARM",
         "FSX_ONTAP", "FSX_OPENZFS"}
     for storage_class in STORAGE_CLASSES:
-        Settings.from_env({**BASE, "BACKUP_BUCKET": "b-bucket",
+        load_settings({**BASE, "BACKUP_BUCKET": "b-bucket",
                            "BACKUP_STORAGE_CLASS": storage_class})
     assert settings_module.backup_bucket({**BASE, "BACKUP_BUCKET": "  "}) is None
 

@@ -168,12 +168,12 @@ def test_manifest_and_create_job_request(s3, client, deliver, source_bucket, tar
 
     from botocore.validate import validate_parameters
 
-    from chalicelib.config.settings import Settings
+    from chalicelib.pipeline.setup import load_settings
     from devtools.batch_backfill import job_request, keys_to_backfill, write_manifest
     from devtools.batch_role import S3Location, default_reports, function_arn
     from devtools.stage import stage_environment
 
-    settings = Settings.from_env(stage_environment("dev"))
+    settings = load_settings(stage_environment("dev"))
     deliver(upload(s3, source_bucket, "m/done.jpg", PHOTO))  # up to date: not in the manifest
     time.sleep(1.1)  # S3 timestamps have one-second resolution
     names = ["m/a photo+1 ü,x.jpg", "m/b.PNG", "m/page.jpg", "m/anim.gif", "other/c.jpg"]

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from chalicelib.config import outputs
-from chalicelib.config import settings
+from chalicelib.pipeline import setup
 from devtools import samples
 from devtools.events import removed_record
 from devtools.local_s3 import EventRouter, s3_event_sources
@@ -195,6 +195,30 @@ def test_versioned_bucket_outputs_follow_the_current_version(
     assert "re-uploaded since" in outcomes[-4][1]
 
 
+def test_a_jpeg_and_a_heic_of_one_name_keep_outputs_of_their_own(
+    s3, chalice_app, stage, source_bucket, target_bucket
+):
+    """IMG_1.jpg beside IMG_1.heic (an export beside the phone's original) are two uploads:
+    the thumbnail's {ext} keeps them apart, so deleting one leaves the other's output."""
+    from tests.conftest import upload
+
+    handler = "thumbnail_jpg"  # the S3 mode has no .heic function; all run the same pipeline
+    heic = samples.heic_bytes(samples.photo_like((400, 300)))
+    for key, data in (("phone/IMG_1.jpg", photo()), ("phone/IMG_1.heic", heic)):
+        record = upload(s3, source_bucket, key, data)
+        assert run(chalice_app, handler, {"Records": [record]}) == {**NONE, "written": 1}
+    assert target_keys(s3, target_bucket) == ["phone/IMG_1-thumbnail.heic.jpg",
+                                              "phone/IMG_1-thumbnail.jpg"]
+    jpeg_thumbnail = s3.get_object(Bucket=target_bucket, Key="phone/IMG_1-thumbnail.jpg")
+    assert jpeg_thumbnail["Metadata"]["source-etag"] == s3.head_object(
+        Bucket=source_bucket, Key="phone/IMG_1.jpg")["ETag"].strip('"')
+
+    s3.delete_object(Bucket=source_bucket, Key="phone/IMG_1.heic")
+    removed = {"Records": [removed_record(source_bucket, "phone/IMG_1.heic")]}
+    assert run(chalice_app, handler, removed) == {**NONE, "deleted": 1}
+    assert target_keys(s3, target_bucket) == ["phone/IMG_1-thumbnail.jpg"]
+
+
 def test_only_outputs_whose_prefix_matches_are_deleted(
     s3, chalice_app, stage, router, source_bucket, target_bucket, monkeypatch, caplog
 ):
@@ -206,7 +230,7 @@ fit = "cover"
 format = "jpeg"
 prefix = "videos/"
 """)
-    monkeypatch.setattr(settings, "_declared_outputs", lambda: declared)
+    monkeypatch.setattr(setup, "declared_outputs", lambda: declared)
     stage("OUTPUTS", "thumbnail,video")
     for key in ("videos/clip.jpg", "photos/clip.jpg"):
         s3.put_object(Bucket=source_bucket, Key=key, Body=photo())

@@ -113,7 +113,7 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
     assert upright.height > upright.width
     if trigger == "eventbridge":  # a sideways iPhone HEIC (irot): an upright JPEG, turned once
         assert heic == ["photos/IMG_0042.HEIC"]
-        with Image.open(tmp_path / "outputs/photos/IMG_0042-thumbnail.jpg") as thumbnail:
+        with Image.open(tmp_path / "outputs/photos/IMG_0042-thumbnail.HEIC.jpg") as thumbnail:
             assert thumbnail.format == "JPEG" and thumbnail.width > thumbnail.height
 
 

@@ -16,12 +16,12 @@ import sys
 from PIL import Image
 
 from chalicelib.config.keys import upload_suffixes
-from chalicelib.config.settings import Settings
+from chalicelib.pipeline.setup import load_settings
 from devtools.stage import PROJECT_DIR, stage_environment
 from tests.conftest import handler_for, upload
 from tests.hostile_corpus import ANY, SKIPPED, WRITTEN, corpus
 
-SETTINGS = Settings.from_env(stage_environment("dev"))
+SETTINGS = load_settings(stage_environment("dev"))
 CORPUS = list(corpus(SETTINGS.max_source_pixels))
 LAMBDA_MEMORY_MB = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())[
     "lambda_memory_size"]

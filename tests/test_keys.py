@@ -1,21 +1,21 @@
 import pytest
 
 from chalicelib.errors import PermanentError
-from chalicelib.config.keys import output_format, thumbnail_key, upload_suffixes
+from chalicelib.config.keys import output_format, split_key, upload_suffixes
 
 
 @pytest.mark.parametrize(
-    ("key", "expected"),
+    ("key", "parts"),
     [
-        ("a/b/my photo.v2.JPG", "a/b/my photo.v2-thumbnail.JPG"),
-        ("cat.jpg", "cat-thumbnail.jpg"),
-        ("deep/er/still/x.jpeg", "deep/er/still/x-thumbnail.jpeg"),
-        ("été/naïve café + 100%.png", "été/naïve café + 100%-thumbnail.png"),
-        ("folder.with.dots/file.PNG", "folder.with.dots/file-thumbnail.PNG"),
+        ("a/b/my photo.v2.JPG", ("a/b/", "my photo.v2", "JPG")),
+        ("cat.jpg", ("", "cat", "jpg")),
+        ("été/naïve café + 100%.png", ("été/", "naïve café + 100%", "png")),
+        ("folder.with.dots/file.PNG", ("folder.with.dots/", "file", "PNG")),
+        ("a//b.heic", ("a//", "b", "heic")),
     ],
 )
-def test_thumbnail_key_keeps_folder_and_extension(key, expected):
-    assert thumbnail_key(key) == expected
+def test_split_key_gives_folder_with_its_slash_stem_and_extension_as_written(key, parts):
+    assert split_key(key) == parts
 
 
 @pytest.mark.parametrize(
@@ -26,16 +26,16 @@ def test_output_format_follows_the_extension(key, expected):
     assert output_format(key) == expected
 
 
-@pytest.mark.parametrize("key", ["noextension", "folder.jpg/noextension", "x.gif", ".jpg", "a/.png"])
-def test_keys_we_cannot_name_a_thumbnail_for_are_permanent(key):
-    with pytest.raises(PermanentError):
-        thumbnail_key(key)
-
-
-def test_thumbnail_key_over_s3_limit_is_permanent():
-    assert len(thumbnail_key("é" * 505 + ".jpg").encode()) == 1024  # exactly S3's limit: fine
-    with pytest.raises(PermanentError, match="1024-byte"):
-        thumbnail_key("é" * 505 + "a.jpg")
+@pytest.mark.parametrize(("key", "problem"),
+                         [("noextension", "no file extension"),
+                          ("folder.jpg/noextension", "no file extension"),
+                          (".jpg", "no file extension"), ("a/.png", "no file extension"),
+                          ("x.gif", "unsupported extension .gif")])
+def test_keys_without_a_supported_extension_are_permanent(key, problem):
+    with pytest.raises(PermanentError, match=problem):
+        split_key(key)
+    with pytest.raises(PermanentError, match=problem):
+        output_format(key)
 
 
 def test_suffixes_cover_lower_and_upper_case():

@@ -16,7 +16,8 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from chalicelib.config.settings import Settings, SettingsError
+from chalicelib.config.settings import SettingsError
+from chalicelib.pipeline.setup import load_settings
 from devtools import rekognition_local, samples
 from devtools.events import removed_record
 from devtools.policy import policy_for
@@ -223,7 +224,7 @@ def test_off_by_default_no_rekognition_no_sidecar_policy_as_before(
 ])
 def test_settings_errors_name_the_variable(stage_env, environment, message):
     with pytest.raises(SettingsError, match=message):
-        Settings.from_env({**stage_env, **environment})
+        load_settings({**stage_env, **environment})
 
 
 @pytest.mark.parametrize("features, actions", [

@@ -3,6 +3,7 @@ field before any upload is touched."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -45,7 +46,6 @@ def test_the_shipped_file_validates_and_its_thumbnail_is_todays_behaviour():
     assert thumbnail.background == (255, 255, 255)
     assert (thumbnail.prefix, thumbnail.effects) == ("", ())
     for key in ("a/b/x.v2.JPG", "photo.png", "deep/er/ä b.jpeg"):
-        assert thumbnail.key_for(key) == keys.thumbnail_key(key)
         assert thumbnail.pillow_format(key) == keys.output_format(key)
 
 
@@ -82,10 +82,25 @@ def test_the_shipped_watermark_is_a_semi_transparent_image():
         ("фото/日本 café.jpg", "фото/日本 café-thumbnail.jpg"),
         ("a/b/c/d/e.PNG", "a/b/c/d/e-thumbnail.PNG"),
         ("a//b.jpg", "a//b-thumbnail.jpg"),
+        ("été/naïve café + 100%.png", "été/naïve café + 100%-thumbnail.png"),
+        ("folder.with.dots/file.PNG", "folder.with.dots/file-thumbnail.PNG"),
     ],
 )
-def test_key_for_follows_the_rules_of_keys_py(upload, expected):
+def test_key_for_keeps_the_folder_the_stem_and_the_extensions_letter_case(upload, expected):
     assert load_outputs()["thumbnail"].key_for(upload) == expected
+
+
+def test_ext_keeps_the_outputs_of_uploads_of_one_name_apart():
+    """photo.jpg and photo.heic are two uploads; a HEIC's "same" output is a JPEG, and its
+    {ext} keeps the upload's extension before the .jpg."""
+    thumbnail = load_outputs()["thumbnail"]
+    uploads = [f"a/photo.{extension}" for extension in keys.supported_extensions()]
+    uploads += [upload.upper().replace("A/PHOTO", "a/photo") for upload in uploads]
+    filled = {upload: thumbnail.key_for(upload) for upload in uploads}
+    assert len(set(filled.values())) == len(uploads) == 14, filled
+    assert filled["a/photo.heic"] == "a/photo-thumbnail.heic.jpg"
+    assert filled["a/photo.HEIF"] == "a/photo-thumbnail.HEIF.jpg"
+    assert filled["a/photo.JPG"] == "a/photo-thumbnail.JPG"
 
 
 def test_key_for_fills_every_placeholder_and_keeps_literal_text():
@@ -102,9 +117,10 @@ def test_key_for_refuses_a_key_over_s3s_limit():
         thumbnail.key_for("é" + longest[1:])  # one more byte, same number of characters
 
 
-def test_key_for_refuses_an_upload_without_a_supported_extension():
+@pytest.mark.parametrize("upload", ["a/b/readme", "folder.jpg/readme", "a/.png", "x.gif"])
+def test_key_for_refuses_an_upload_without_a_supported_extension(upload):
     with pytest.raises(PermanentError, match="extension"):
-        load_outputs()["thumbnail"].key_for("a/b/readme")
+        load_outputs()["thumbnail"].key_for(upload)
 
 
 @pytest.mark.parametrize(
@@ -185,13 +201,13 @@ def test_a_bad_field_is_named(fields, where, problem):
      ('"10001x10"', "between 1 and 10000"), ("640", "must be a string")],
 )
 def test_a_bad_size_is_named(size, problem):
-    message = error_of(f'[card]\nkey = "{{stem}}.{{ext}}"\nsize = {size}\n')
+    message = error_of(f'[card]\nkey = "{{folder}}{{stem}}-card.{{ext}}"\nsize = {size}\n')
     assert "outputs.toml [card].size: " in message and problem in message
 
 
 @pytest.mark.parametrize("field", ["key", "size"])
 def test_a_missing_required_field_is_named(field):
-    fields = {"key": 'key = "{stem}.{ext}"', "size": 'size = "10x10"'}
+    fields = {"key": 'key = "{folder}{stem}-card.{ext}"', "size": 'size = "10x10"'}
     del fields[field]
     message = error_of("[card]\n" + "\n".join(fields.values()))
     assert f"outputs.toml [card].{field}: is required" in message
@@ -206,6 +222,8 @@ def test_a_missing_required_field_is_named(field):
         ("{folder}{stem}-card.webp", "same", "format", "'same' follows the upload"),
         ("{folder}{stem}-card.{ext}", "webp", "key", "{ext} is the upload's extension"),
         ("{folder}card.{ext}", "same", "key", "no {stem}"),
+        ("thumbs/{stem}.{ext}", "same", "key",
+         "no {folder}: users/alice/me.jpg and users/bob/me.jpg would share one output"),
         ("{folder}{name}.{ext}", "same", "key", "unknown placeholder {name}"),
         ("{folder}{Stem}.{ext}", "same", "key", "unknown placeholder {Stem}"),
         ("{folder}{stem}}.{ext}", "same", "key", "unbalanced brace"),
@@ -219,26 +237,109 @@ def test_a_key_template_that_cannot_work_is_named(key, fmt, field, problem):
 
 
 def test_matching_literal_extensions_and_extensionless_keys_are_fine():
-    assert one_output('key = "{stem}.jpeg"\nsize = "1x1"\nformat = "jpeg"').format == "jpeg"
-    assert one_output('key = "{stem}-v1.2"\nsize = "1x1"\nformat = "avif"').format == "avif"
-    assert one_output('key = "{folder}{stem}"\nsize = "1x1"\nformat = "png"').format == "png"
+    assert one_output('key = "{folder}{stem}.jpeg"\nsize = "1x1"\nformat = "jpeg"').format == "jpeg"
+    assert one_output('key = "{folder}{stem}-v1.2"\nsize = "1x1"\nformat = "avif"').format == "avif"
+    assert one_output('key = "{folder}{stem}.out"\nsize = "1x1"\nformat = "png"').format == "png"
+
+
+def test_a_key_that_is_just_the_stem_is_refused_it_ends_every_other_key():
+    """photo-labels.json.jpg's {folder}{stem} is photo.jpg's labels sidecar."""
+    message = error_of('[bare]\nkey = "{folder}{stem}"\nsize = "1x1"\nformat = "png"')
+    assert "[bare] for folder/photo-labels.json.jpg and the labels sidecar for " \
+           "folder/photo.jpg both write 'folder/photo-labels.json'" in message
 
 
 def test_two_outputs_with_the_same_key_template_are_named_both():
     text = MINIMAL + '[other]\nkey = "{folder}{stem}-card.{ext}"\nsize = "10x10"\n'
     message = error_of(text)
-    assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
+    assert ("outputs.toml [other].key: '{folder}{stem}-card.{ext}' and [card]'s "
+            "'{folder}{stem}-card.{ext}' name one object: for folder/photo.jpg both write "
+            "'folder/photo-card.jpg'") in message
 
 
 def test_a_key_clash_is_reported_beside_other_mistakes_of_the_outputs():
     text = MINIMAL + 'fit = "fill"\n[other]\nkey = "{folder}{stem}-card.{ext}"\nsize = "0x0"\n'
     message = error_of(text)
     assert "outputs.toml [card].fit: " in message and "outputs.toml [other].size: " in message
-    assert "outputs.toml [other].key: " in message and "also the key of [card]" in message
+    assert "outputs.toml [other].key: " in message and "and [card]'s" in message
+
+
+def test_templates_that_differ_but_fill_to_one_key_are_refused_with_an_example():
+    text = MINIMAL + '[jpeg]\nkey = "{folder}{stem}-card.jpg"\nsize = "10x10"\nformat = "jpeg"\n'
+    message = error_of(text)
+    assert message == (
+        "outputs.toml [jpeg].key: '{folder}{stem}-card.jpg' and [card]'s "
+        "'{folder}{stem}-card.{ext}' name one object: for folder/photo.jpg both write "
+        "'folder/photo-card.jpg'; one output would overwrite the other")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "formats", "example"),
+    [
+        # Two uploads in one folder: photo-x.jpg's "small" is photo.jpg's "x-small".
+        ("{folder}{stem}-small.webp", "{folder}{stem}-x-small.webp", ("webp", "webp"),
+         "[second] for folder/photo.jpg and [first] for folder/photo-x.jpg both write "
+         "'folder/photo-x-small.webp'; one would overwrite the other, and deleting one "
+         "upload would delete the other's output"),
+        # An upload under thumbs/ meets the outputs another upload's template puts there.
+        ("{folder}{stem}-t.webp", "thumbs/{folder}{stem}-t.webp", ("webp", "webp"),
+         "[second] for folder/photo.jpg and [first] for thumbs/folder/photo.jpg both write "
+         "'thumbs/folder/photo-t.webp'"),
+        # Literal text before the stem meets literal text after it: neither upload is photo.
+        ("{folder}thumb-{stem}.jpg", "{folder}{stem}-small.jpg", ("jpeg", "jpeg"),
+         "[second] for folder/thumb-photo.jpg and [first] for folder/photo-small.jpg both "
+         "write 'folder/thumb-photo-small.jpg'"),
+        # A HEIC's {ext} against a literal extension that spells it out.
+        ("{folder}{stem}-t.{ext}", "{folder}{stem}-t.heic.jpg", ("same", "jpeg"),
+         "for folder/photo.heic both write 'folder/photo-t.heic.jpg'"),
+    ],
+)
+def test_templates_that_give_two_uploads_one_key_are_refused(first, second, formats, example):
+    text = (f'[first]\nkey = "{first}"\nsize = "10x10"\nformat = "{formats[0]}"\n'
+            f'[second]\nkey = "{second}"\nsize = "10x10"\nformat = "{formats[1]}"\n')
+    message = error_of(text)
+    assert message.startswith(f"outputs.toml [second].key: '{second}' and [first]'s '{first}' "
+                              "name one object: ")
+    assert example in message
+
+
+def test_a_template_that_gives_two_uploads_of_its_own_one_key_is_refused():
+    """{stem}.{ext} for a HEIC is photo.heic.jpg, which a JPEG named photo.heic.jpg gets too."""
+    message = error_of('[mirror]\nkey = "{folder}{stem}.{ext}"\nsize = "10x10"\n')
+    assert message == (
+        "outputs.toml [mirror].key: '{folder}{stem}.{ext}' gives two uploads one object: "
+        "folder/photo.heic and folder/photo.heic.jpg both get 'folder/photo.heic.jpg'; one "
+        "would overwrite the other's output, and deleting one upload would delete it; put "
+        "text between {stem} and .{ext} (like -mirror)")
+
+
+def test_an_output_may_not_take_the_labels_sidecars_key():
+    message = error_of('[tags]\nkey = "{folder}{stem}-labels.json"\nsize = "10x10"\n'
+                       'format = "png"\n')
+    assert message.startswith(
+        "outputs.toml [tags].key: '{folder}{stem}-labels.json' and the labels sidecar's "
+        "'{folder}{stem}-labels.json' (written with LABELS) name one object: "
+        "for folder/photo.jpg both write 'folder/photo-labels.json'")
+
+
+def test_uploads_that_differ_only_by_extension_share_a_literal_extensions_output():
+    """Documented in outputs.toml: a.jpg and a.png both make a-card.webp (the last one wins)."""
+    card = one_output('key = "{folder}{stem}-card.webp"\nsize = "10x10"\nformat = "webp"')
+    assert {card.key_for(f"a/x.{ext}") for ext in ("jpg", "PNG", "heic")} == {"a/x-card.webp"}
+
+
+def test_the_gallerys_fourteen_outputs_and_the_shipped_file_pass_the_key_checks():
+    from devtools.gallery import TILES
+
+    kinds = [tile.kind for tile in TILES]
+    assert len(kinds) == 14
+    load_outputs("\n".join(f'[{kind}]\nkey = "{{folder}}{{stem}}-{kind}.png"\nsize = "1x1"\n'
+                           f'format = "png"\n' for kind in kinds))
+    load_outputs()
 
 
 def test_an_output_name_that_the_outputs_setting_could_not_list_is_named():
-    message = error_of('["a,b"]\nkey = "{stem}.{ext}"\nsize = "10x10"\n')
+    message = error_of('["a,b"]\nkey = "{folder}{stem}-a.{ext}"\nsize = "10x10"\n')
     assert "outputs.toml [a,b]: " in message and "letters, digits" in message
 
 
@@ -263,15 +364,26 @@ def test_every_problem_of_the_file_is_reported_at_once():
 
 # --- effects -------------------------------------------------------------------------------
 
+def png_bytes(size=(40, 20), mode="RGBA") -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new(mode, size, (200, 30, 30, 128)[:len(mode)]).save(out, "PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def assets(tmp_path):
-    """An asset root like chalicelib/: a watermark and a font, and a file just outside it."""
+    """An asset root like chalicelib/: a watermark and a font (Pillow's own default font, a
+    real TrueType file), and an image just outside it."""
+    from PIL import ImageFont
+
     root = tmp_path / "chalicelib"
     (root / "watermarks").mkdir(parents=True)
-    (root / "watermarks" / "logo.png").write_bytes(b"png")
+    (root / "watermarks" / "logo.png").write_bytes(png_bytes())
     (root / "fonts").mkdir()
-    (root / "fonts" / "x.ttf").write_bytes(b"ttf")
-    (tmp_path / "secret.png").write_bytes(b"outside")
+    (root / "fonts" / "x.ttf").write_bytes(ImageFont.load_default(size=10).font_bytes)
+    (tmp_path / "secret.png").write_bytes(png_bytes())
     return root
 
 
@@ -431,3 +543,63 @@ def test_every_shipped_key_matches_its_resource_pattern():
     for output in load_outputs().values():
         key = output.key_for("a/b/x.v2.JPG")
         assert fnmatchcase(key, resource_pattern(output.key)), (output.name, key)
+
+
+# --- what text and watermark effects will draw ---------------------------------------------
+
+def test_text_longer_than_one_line_can_show_is_refused():
+    """The 1,000 characters at size 1.0 of issue 17 (a gigabyte to draw) fail at load."""
+    message = error_of(MINIMAL + f'effects = [{{op = "text", text = "{"x" * 1000}", size = 1.0}}]')
+    assert ("outputs.toml [card].effects[1].text: text text is 1000 characters, over 200: "
+            "it is drawn on one line") in message
+    assert effect_of(f'{{op = "text", text = "{"x" * 200}"}}').params["text"] == "x" * 200
+    assert "over 200" in error_of(MINIMAL + f'effects = [{{op = "text", text = "{"é" * 201}"}}]')
+
+
+@pytest.mark.parametrize("text", ["two\\nlines", "tab\\there", "bell\\u0007"])
+def test_text_with_line_breaks_or_control_characters_is_refused(text):
+    message = error_of(MINIMAL + f'effects = [{{op = "text", text = "{text}"}}]')
+    assert "outputs.toml [card].effects[1].text: text text must be one line of printable " \
+           "characters" in message
+
+
+def test_the_watermark_of_issue_17_a_file_that_is_no_image_is_refused_at_load():
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "outputs.toml"}]')
+    assert message == ("outputs.toml [card].effects[1].image: watermark image 'outputs.toml' "
+                       "is no image Pillow can open (PNG, WebP, JPEG...)")
+
+
+def test_a_truncated_or_oversized_watermark_is_refused(assets):
+    whole = png_bytes((300, 300), "RGB")
+    (assets / "watermarks" / "cut.png").write_bytes(whole[:len(whole) // 2])
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "watermarks/cut.png"}]',
+                       asset_root=assets)
+    assert message.startswith("outputs.toml [card].effects[1].image: watermark image "
+                              "'watermarks/cut.png' cannot be read whole: ")
+    (assets / "watermarks" / "huge.png").write_bytes(png_bytes((4096, 1025), "L"))
+    message = error_of(MINIMAL + 'effects = [{op = "watermark", image = "watermarks/huge.png"}]',
+                       asset_root=assets)
+    assert message == ("outputs.toml [card].effects[1].image: watermark image "
+                       "'watermarks/huge.png' is 4096x1025, over 4,194,304 pixels (2048x2048)")
+
+
+def test_any_image_pillow_reads_is_a_watermark(assets):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2048, 2048), (10, 20, 30)).save(out, "JPEG")
+    (assets / "watermarks" / "logo.jpg").write_bytes(out.getvalue())
+    mark = effect_of('{op = "watermark", image = "watermarks/logo.jpg"}', asset_root=assets)
+    assert mark.params["image"] == assets.resolve() / "watermarks" / "logo.jpg"
+
+
+def test_a_font_that_pillow_cannot_load_is_refused(assets):
+    (assets / "fonts" / "notes.ttf").write_text("not a font")
+    message = error_of(MINIMAL + 'effects = [{op = "text", text = "x", font = "fonts/notes.ttf"}]',
+                       asset_root=assets)
+    assert message.startswith("outputs.toml [card].effects[1].font: text font 'fonts/notes.ttf' "
+                              "is no font Pillow can load (TrueType or OpenType): ")
+    (assets / "fonts" / "logo.png").write_bytes(png_bytes())
+    assert "is no font" in error_of(
+        MINIMAL + 'effects = [{op = "text", text = "x", font = "fonts/logo.png"}]',
+        asset_root=assets)

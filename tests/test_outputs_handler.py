@@ -12,7 +12,7 @@ from PIL import Image
 
 from chalicelib.image import decode
 from chalicelib.config import outputs
-from chalicelib.config import settings
+from chalicelib.pipeline import setup
 from devtools import samples
 from devtools.stage import lambda_context
 from tests.conftest import upload
@@ -104,7 +104,7 @@ fit = "cover"
 format = "jpeg"
 prefix = "videos/"
 """)
-    monkeypatch.setattr(settings, "_declared_outputs", lambda: declared)
+    monkeypatch.setattr(setup, "declared_outputs", lambda: declared)
     stage("thumbnail,video")
     for key in ("videos/clip.jpg", "photos/cat.jpg"):
         record = upload(s3, source_bucket, key, samples.jpeg_bytes(samples.photo_like((800, 800))))

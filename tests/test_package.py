@@ -360,7 +360,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
     s3, chalice_app, lambda_filesystem, source_bucket, target_bucket, tmp_path
 ):
     """pi-heif and its libheif load from the layer, the embedded thumbnail is decoded through
-    that libheif, and the HEIC becomes a JPEG under a .jpg key. The S3 mode has no .heic
+    that libheif, and the HEIC becomes a JPEG under a .HEIC.jpg key. The S3 mode has no .heic
     function: the .jpg one runs the record, as the EventBridge mode's function would."""
     from tests.test_formats import assert_upright, heic_with_irot, upright_picture
 
@@ -375,7 +375,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
     assert output["pi_heif"].startswith(str(lambda_filesystem["opt"]))
     [line] = [json.loads(line) for line in output["stdout_lines"]]
     assert "embedded 1000x750 thumbnail decoded instead of the 1600x1200 image" in line["notes"]
-    key = "packaged/IMG_0001-thumbnail.jpg"
+    key = "packaged/IMG_0001-thumbnail.HEIC.jpg"
     assert s3.head_object(Bucket=target_bucket, Key=key)["ContentType"] == "image/jpeg"
     thumbnail = Image.open(io.BytesIO(s3.get_object(Bucket=target_bucket, Key=key)["Body"].read()))
     assert thumbnail.size == (960, 720)

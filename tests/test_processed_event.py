@@ -19,9 +19,10 @@ from PIL import Image
 
 from chalicelib.aws import clients, eventbridge
 from chalicelib.aws.rekognition import Analysis
-from chalicelib.config.settings import Settings, SettingsError
+from chalicelib.config.settings import SettingsError
 from chalicelib.pipeline.announce import entry_for
 from chalicelib.pipeline.result import Outcome, RecordResult
+from chalicelib.pipeline.setup import load_settings
 from devtools import samples
 from devtools.events import removed_record, s3_record
 from devtools.loopback import LoopbackServer
@@ -341,7 +342,7 @@ BASE = {"SOURCE_BUCKET": "src-bucket", "TARGET_BUCKET": "thumbs-bucket"}
 ])
 def test_settings_errors_name_event_bus(value):
     with pytest.raises(SettingsError, match="^EVENT_BUS must be"):
-        Settings.from_env({**BASE, "EVENT_BUS": value})
+        load_settings({**BASE, "EVENT_BUS": value})
 
 
 @pytest.mark.parametrize("value", [
@@ -351,12 +352,12 @@ def test_settings_errors_name_event_bus(value):
     f"arn:aws-cn:events:cn-north-1:{ACCOUNT}:event-bus/x",
 ])
 def test_settings_accept_bus_names_and_arns(value):
-    assert Settings.from_env({**BASE, "EVENT_BUS": value}).event_bus == value
+    assert load_settings({**BASE, "EVENT_BUS": value}).event_bus == value
 
 
 def test_settings_event_bus_is_off_when_unset_or_blank():
-    assert Settings.from_env(BASE).event_bus is None
-    assert Settings.from_env({**BASE, "EVENT_BUS": "  "}).event_bus is None
+    assert load_settings(BASE).event_bus is None
+    assert load_settings({**BASE, "EVENT_BUS": "  "}).event_bus is None
 
 
 def test_an_entry_over_eventbridges_limit_drops_the_label_lists():

@@ -21,6 +21,7 @@ import pytest
 
 from chalicelib.aws import events
 from chalicelib.config import settings
+from chalicelib.pipeline.setup import load_settings
 from chalicelib.config.keys import supported_extensions, upload_suffixes
 from devtools import buckets, samples
 from devtools.events import EMPTY_MD5
@@ -92,7 +93,7 @@ def test_trigger_defaults_to_s3_and_names_itself_when_wrong():
         settings.trigger({"TRIGGER": "sqs"})
     env = {**stage_environment("dev"), "TRIGGER": "EventBridge"}
     with pytest.raises(settings.SettingsError, match="TRIGGER"):
-        settings.Settings.from_env(env)
+        load_settings(env)
 
 
 def test_s3_mode_registers_the_same_six_functions_with_the_same_events(chalice_app):
@@ -421,8 +422,8 @@ def test_backfill_and_batch_take_what_the_mode_delivers(s3, source_bucket, targe
 
     for key in ("old/a.Jpg", "old/b.jpg", "old/c.gif"):
         s3.put_object(Bucket=source_bucket, Key=key, Body=photo())
-    on_s3 = settings.Settings.from_env(stage_environment("dev"))
-    on_eventbridge = settings.Settings.from_env({**stage_environment("dev"),
+    on_s3 = load_settings(stage_environment("dev"))
+    on_eventbridge = load_settings({**stage_environment("dev"),
                                                  "TRIGGER": "eventbridge"})
     assert keys_to_backfill(s3, on_s3) == ["old/b.jpg"]
     assert keys_to_backfill(s3, on_eventbridge) == ["old/a.Jpg", "old/b.jpg"]

@@ -15,10 +15,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.config.labels import LabelSettings
 from chalicelib.errors import PermanentError
 
-FEATURES = ("labels", "moderation")
-SIDECAR_TEMPLATE = "{folder}{stem}-labels.json"
 # The picture sent to Rekognition. Its name is no valid output name, so it never meets one.
 ANALYSIS_NAME = "rekognition:analysis"
 ANALYSIS_BOX = (1280, 1280)
@@ -27,15 +26,6 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024  # Rekognition's limit for image bytes in a re
 # Answers about the image we sent, which a retry would send again unchanged.
 _REFUSALS = ("InvalidImageFormatException", "ImageTooLargeException",
              "InvalidParameterException")
-
-
-@dataclass(frozen=True)
-class LabelSettings:
-    labels: bool  # DetectLabels
-    moderation: bool  # DetectModerationLabels, and quarantine
-    max_labels: int = 20  # LABELS_MAX
-    min_confidence: float = 70.0  # LABELS_MIN_CONFIDENCE
-    moderation_min_confidence: float = 60.0  # MODERATION_MIN_CONFIDENCE: quarantine from here
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Object keys: which uploads we render, in which format, and where the thumbnail goes."""
+"""Object keys: which uploads we render, in which format, and how a key splits into the parts
+an output's key template is filled with."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from chalicelib.errors import PermanentError
 # browsers cannot show HEIC. WebP and AVIF stay what they are (both carry alpha).
 FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG",
                        "heic": "JPEG", "heif": "JPEG", "webp": "WEBP", "avif": "AVIF"}
-# The extension an output in the upload's own format gets (`{ext}`, thumbnail_key) when it
-# is not the upload's own: a.HEIC -> a-thumbnail.jpg.
+# The extension `{ext}` appends for uploads whose format "same" writes another format:
+# a.HEIC -> a-thumbnail.HEIC.jpg. The upload's own extension stays, so a.heic and a.jpg (an
+# export beside the phone's original) keep outputs of their own; the last one is what browsers
+# and the content type (JPEG) go by.
 OUTPUT_EXTENSION = {"heic": "jpg", "heif": "jpg"}
-THUMBNAIL_SUFFIX = "-thumbnail"
 MAX_KEY_BYTES = 1024  # S3's limit on an object key
 
 
@@ -31,35 +33,29 @@ def supported_extensions() -> tuple[str, ...]:
     return tuple(FORMAT_BY_EXTENSION)
 
 
-def output_format(key: str) -> str:
-    """JPEG, PNG, WEBP or AVIF, from the key's extension (HEIC/HEIF: JPEG)."""
-    name = key.rpartition("/")[2]
+def split_key(key: str) -> tuple[str, str, str]:
+    """An upload key's folder (with its slash), stem and extension, letter case kept:
+    a/b/x.v2.JPG -> ("a/b/", "x.v2", "JPG"). A key without a supported extension is
+    permanent: no retry gives it one."""
+    folder, slash, name = key.rpartition("/")
     stem, dot, extension = name.rpartition(".")
     if not dot or not stem:
         raise PermanentError(f"key has no file extension: {key!r}")
-    try:
-        return FORMAT_BY_EXTENSION[extension.lower()]
-    except KeyError:
+    if extension.lower() not in FORMAT_BY_EXTENSION:
         raise PermanentError(
             f"unsupported extension .{extension} (want "
             f"{', '.join('.' + known for known in FORMAT_BY_EXTENSION)})"
-        ) from None
+        )
+    return folder + slash, stem, extension
+
+
+def output_format(key: str) -> str:
+    """JPEG, PNG, WEBP or AVIF, from the key's extension (HEIC/HEIF: JPEG)."""
+    return FORMAT_BY_EXTENSION[split_key(key)[2].lower()]
 
 
 def output_extension(extension: str) -> str:
-    """The extension of an output in the upload's format: the upload's own (letter case kept),
-    or jpg for HEIC/HEIF."""
-    return OUTPUT_EXTENSION.get(extension.lower(), extension)
-
-
-def thumbnail_key(key: str) -> str:
-    """Same folder, stem plus -thumbnail, same extension: a/b/x.v2.JPG -> a/b/x.v2-thumbnail.JPG
-    (HEIC/HEIF uploads: .jpg, the format their thumbnail is written in)."""
-    output_format(key)  # validates the extension
-    folder, slash, name = key.rpartition("/")
-    stem, _, extension = name.rpartition(".")
-    extension = output_extension(extension)
-    result = f"{folder}{slash}{stem}{THUMBNAIL_SUFFIX}.{extension}"
-    if len(result.encode("utf-8")) > MAX_KEY_BYTES:
-        raise PermanentError(f"thumbnail key would exceed S3's {MAX_KEY_BYTES}-byte key limit")
-    return result
+    """What `{ext}` becomes: the upload's extension, letter case kept, and for HEIC/HEIF the
+    JPEG's after it (HEIC -> HEIC.jpg), so every upload's key stays its own."""
+    written = OUTPUT_EXTENSION.get(extension.lower())
+    return f"{extension}.{written}" if written else extension

@@ -12,12 +12,15 @@ import dataclasses
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 
-from chalicelib.config import keys
+from PIL import Image, ImageFont, UnidentifiedImageError
+
+from chalicelib.config import keys, labels
+from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 from chalicelib.image.render import OutputRequest
 
@@ -36,11 +39,8 @@ _FORMAT_OF_EXTENSION = {
 GRAVITIES = ("north-west", "north", "north-east", "west", "centre", "east",
              "south-west", "south", "south-east")
 PLACEHOLDERS = ("folder", "stem", "ext")
-MAX_SIDE = 10000
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
-_HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -95,14 +95,12 @@ class Output:
 
 
 def fill_key(template: str, upload_key: str, what: str) -> str:
-    """The template filled in as keys.thumbnail_key splits a key:
-    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "jpg" for HEIC/HEIF uploads,
-    whose format "same" is JPEG. `what` names it in errors."""
-    keys.output_format(upload_key)  # the same check of the extension as today
-    folder, slash, name = upload_key.rpartition("/")
-    stem, _, extension = name.rpartition(".")
-    values = {"folder": folder + slash, "stem": stem, "ext": keys.output_extension(extension)}
-    result = _PLACEHOLDER.sub(lambda match: values[match[1]], template)
+    """The template filled in with the parts of the upload key (keys.split_key):
+    a/b/x.v2.JPG -> folder "a/b/", stem "x.v2", ext "JPG"; ext is "HEIC.jpg" for a/x.HEIC,
+    whose format "same" is JPEG (keys.output_extension). `what` names it in errors."""
+    folder, stem, extension = keys.split_key(upload_key)
+    parts = {"folder": folder, "stem": stem, "ext": keys.output_extension(extension)}
+    result = _PLACEHOLDER.sub(lambda match: parts[match[1]], template)
     if len(result.encode("utf-8")) > keys.MAX_KEY_BYTES:
         raise PermanentError(f"{what} key would exceed S3's {keys.MAX_KEY_BYTES}-byte key limit")
     return result
@@ -126,14 +124,14 @@ def load_outputs(text: str | None = None, *,
         if output is not None:
             outputs[name] = output
     # From the raw tables, so a clash is reported even beside another mistake in an output.
-    _check_distinct_keys({name: table["key"] for name, table in document.items()
-                          if isinstance(table, dict) and isinstance(table.get("key"), str)},
-                         problems)
+    _check_keys_apart({name: table["key"] for name, table in document.items()
+                       if isinstance(table, dict) and _is_key_template(table.get("key"))},
+                      problems)
     problems.raise_any()
     return outputs
 
 
-def select(outputs: dict[str, Output], names: str) -> tuple[Output, ...]:
+def select(outputs: Mapping[str, Output], names: str) -> tuple[Output, ...]:
     """The outputs the OUTPUTS setting names, comma-separated, in its order."""
     wanted = [name.strip() for name in names.split(",")]
     if not any(wanted):
@@ -256,17 +254,26 @@ def _key_template(value: object) -> str:
         raise _Invalid(f"unbalanced brace in {template!r}")
     if "stem" not in names:
         raise _Invalid(f"{template!r} has no {{stem}}: every upload would write the same key")
+    if "folder" not in names:
+        raise _Invalid(f"{template!r} has no {{folder}}: users/alice/me.jpg and "
+                       "users/bob/me.jpg would share one output, and deleting either upload "
+                       "would delete the other's")
     return template
 
 
+def _is_key_template(value: object) -> bool:
+    try:
+        _key_template(value)
+    except _Invalid:
+        return False
+    return True
+
+
 def _size(value: object) -> tuple[int, int]:
-    match = _SIZE.match(_string(value))
-    if not match:
-        raise _Invalid(f"must look like \"1280x720\", got {value!r}")
-    width, height = int(match[1]), int(match[2])
-    if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
-        raise _Invalid(f"sides must be between 1 and {MAX_SIDE}, got {value!r}")
-    return width, height
+    try:
+        return parse_size(_string(value))
+    except ValueError as error:
+        raise _Invalid(str(error)) from None
 
 
 def _quality(value: object) -> int:
@@ -278,11 +285,10 @@ def _quality(value: object) -> int:
 
 
 def _color(value: object) -> tuple[int, int, int]:
-    match = _HEX_COLOR.match(_string(value))
-    if not match:
-        raise _Invalid(f"must be a colour like \"#ffffff\", got {value!r}")
-    rgb = int(match[1], 16)
-    return (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+    try:
+        return parse_color(_string(value))
+    except ValueError as error:
+        raise _Invalid(str(error)) from None
 
 
 def _pass_through(value: object) -> object:
@@ -330,15 +336,144 @@ def _check_key_against_format(where: str, template: str, output_format: str,
                                        f"extension of key {template!r}")
 
 
-def _check_distinct_keys(templates: Mapping[str, str], problems: _Problems) -> None:
-    first_with: dict[str, str] = {}
-    for name, template in templates.items():
-        if template in first_with:
-            problems.at(f"[{name}].key", f"{template!r} is also the key of "
-                                         f"[{first_with[template]}]: one would overwrite "
-                                         "the other")
-        else:
-            first_with[template] = name
+# --- keys apart ----------------------------------------------------------------------------
+# Two outputs, or an output and the labels sidecar, must never name one object: one would
+# overwrite the other, and delete sync, which deletes every key an upload's templates fill to,
+# would delete another upload's output. Comparing template text misses most such pairs
+# ("-x.{ext}" and "-x.jpg" for a .jpg; "-small" and "-x-small" for photo-x.jpg beside
+# photo.jpg), so each template is filled for an ordinary upload of every extension, in both
+# letter cases, and every upload key any template (the same one included) fills to that same
+# key is worked out; then again for photo with the templates' literal text around it
+# ("{folder}thumb-{stem}.jpg" for photo-small.jpg is "{folder}{stem}-small.jpg" for
+# thumb-photo.jpg). Found: every clash one of whose two uploads can be such a name. Not
+# proven: that no clash needs two stranger names; none is known. Prefixes are not considered:
+# the templates must stay apart whatever the uploads are called.
+# Not a clash, by design: uploads that differ only by extension (a.jpg, a.png) share the
+# outputs of a template without {ext} (a-card.webp), as outputs.toml says.
+
+_SIDECAR = object()  # the labels sidecar among the outputs' names; no output is called that
+
+
+def _probe_uploads(templates: Iterable[str]) -> list[str]:
+    """folder/photo.<every extension, both cases>, then photo with each piece of the templates'
+    literal text before or after it (a "thumb-{stem}" meets a "{stem}-small" only there)."""
+    extensions = keys.supported_extensions()
+    ordinary = [f"folder/photo.{extension}"
+                for extension in (*extensions, *(extension.upper() for extension in extensions))]
+    affixes = sorted({segment for template in templates
+                      for literal in _PLACEHOLDER.split(template)[::2]
+                      for segment in literal.split("/") if segment})
+    return ordinary + [f"folder/{stem}.jpg" for affix in affixes
+                       for stem in (f"{affix}photo", f"photo{affix}")]
+
+
+def _uploads_filling(template: str, key: str, extension: str) -> Iterator[str]:
+    """Every upload key `template` fills to `key`: a folder that is empty or ends in /, a stem
+    without /, and a supported extension in any letter case. Where the template has no {ext},
+    every extension fills it alike and `extension` stands for them all: the uploads that
+    differ only by extension, which share its output by design, count as one."""
+    pieces = _PLACEHOLDER.split(template)  # literal, placeholder, literal, ..., literal
+    if not (key.startswith(pieces[0]) and key.endswith(pieces[-1])):
+        return  # most pairs of templates part here
+
+    def match(index: int, position: int, bound: dict[str, str]) -> Iterator[dict[str, str]]:
+        if index == len(pieces):
+            if position == len(key):
+                yield dict(bound)
+            return
+        piece = pieces[index]
+        if index % 2 == 0 or piece in bound:  # literal text, or a placeholder seen before
+            text = piece if index % 2 == 0 else bound[piece]
+            if key.startswith(text, position):
+                yield from match(index + 1, position + len(text), bound)
+            return
+        follows = pieces[index + 1]  # the literal after it, maybe empty
+        for value in _placeholder_values(piece, key, position, follows):
+            bound[piece] = value
+            yield from match(index + 1, position + len(value), bound)
+            del bound[piece]
+
+    for parts in match(0, 0, {}):
+        written = parts.get("ext")
+        upload_extension = written.partition(".")[0] if written else extension
+        yield f"{parts['folder']}{parts['stem']}.{upload_extension}"
+
+
+def _placeholder_values(name: str, key: str, position: int, follows: str) -> Iterator[str]:
+    """What `name` can stand for at `position` of a filled key, followed by `follows`."""
+    if name == "folder":
+        ends = [position] + [end for end in range(position + 1, len(key) + 1)
+                             if key[end - 1] == "/"]
+    elif name == "stem":
+        slash = key.find("/", position)
+        stop = len(key) if slash < 0 else slash
+        ends = range(position + 1, stop + 1)
+        if follows:  # only where the literal after the stem starts
+            ends = [end for end in ends if key.startswith(follows, end)]
+    else:  # ext: what keys.output_extension writes for an extension in any letter case
+        ends = []
+        for known in keys.supported_extensions():
+            written = keys.output_extension(key[position:position + len(known)])
+            if written.partition(".")[0].lower() == known and key.startswith(written, position):
+                ends.append(position + len(written))
+    for end in ends:
+        if key.startswith(follows, end):
+            yield key[position:end]
+
+
+def _check_keys_apart(templates: Mapping[str, str], problems: _Problems) -> None:
+    owners: dict[object, str] = {**templates, _SIDECAR: labels.SIDECAR_TEMPLATE}
+    order = list(owners)
+    reported: set[frozenset] = set()
+    probes = _probe_uploads(owners.values())
+    for name in order:
+        for upload in probes:
+            try:
+                key = fill_key(owners[name], upload, "probe")
+            except PermanentError:
+                continue  # longer than S3 allows for this upload: never written
+            extension = upload.rpartition(".")[2]
+            for other_name in order:
+                for other in _uploads_filling(owners[other_name], key, extension):
+                    pair = frozenset((name, other_name))
+                    if pair in reported or (other_name == name and other == upload):
+                        continue
+                    reported.add(pair)
+                    if other_name == name:
+                        _self_clash(name, owners[name], upload, other, key, problems)
+                    else:
+                        first, second = sorted(((name, upload), (other_name, other)),
+                                               key=lambda owner: order.index(owner[0]))
+                        _pair_clash(second, first, owners, key, problems)
+
+
+def _self_clash(name: object, template: str, upload: str, other: str, key: str,
+                problems: _Problems) -> None:
+    hint = f"; put text between {{stem}} and .{{ext}} (like -{name})" if (
+        "{stem}.{ext}" in template) else ""
+    problems.at(f"[{name}].key", f"{template!r} gives two uploads one object: {upload} and "
+                                 f"{other} both get {key!r}; one would overwrite the other's "
+                                 f"output, and deleting one upload would delete it{hint}")
+
+
+def _pair_clash(reported: tuple[object, str], other: tuple[object, str],
+                owners: Mapping[object, str], key: str, problems: _Problems) -> None:
+    """Named at the later output of the two; the labels sidecar, last, is never the one."""
+    (name, upload), (other_name, other_upload) = reported, other
+    if name is _SIDECAR:
+        (name, upload), (other_name, other_upload) = other, reported
+    if other_name is _SIDECAR:
+        called, described = "the labels sidecar", (f"the labels sidecar's {owners[_SIDECAR]!r} "
+                                                   "(written with LABELS)")
+    else:
+        called, described = f"[{other_name}]", f"[{other_name}]'s {owners[other_name]!r}"
+    if upload == other_upload:
+        how = f"for {upload} both write {key!r}; one output would overwrite the other"
+    else:
+        how = (f"[{name}] for {upload} and {called} for {other_upload} both write {key!r}; "
+               "one would overwrite the other, and deleting one upload would delete the "
+               "other's output")
+    problems.at(f"[{name}].key", f"{owners[name]!r} and {described} name one object: {how}")
 
 
 # --- effects -------------------------------------------------------------------------------
@@ -365,9 +500,65 @@ def _non_empty_text(value: object) -> str:
     return text
 
 
+# A caption or credit, drawn on one line, never wrapped, clipped at the image's edge. 200
+# characters of Pillow's default font fill a 1280x720 output at size 0.02 (14 px, about the
+# smallest legible); more is never seen, and drawing it costs memory all the same (1,000 at
+# size 1.0 on 720 px: an overlay 347,000 px wide, 0.9 GB).
+MAX_TEXT_CHARACTERS = 200
+
+
+def _one_line_of_text(value: object) -> str:
+    text = _non_empty_text(value)
+    if len(text) > MAX_TEXT_CHARACTERS:
+        raise _Invalid(f"is {len(text)} characters, over {MAX_TEXT_CHARACTERS}: it is drawn on "
+                       "one line, never wrapped, and what passes the image's edge is not seen")
+    if not text.isprintable():
+        raise _Invalid("must be one line of printable characters (no line breaks, tabs or "
+                       f"control characters), got {text!r}")
+    return text
+
+
 _GRAVITY = (_choice(GRAVITIES, {"center": "centre"}), "south-east")
 _OPACITY_RANGE = _number(0, 1, low_inclusive=True)
-_ASSET = object()  # a file under chalicelib/, checked against asset_root
+# A watermark is decoded once per process and kept, as RGBA, outside the memory budget of
+# each upload (image/effects.py), and drawn at most as wide as the output: 2048x2048 is 16 MB.
+MAX_WATERMARK_PIXELS = 2048 * 2048
+
+
+def _watermark_file(path: Path, value: str) -> None:
+    """An image Pillow opens and decodes whole (drawing converts it to RGBA), small enough."""
+    try:
+        with Image.open(path) as mark:
+            width, height = mark.size
+            if width * height > MAX_WATERMARK_PIXELS:
+                raise _Invalid(f"{value!r} is {width}x{height}, over {MAX_WATERMARK_PIXELS:,} "
+                               "pixels (2048x2048)")
+            try:
+                mark.convert("RGBA")
+            except Exception as error:  # noqa: BLE001 - Pillow's decoders raise many kinds
+                raise _Invalid(f"{value!r} cannot be read whole: {error}") from None
+    except UnidentifiedImageError:
+        raise _Invalid(f"{value!r} is no image Pillow can open (PNG, WebP, JPEG...)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise _Invalid(f"{value!r} cannot be opened as an image: {error}") from None
+
+
+def _font_file(path: Path, value: str) -> None:
+    try:
+        ImageFont.truetype(str(path), 12)
+    except Exception as error:  # noqa: BLE001 - FreeType's refusals come as several kinds
+        raise _Invalid(f"{value!r} is no font Pillow can load (TrueType or OpenType): "
+                       f"{error}") from None
+
+
+@dataclass(frozen=True)
+class _Asset:
+    """A file under chalicelib/config/ (checked against asset_root), and what it must be."""
+
+    check: Callable[[Path, str], None]
+
+
+_WATERMARK, _FONT = _Asset(_watermark_file), _Asset(_font_file)
 _EFFECTS: dict[str, dict[str, tuple[object, object]]] = {
     "flip": {"direction": (_choice(("horizontal", "vertical")), _REQUIRED)},
     "greyscale": {},
@@ -377,15 +568,15 @@ _EFFECTS: dict[str, dict[str, tuple[object, object]]] = {
     "blur": {"radius": (_number(0), _REQUIRED)},
     "sharpen": {},
     "text": {
-        "text": (_non_empty_text, _REQUIRED),
+        "text": (_one_line_of_text, _REQUIRED),
         "gravity": _GRAVITY,
         "size": (_number(0, 1), 0.05),
         "color": (_color, (255, 255, 255)),
         "opacity": (_OPACITY_RANGE, 0.8),
-        "font": (_ASSET, None),
+        "font": (_FONT, None),
     },
     "watermark": {
-        "image": (_ASSET, _REQUIRED),
+        "image": (_WATERMARK, _REQUIRED),
         "gravity": _GRAVITY,
         "scale": (_number(0, 1), 0.2),
         "opacity": (_OPACITY_RANGE, 0.5),
@@ -432,8 +623,8 @@ def _effect(where: str, entry: object, asset_root: Path, problems: _Problems) ->
             params[parameter] = default
             continue
         try:
-            if parse is _ASSET:
-                params[parameter] = _asset(entry[parameter], asset_root)
+            if isinstance(parse, _Asset):
+                params[parameter] = _asset(entry[parameter], asset_root, parse)
             else:
                 params[parameter] = parse(entry[parameter])
         except _Invalid as error:
@@ -442,17 +633,19 @@ def _effect(where: str, entry: object, asset_root: Path, problems: _Problems) ->
     return Effect(op, MappingProxyType(params)) if ok else None
 
 
-def _asset(value: object, asset_root: Path) -> Path:
-    """A file shipped inside chalicelib/ (so it is deployed): its absolute path."""
+def _asset(value: object, asset_root: Path, kind: _Asset) -> Path:
+    """A file shipped inside chalicelib/config/ (so it is deployed) that is what `kind`
+    needs: its absolute path."""
     relative = _string(value)
     parts = PurePosixPath(relative)
     if not relative or parts.is_absolute() or "\\" in relative or ".." in parts.parts:
-        raise _Invalid(f"must be a path under chalicelib/ like \"watermarks/logo.png\", "
+        raise _Invalid(f"must be a path under chalicelib/config/ like \"watermarks/logo.png\", "
                        f"got {value!r}")
     root = asset_root.resolve()
     path = (root / parts).resolve()
     if not path.is_relative_to(root):
-        raise _Invalid(f"{value!r} leads outside chalicelib/")
+        raise _Invalid(f"{value!r} leads outside chalicelib/config/")
     if not path.is_file():
-        raise _Invalid(f"{value!r}: no such file under chalicelib/")
+        raise _Invalid(f"{value!r}: no such file under chalicelib/config/")
+    kind.check(path, relative)
     return path

@@ -7,15 +7,13 @@ thumbnails.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chalicelib.image import budget
-from chalicelib.aws import rekognition as labels
-from chalicelib.config import outputs
+from chalicelib.config import labels, outputs
+from chalicelib.config.values import parse_color, parse_size
 
 
 class SettingsError(ValueError):
@@ -57,8 +55,6 @@ STORAGE_CLASSES = ("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING
                    "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_SIZE = re.compile(r"^\s*(\d+)\s*[xX]\s*(\d+)\s*$")
-_HEX_COLOR = re.compile(r"^#([0-9a-fA-F]{6})$")
 # EventBridge's rule for an event bus name ("default" is one), and an event bus ARN.
 _EVENT_BUS_NAME = re.compile(r"^[/.\-_A-Za-z0-9]{1,256}$")
 _EVENT_BUS_ARN = re.compile(
@@ -83,70 +79,42 @@ class Settings:
     trigger: str = "s3"  # TRIGGER: s3 (event notifications) or eventbridge
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        selected = _outputs(env)
-        source = source_bucket(env)
-        target = _bucket(env, "TARGET_BUCKET")
+    def from_env(cls, environ: Mapping[str, str],
+                 declared: Mapping[str, outputs.Output]) -> Settings:
+        """The settings `environ` gives, with OUTPUTS chosen from `declared` (the outputs
+        of outputs.toml, outputs.load_outputs()). Whether they fit the function's memory is
+        checked by chalicelib/pipeline/setup.py, which handlers call instead."""
+        selected = _outputs(environ, declared)
+        source = source_bucket(environ)
+        target = _bucket(environ, "TARGET_BUCKET")
         if source == target:
             raise SettingsError(
                 f"TARGET_BUCKET must differ from SOURCE_BUCKET (both are {source!r}): "
                 "thumbnails written into the source bucket would trigger the function again"
             )
-        settings = cls(
+        return cls(
             source_bucket=source,
             target_bucket=target,
             outputs=selected,
-            cache_control=_text(env, "CACHE_CONTROL"),
-            max_source_bytes=_int(env, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
-            max_source_pixels=_int(env, "MAX_SOURCE_PIXELS", 1, 10**10),
-            function_memory_mb=_int(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
-            delete_outputs=delete_outputs(env),
-            backup_bucket=backup_bucket(env),
-            backup_storage_class=_choice(env, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
-            labels=_label_settings(env, selected),
-            stage=_text(env, "STAGE"),
-            event_bus=event_bus(env),
-            trigger=trigger(env),
+            cache_control=_text(environ, "CACHE_CONTROL"),
+            max_source_bytes=_int(environ, "MAX_SOURCE_BYTES", 1, 5 * 1024**4),
+            max_source_pixels=_int(environ, "MAX_SOURCE_PIXELS", 1, 10**10),
+            function_memory_mb=_int(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
+            delete_outputs=delete_outputs(environ),
+            backup_bucket=backup_bucket(environ),
+            backup_storage_class=_choice(environ, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
+            labels=_label_settings(environ),
+            stage=_text(environ, "STAGE"),
+            event_bus=event_bus(environ),
+            trigger=trigger(environ),
         )
-        settings._check_memory_budget()
-        return settings
-
-    def _check_memory_budget(self) -> None:
-        """Limits that no image could meet in this function are a configuration error."""
-        if self.function_memory_mb <= budget.RUNTIME_RESERVE_MB:
-            raise SettingsError(
-                f"AWS_LAMBDA_FUNCTION_MEMORY_SIZE {self.function_memory_mb} MB leaves nothing "
-                f"for images after the runtime's {budget.RUNTIME_RESERVE_MB} MB"
-            )
-        available = budget.available_bytes(self.function_memory_mb)
-        largest = max(self.outputs, key=lambda output: output.size[0] * output.size[1])
-        box = largest.size
-        what = f"the {largest.name} output's size (THUMBNAIL_SIZE or outputs.toml)"
-        if self.labels is not None and labels.ANALYSIS_BOX[0] * labels.ANALYSIS_BOX[1] > (
-                box[0] * box[1]):
-            box, what = labels.ANALYSIS_BOX, "the image LABELS sends to Rekognition"
-        needed = budget.cheapest_at_limit(self.max_source_pixels, box)
-        if needed > available:
-            raise SettingsError(
-                f"MAX_SOURCE_PIXELS={self.max_source_pixels} with {what}, "
-                f"{box[0]}x{box[1]}, cannot fit: even a grey PNG at that limit needs "
-                f"{budget.mb(needed)}, and a {self.function_memory_mb} MB function has "
-                f"{budget.mb(available)} for images. Lower them, or raise lambda_memory_size "
-                "in .chalice/config.json"
-            )
 
 
-@functools.lru_cache(maxsize=1)
-def _declared_outputs() -> dict[str, outputs.Output]:
-    """chalicelib/outputs.toml, read and validated once per process."""
-    return outputs.load_outputs()
-
-
-def _outputs(env: Mapping[str, str]) -> tuple[outputs.Output, ...]:
+def _outputs(env: Mapping[str, str],
+             declared: Mapping[str, outputs.Output]) -> tuple[outputs.Output, ...]:
     names = _raw(env, "OUTPUTS")
     try:
-        selected = outputs.select(_declared_outputs(), names)
+        selected = outputs.select(declared, names)
     except outputs.OutputsError as error:
         raise SettingsError(f"OUTPUTS: {error}") from None
     overridden = [name for name in THUMBNAIL_OVERRIDES if env.get(name, "").strip()]
@@ -177,15 +145,12 @@ def labels_features(environ: Mapping[str, str] | None = None) -> frozenset[str]:
     return frozenset(names)
 
 
-def _label_settings(env: Mapping[str, str],
-                    selected: tuple[outputs.Output, ...]) -> labels.LabelSettings | None:
+def _label_settings(env: Mapping[str, str]) -> labels.LabelSettings | None:
+    """None when LABELS is off. No output can take the sidecar's key: outputs.py refuses it
+    at load, whether LABELS is on or not, so turning it on never breaks a stage."""
     features = labels_features(env)
     if not features:
         return None
-    for output in selected:
-        if output.key == labels.SIDECAR_TEMPLATE:
-            raise SettingsError(f"LABELS: the {output.name} output's key {output.key!r} is where "
-                                "the labels sidecar goes; give the output another key")
     return labels.LabelSettings(
         labels="labels" in features,
         moderation="moderation" in features,
@@ -302,23 +267,17 @@ def _percent(env: Mapping[str, str], name: str) -> float:
 
 
 def _box(env: Mapping[str, str], name: str) -> tuple[int, int]:
-    value = _raw(env, name)
-    match = _SIZE.match(value)
-    if not match:
-        raise SettingsError(f"{name} must look like 1280x720, got {value!r}")
-    width, height = int(match[1]), int(match[2])
-    if not (1 <= width <= 10000 and 1 <= height <= 10000):
-        raise SettingsError(f"{name} sides must be between 1 and 10000, got {value!r}")
-    return width, height
+    try:
+        return parse_size(_raw(env, name))
+    except ValueError as error:
+        raise SettingsError(f"{name} {error}") from None
 
 
 def _color(env: Mapping[str, str], name: str) -> tuple[int, int, int]:
-    value = _raw(env, name)
-    match = _HEX_COLOR.match(value)
-    if not match:
-        raise SettingsError(f"{name} must be a colour like #ffffff, got {value!r}")
-    rgb = int(match[1], 16)
-    return (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF
+    try:
+        return parse_color(_raw(env, name))
+    except ValueError as error:
+        raise SettingsError(f"{name} {error}") from None
 
 
 def _text(env: Mapping[str, str], name: str) -> str:

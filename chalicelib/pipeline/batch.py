@@ -34,6 +34,7 @@ from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
 from chalicelib.pipeline.handler import process_upload
 from chalicelib.pipeline.result import Outcome
+from chalicelib.pipeline.setup import load_settings
 
 SUCCEEDED, TEMPORARY, PERMANENT = "Succeeded", "TemporaryFailure", "PermanentFailure"
 MAX_RESULT_STRING = 256  # one line of the completion report, not a log
@@ -44,7 +45,7 @@ def handle_batch(event: Any, context: Any = None) -> dict:
     event = event if isinstance(event, dict) else {}
     version = str(event.get("invocationSchemaVersion") or "1.0")
     tasks = event.get("tasks") if isinstance(event.get("tasks"), list) else []
-    settings = Settings.from_env()
+    settings = load_settings()
     aws = Clients(Deadline(context))
     return {
         "invocationSchemaVersion": version,

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from chalicelib.aws import rekognition, storage
+from chalicelib.aws import storage
 from chalicelib.aws.clients import Clients
 from chalicelib.aws.events import Upload
+from chalicelib.config.labels import SIDECAR_TEMPLATE
 from chalicelib.config.outputs import fill_key
 from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
@@ -62,7 +63,7 @@ def output_keys(upload_key: str, settings: Settings) -> list[str]:
     prefix matches, whether or not it was written, and with LABELS its sidecar (last)."""
     templates = [(output.key, output.name) for output in applicable_outputs(upload_key, settings)]
     if settings.labels is not None:
-        templates.append((rekognition.SIDECAR_TEMPLATE, "labels sidecar"))
+        templates.append((SIDECAR_TEMPLATE, "labels sidecar"))
     keys = []
     for template, name in templates:
         try:

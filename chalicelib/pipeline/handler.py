@@ -23,6 +23,7 @@ from chalicelib.pipeline.delete import delete_outputs
 from chalicelib.pipeline.log import log_record
 from chalicelib.pipeline.record import create_outputs
 from chalicelib.pipeline.result import COUNTED, Outcome, RecordResult
+from chalicelib.pipeline.setup import load_settings
 
 
 class RecordsFailed(Exception):
@@ -32,7 +33,7 @@ class RecordsFailed(Exception):
 def handle_event(event: Any, context: Any = None) -> dict[str, int]:
     """Handle every record of an S3 event (or an EventBridge one); raise if any record failed
     transiently. `context` is Lambda's: its remaining time bounds every call and render."""
-    settings = Settings.from_env()
+    settings = load_settings()
     aws = Clients(Deadline(context))
     try:
         records = events.records_of(event)

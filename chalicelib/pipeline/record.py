@@ -29,6 +29,7 @@ from chalicelib.aws import backup, clients, rekognition, storage
 from chalicelib.aws.clients import Clients
 from chalicelib.aws.deadline import Deadline
 from chalicelib.aws.events import Upload
+from chalicelib.config.labels import SIDECAR_TEMPLATE
 from chalicelib.config.outputs import fill_key
 from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
@@ -230,7 +231,7 @@ def quarantine(key: str, settings: Settings, aws: Clients) -> None:
 def store_sidecar(upload: Upload, source: storage.SourceObject, analysis: rekognition.Analysis,
                   picture: RenderedImage, settings: Settings, aws: Clients) -> str:
     """LABELS: Rekognition's answers as `{folder}{stem}-labels.json`; its key."""
-    key = fill_key(rekognition.SIDECAR_TEMPLATE, upload.key, "labels sidecar")
+    key = fill_key(SIDECAR_TEMPLATE, upload.key, "labels sidecar")
     described = {"bucket": upload.bucket, "key": upload.key, "etag": source.etag,
                  "version_id": source.version_id}
     document = rekognition.sidecar(analysis, described, picture.size)
