@@ -8,9 +8,10 @@ demo-output/index.html: each original beside every output made of it, with names
 bytes, formats, labels, timing and outcome. The page needs no server.
 
 The demo turns every feature on (DEMO_SETTINGS), in this run's environment only: every output
-chalicelib/outputs.toml declares, the backup copy, labels and moderation, and the processed-image
-event (a rule on the bus sends it to a queue the demo reads, as a consumer would). The dev
-stage's config keeps them off, so tests, `make dev` and deployments are unchanged.
+chalicelib/config/outputs.toml declares, the backup copy, labels and moderation, and the
+processed-image event (a rule on the bus sends it to a queue the demo reads, as a consumer
+would). The dev stage's config keeps them off, so tests, `make dev` and deployments are
+unchanged.
 """
 
 from __future__ import annotations
@@ -334,7 +335,8 @@ figcaption code {{ font-size: 0.85em; }} .recipe {{ color: #777; }}
 </style></head><body>
 <h1>thumbnailer demo</h1>
 <p>Each upload to the local S3 source bucket went through the real Lambda handler, with
-<code>OUTPUTS={DEMO_OUTPUTS}</code>: every output declared in <code>chalicelib/outputs.toml</code>
+<code>OUTPUTS={DEMO_OUTPUTS}</code>: every output declared in
+<code>chalicelib/config/outputs.toml</code>
 ({names}), and with the backup copy (<code>BACKUP_BUCKET</code>) and labels and moderation
 (<code>LABELS=labels,moderation</code>) on. Locally the labels are the moto server's fixed answer
 and moderation is the stand-in's toy model (mostly pure red is flagged); on AWS both are Amazon

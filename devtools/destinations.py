@@ -67,7 +67,8 @@ def _alarm(name: str, description: str, namespace: str, metric: str, dimension: 
 
 
 def queue_depth_alarm(queue: str) -> dict:
-    return _alarm(f"{queue}-depth", "Failed events are waiting: see the README, make redrive",
+    return _alarm(f"{queue}-depth",
+                  "Failed events are waiting: see docs/deploying.md, make redrive",
                   "AWS/SQS", "ApproximateNumberOfMessagesVisible", ("QueueName", queue), "Maximum")
 
 

@@ -1,6 +1,6 @@
 """`make gallery`: docs/gallery.png, every fit and every effect on the same generated photo.
 
-Each tile is an output declared the way chalicelib/outputs.toml declares them (the TOML below
+Each tile is an output declared the way chalicelib/config/outputs.toml declares them (the TOML below
 goes through outputs.load_outputs, so it is validated and defaulted like the real file) and
 rendered by render_outputs, the handler's own pipeline, from one JPEG upload. The picture
 stays true because nothing in it is drawn by hand except the labels, the frames and the title.

@@ -2,7 +2,7 @@
 
 Chalice 1.34 writes `required_version ">= 0.12.26, < 1.4.0"` and the AWS provider `< 5`, so
 `terraform init` refuses every Terraform since 1.4 and every AWS provider since 5.0. This rewrites
-the constraints to ranges the generated resources were checked against (see README, Deploying),
+the constraints to ranges the generated resources were checked against (see docs/deploying.md),
 drops Chalice's `null_data_source` when nothing refers to it (it is deprecated in the null
 provider 3.x and only there for API Gateway apps), and adds the failure destination that
 `make destinations` sets up on the `chalice deploy` route, so both routes end up the same: the

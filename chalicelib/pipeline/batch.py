@@ -7,7 +7,7 @@ S3 Batch Operations invokes the function synchronously with one or more tasks (s
   nothing to do (`skipped: ...`): the key is not an upload the event handlers would get (S3
   filters those by suffix), no output of the stage applies to it, or the object was deleted
   since the manifest was made (its delete event removes its outputs; Batch never deletes).
-- `PermanentFailure`: what a retry can never change: not a JPEG/PNG, corrupt, over a limit,
+- `PermanentFailure`: what a retry can never change: not an image, corrupt, over a limit,
   archived, SSE-C, a KMS key refused, another bucket than the stage's source, a malformed task.
 - `TemporaryFailure`: what the event handlers leave for Lambda to retry (throttling, 5xx,
   timeouts, OutOfTime, a missing target bucket, AccessDenied): Batch retries these.

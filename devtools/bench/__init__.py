@@ -1,6 +1,6 @@
 """`make bench`: our renderer against the AWS-tutorial Pillow code and libvips, side by side.
 
-Why: chalicelib/render.py does more than the tutorial most users start from (orientation,
+Why: chalicelib/image/render.py does more than the tutorial most users start from (orientation,
 colour profiles, odd modes, shrink-on-load), and it should not pay for that in time, memory or
 quality; libvips is the fast reference point. One run measures all three on the same images, the
 same box (1280x720) and the same JPEG quality (85):

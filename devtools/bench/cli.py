@@ -27,7 +27,8 @@ from devtools.stage import PROJECT_DIR
 
 DEFAULT_OUT = PROJECT_DIR / "build" / "bench"
 QUICK_OUT = DEFAULT_OUT / "quick"  # smoke runs never touch a full run's results or docs/
-COMMITTED_CHART = PROJECT_DIR / "docs" / "bench.png"  # the generated set's chart, in the README
+# The generated set's chart, shown in docs/performance.md.
+COMMITTED_CHART = PROJECT_DIR / "docs" / "bench.png"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -165,7 +166,7 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def _render_fingerprint() -> str:
-    """Which chalicelib/render.py was measured: results of different versions don't compare."""
+    """Which chalicelib/image/render.py was measured: different versions' results don't compare."""
     return hashlib.sha256(Path(render_module.__file__).read_bytes()).hexdigest()[:12]
 
 

@@ -1,7 +1,7 @@
 """The multi-output case: the shipped outputs.toml's four outputs from one upload, three ways.
 
-- ours: chalicelib.image.render.render_outputs with OutputRequests built as thumbnailer.py builds
-  them: one decode (shrink-on-load) at the largest output's size, every output from it.
+- ours: chalicelib.image.render.render_outputs with OutputRequests built as pipeline/record.py
+  builds them: one decode (shrink-on-load) at the largest output's size, every output from it.
 - tutorial: what a tutorial reader would write: per output, Image.open, then .thumbnail() to
   the box (cover: ImageOps.fit, from the full decode), the effects with plain Pillow calls
   (ImageEnhance.Contrast; text on a full-size RGBA layer, alpha_composite; the logo opened,

@@ -74,7 +74,7 @@ def report(results: dict) -> str:
         f"median of {settings['rounds']} round(s) after a warm-up; Python {settings['python']}, "
         f"Pillow {settings['pillow']}, libvips {settings['libvips'] or '-'} "
         f"({settings['libvips_threads'] or '-'} threads), {settings['cpus']} CPUs; "
-        f"chalicelib/render.py sha256 {settings['render_py_sha256']}",
+        f"chalicelib/image/render.py sha256 {settings['render_py_sha256']}",
         "peak MB: peak RSS growth while rendering once in a fresh process; "
         "MAE: mean absolute error vs a full-resolution Pillow Lanczos reference (0-255, lower "
         "is better)",
