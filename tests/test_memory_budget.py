@@ -70,7 +70,8 @@ import app  # what the function imports
 from chalicelib.aws import clients as s3_client
 from chalicelib.aws.deadline import Deadline
 from chalicelib.errors import PermanentError
-from chalicelib.image.render import ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import Limits
+from tests.helpers.render import render_one
 s3_client.client_for(Deadline())
 
 data = open({path!r}, "rb").read()
@@ -78,8 +79,8 @@ limit = {memory_mb} * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 started = time.perf_counter()
 try:
-    thumbnail = render_thumbnail(data, ThumbnailSpec({output!r}, memory_mb={memory_mb}))
-    outcome, reason = "written", "{{}}x{{}}".format(*thumbnail.size)
+    rendered = render_one(data, {output!r}, limits=Limits(memory_mb={memory_mb}))
+    outcome, reason = "written", "{{}}x{{}}".format(*rendered.images[0].size)
 except PermanentError as error:
     outcome, reason = "skipped", error.reason
 peak_mb = next(int(line.split()[1]) // 1024 for line in open("/proc/self/status")
@@ -144,7 +145,7 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
     from PIL import Image
 
     from chalicelib.image import budget
-    from chalicelib.image.render import ThumbnailSpec, _decode_size, OutputRequest
+    from chalicelib.image.render import _decode_size, OutputRequest
     from chalicelib.image.structure import inspect
 
     size = (6000, 4000)
@@ -162,8 +163,7 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
         out = io.BytesIO()
         rgba.save(out, fmt, quality=50, **options)
         files[name] = (out.getvalue(), "RGBA")
-    spec = ThumbnailSpec("JPEG")
-    request = [OutputRequest("thumbnail", spec.box)]
+    request = [OutputRequest("thumbnail", (1280, 720))]
     for name, (data, mode) in files.items():
         path = tmp_path / name
         path.write_bytes(data)

@@ -1,9 +1,9 @@
 """Geometry for a declared output: how an upright source becomes exactly the box it asks for.
 
 Two steps, so the expensive one happens once: the caller resamples the source to
-`needed_size(...)` (shrink-on-load, reduce, Lanczos: render.py's job), then `contain`, `cover`
-or `pad` shapes that small image into the box. Only cover has a choice to make (what to cut
-off); `crop_window` makes it from the picture's detail, on a small grey copy.
+`needed_size(...)` (shrink-on-load, reduce, Lanczos: render.py's job), then `cover` or `pad`
+shapes that small image into the box (contain needs nothing more). Only cover has a choice to
+make (what to cut off); `crop_window` makes it from the picture's detail, on a small grey copy.
 
 - contain: the whole picture, inside the box, never upscaled (the output may be smaller).
 - pad:     contain, then centred on a canvas of exactly the box (background or transparency).
@@ -31,7 +31,7 @@ def needed_size(source: tuple[int, int], box: tuple[int, int], fit: str) -> tupl
     """The size to resample the upright source to before `contain`, `cover` or `pad`.
 
     contain/pad: the largest size with the source's aspect ratio inside `box`, never larger
-    than the source (rounding half up, at least 1 px, as render.fit_inside).
+    than the source (rounding half up, at least 1 px).
     cover: the smallest size with the source's aspect ratio that covers `box` on both axes,
     upscaling a source smaller than the box (see the module docstring).
     """
@@ -52,16 +52,6 @@ def needed_size(source: tuple[int, int], box: tuple[int, int], fit: str) -> tupl
             max(box[1], _round_half_up(height * scale)),
         )
     raise ValueError(f"unknown fit {fit!r}; expected one of {', '.join(FITS)}")
-
-
-def contain(image: Image.Image, box: tuple[int, int]) -> Image.Image:
-    """The image as resized by the caller to needed_size(..., "contain"): nothing left to do.
-
-    It exists so every output names its fit step; it refuses an image that would overflow the
-    box, which can only mean the caller skipped needed_size.
-    """
-    _require(image.width <= box[0] and image.height <= box[1], image, box, "fit inside")
-    return image
 
 
 def cover(image: Image.Image, box: tuple[int, int]) -> Image.Image:

@@ -202,49 +202,6 @@ def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return image.resize(size, resample, reducing_gap=budget.REDUCING_GAP if factor > 2 else None)
 
 
-@dataclass(frozen=True)
-class ThumbnailSpec:
-    """One thumbnail that fits inside `box`: the single-output form of `render_outputs`."""
-
-    output_format: str  # "JPEG" or "PNG"
-    box: tuple[int, int] = (1280, 720)
-    jpeg_quality: int = 85
-    background: tuple[int, int, int] = (255, 255, 255)
-    max_pixels: int = 150_000_000
-    memory_mb: int = 1024
-    seconds_left: float = math.inf
-
-
-@dataclass(frozen=True)
-class Thumbnail:
-    data: bytes
-    content_type: str
-    size: tuple[int, int]  # as displayed (orientation applied)
-    source_size: tuple[int, int]  # as displayed (orientation applied)
-    source_format: str
-    source_mode: str
-    notes: tuple[str, ...] = field(default=())
-
-
-def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
-    """Make a thumbnail of `data` that fits inside `spec.box`, upright, in `spec.output_format`."""
-    if spec.output_format not in ("JPEG", "PNG"):
-        raise ValueError(f"unsupported output format {spec.output_format!r}")
-    request = OutputRequest("thumbnail", spec.box, "contain", spec.output_format,
-                            spec.jpeg_quality, spec.background)
-    rendered = render_outputs(data, [request], Limits(spec.max_pixels, spec.memory_mb,
-                                                      spec.seconds_left))
-    image = rendered.images[0]
-    return Thumbnail(data=image.data, content_type=image.content_type, size=image.size,
-                     source_size=rendered.source_size, source_format=rendered.source_format,
-                     source_mode=rendered.source_mode, notes=rendered.notes)
-
-
-def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
-    """The largest size with `size`'s aspect ratio that fits in `box`; never larger than `size`."""
-    return fits.needed_size(size, box, "contain")
-
-
 def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
     if width * height > max_pixels:
