@@ -181,7 +181,7 @@ def _decode_size(stored: tuple[int, int], requests: Sequence[OutputRequest],
 def _make_output(working: Image.Image, upright: tuple[int, int], request: OutputRequest,
                  icc_profile: bytes | None, asset_root: Path) -> RenderedImage:
     needed = fits.needed_size(upright, request.box, request.fit)
-    pixels = working if working.size == needed else _resample(working, needed)
+    pixels = working if working.size == needed else decode.resize(working, needed)
     if request.fit == "cover":
         pixels = fits.cover(pixels, request.box)
     elif request.fit == "pad":
@@ -192,14 +192,6 @@ def _make_output(working: Image.Image, upright: tuple[int, int], request: Output
                          icc_profile)
     return RenderedImage(name=request.name, data=data, size=pixels.size,
                          content_type=encode.CONTENT_TYPES[request.pillow_format])
-
-
-def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """From the decoded working image to one output's size (Pillow premultiplies alpha)."""
-    factor = image.width / size[0]
-    resample = (Image.Resampling.LANCZOS if factor < decode.BICUBIC_FROM_FACTOR
-                else Image.Resampling.BICUBIC)
-    return image.resize(size, resample, reducing_gap=budget.REDUCING_GAP if factor > 2 else None)
 
 
 def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
