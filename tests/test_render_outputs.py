@@ -8,10 +8,9 @@ import io
 import pytest
 from PIL import Image
 
+from chalicelib.image.fits import FITS
 from chalicelib.image.render import OutputRequest, render_outputs
 from devtools import samples
-
-FITS = ("contain", "cover", "pad")
 
 
 def decoded(image_bytes: bytes) -> Image.Image:

@@ -19,11 +19,12 @@ from types import MappingProxyType
 
 from chalicelib.config import keys
 from chalicelib.errors import PermanentError
+from chalicelib.image.effects import GRAVITIES
+from chalicelib.image.fits import FITS
 
 CHALICELIB_DIR = Path(__file__).resolve().parent
 OUTPUTS_FILE = "outputs.toml"
 
-FITS = ("contain", "cover", "pad")
 FORMATS = ("same", "jpeg", "png", "webp", "avif")
 PILLOW_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
 # A literal extension in a key template must agree with the declared format. Image extensions
@@ -32,8 +33,6 @@ _FORMAT_OF_EXTENSION = {
     "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp", "avif": "avif",
     "gif": None, "tif": None, "tiff": None, "bmp": None, "heic": None, "heif": None,
 }
-GRAVITIES = ("north-west", "north", "north-east", "west", "centre", "east",
-             "south-west", "south", "south-east")
 PLACEHOLDERS = ("folder", "stem", "ext")
 MAX_SIDE = 10000
 

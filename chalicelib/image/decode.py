@@ -153,12 +153,19 @@ def to_common_pixels(
         image = to_8bit_gray(image)
     if image.mode == "CMYK":
         image, icc_profile = _cmyk_to_srgb(image, icc_profile, notes)
-    if icc_profile and _icc_colour_space(icc_profile) != _COLOUR_SPACE_OF_MODE[image.mode]:
+    if icc_profile and not profile_describes(icc_profile, image.mode):
         icc_profile = None
     return image, icc_profile
 
 
-_COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+# The ICC colour space (header bytes 16-20) that describes each mode's pixels.
+COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+
+
+def profile_describes(profile: bytes, mode: str) -> bool:
+    """Whether the profile is for pixels of `mode`: an RGB profile on grey pixels (or a grey
+    one on RGB) would make viewers misread every pixel."""
+    return _icc_colour_space(profile) == COLOUR_SPACE_OF_MODE.get(mode)
 
 
 def _usable_profile(profile: bytes | None, notes: list[str]) -> bytes | None:

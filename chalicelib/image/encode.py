@@ -11,6 +11,8 @@ import io
 
 from PIL import Image
 
+from chalicelib.image import decode
+
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "AVIF": "image/avif"}
 DEFAULT_QUALITY = {"JPEG": 85, "WEBP": 80, "AVIF": 60}
 
@@ -26,9 +28,6 @@ PNG_COMPRESSIBLE_RATIO = 4
 #   the logo a third larger. Speed 8 costs about what WebP method 4 does.
 WEBP_METHOD = 4
 AVIF_SPEED = 8
-
-_COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
-
 
 def encode(
     image: Image.Image,
@@ -50,7 +49,7 @@ def encode(
     if image.info:  # plugins fall back to image.info for EXIF and profiles: start clean
         image = image.copy()
         image.info = {}
-    if icc_profile and icc_profile[16:20] != _COLOUR_SPACE_OF_MODE.get(image.mode):
+    if icc_profile and not decode.profile_describes(icc_profile, image.mode):
         icc_profile = None
     extra = {"icc_profile": icc_profile} if icc_profile else {}
     quality = DEFAULT_QUALITY.get(pillow_format) if quality is None else quality
