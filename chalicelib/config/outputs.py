@@ -22,7 +22,8 @@ from chalicelib.errors import PermanentError
 from chalicelib.image.effects import GRAVITIES
 from chalicelib.image.fits import FITS
 
-CHALICELIB_DIR = Path(__file__).resolve().parent
+# The folder that holds outputs.toml and the files its effects name (watermarks/, fonts).
+ASSET_DIR = Path(__file__).resolve().parent
 OUTPUTS_FILE = "outputs.toml"
 
 FORMATS = ("same", "jpeg", "png", "webp", "avif")
@@ -99,7 +100,7 @@ def fill_key(template: str, upload_key: str, what: str) -> str:
 
 
 def load_outputs(text: str | None = None, *,
-                 asset_root: Path = CHALICELIB_DIR) -> dict[str, Output]:
+                 asset_root: Path = ASSET_DIR) -> dict[str, Output]:
     """Every output of outputs.toml (or of `text`), or one OutputsError listing every problem."""
     if text is None:
         text = (asset_root / OUTPUTS_FILE).read_text(encoding="utf-8")

@@ -34,15 +34,13 @@ class Effect(Protocol):
     params: Mapping
 
 
-def apply(image: Image.Image, effects: Iterable[Effect], asset_root: Path) -> Image.Image:
-    """Apply `effects` in order; asset paths (fonts, watermark images) are relative to
-    `asset_root` and may not leave it."""
+def apply(image: Image.Image, effects: Iterable[Effect]) -> Image.Image:
+    """Apply `effects` in order. Files they name (fonts, watermark images) are opened as given:
+    outputs.py resolved and checked them when it loaded the file."""
     for effect in effects:
         params = dict(effect.params)
-        if effect.op == "text" and params.get("font"):
-            params["font"] = _asset(asset_root, params["font"])
-        elif effect.op == "watermark":  # the file's `image`: the function's image is the output
-            params["image_path"] = _asset(asset_root, params.pop("image"))
+        if effect.op == "watermark":  # the file's `image`: the function's image is the output
+            params["image_path"] = params.pop("image")
         try:
             operation = OPERATIONS[effect.op]
         except KeyError:
@@ -163,14 +161,6 @@ def _load_watermark(path: Path) -> Image.Image:
     Callers must not modify the returned image: resize() makes the copy they draw with."""
     with Image.open(path) as source:
         return source.convert("RGBA")
-
-
-def _asset(asset_root: Path, relative: str | Path) -> Path:
-    root = Path(asset_root).resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        raise ValueError(f"asset {str(relative)!r} is outside the asset folder")
-    return path
 
 
 def _on_colour(image: Image.Image, operation, unchanged: bool = False) -> Image.Image:

@@ -12,7 +12,6 @@ import math
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
@@ -36,8 +35,6 @@ Image.MAX_IMAGE_PIXELS = None
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "AVIF")
 _FORMATS_OF_CONTAINER = {"HEIF": ("HEIF",), "AVIF": ("AVIF",), "WEBP": ("WEBP",)}
 FORMAT_NAMES = "JPEG, PNG, HEIC/HEIF, WebP or AVIF"
-# Watermarks and fonts named by outputs.toml live beside the code.
-ASSET_ROOT = Path(__file__).resolve().parent.parent / "config"
 
 # Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
 # permanent: the same bytes fail the same way on every retry.
@@ -83,7 +80,7 @@ class OutputRequest:
     pillow_format: str = "JPEG"  # JPEG, PNG, WEBP, AVIF
     quality: int | None = None  # None: the format's default (encode.py)
     background: tuple[int, int, int] = (255, 255, 255)
-    effects: tuple = ()  # objects with .op and .params (outputs.Effect)
+    effects: tuple = ()  # objects with .op and .params (outputs.Effect); file paths absolute
 
 
 @dataclass(frozen=True)
@@ -108,8 +105,8 @@ class Rendered:
     notes: tuple[str, ...] = field(default=())  # harmless oddities worth a log mention
 
 
-def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limits = Limits(),
-                   asset_root: Path = ASSET_ROOT) -> Rendered:
+def render_outputs(data: bytes, requests: Sequence[OutputRequest],
+                   limits: Limits = Limits()) -> Rendered:
     """Every requested picture of `data` from one decode, upright, each in its own format.
 
     The upload is decoded once, at the scale the largest output needs (JPEG: shrink-on-load);
@@ -161,8 +158,7 @@ def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limit
         working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
     working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
     upright = (stored_size[1], stored_size[0]) if turned else stored_size
-    images = tuple(_make_output(working, upright, request, icc_profile, asset_root)
-                   for request in requests)
+    images = tuple(_make_output(working, upright, request, icc_profile) for request in requests)
     return Rendered(images=images, source_size=upright, source_format=source_format or "?",
                     source_mode=source_mode, notes=tuple(notes))
 
@@ -179,7 +175,7 @@ def _decode_size(stored: tuple[int, int], requests: Sequence[OutputRequest],
 
 
 def _make_output(working: Image.Image, upright: tuple[int, int], request: OutputRequest,
-                 icc_profile: bytes | None, asset_root: Path) -> RenderedImage:
+                 icc_profile: bytes | None) -> RenderedImage:
     needed = fits.needed_size(upright, request.box, request.fit)
     pixels = working if working.size == needed else decode.resize(working, needed)
     if request.fit == "cover":
@@ -187,7 +183,7 @@ def _make_output(working: Image.Image, upright: tuple[int, int], request: Output
     elif request.fit == "pad":
         pixels = fits.pad(pixels, request.box, request.background)
     if request.effects:
-        pixels = effects.apply(pixels, request.effects, asset_root)
+        pixels = effects.apply(pixels, request.effects)
     data = encode.encode(pixels, request.pillow_format, request.quality, request.background,
                          icc_profile)
     return RenderedImage(name=request.name, data=data, size=pixels.size,
