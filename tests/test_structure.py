@@ -16,6 +16,8 @@ from chalicelib.image.structure import (
     MAX_JPEG_SCANS,
     MAX_JPEG_STRAY_BYTES,
     MAX_PNG_CHUNKS,
+    MAX_PNG_METADATA_TOTAL,
+    MAX_PNG_OVERSIZED_METADATA,
 )
 from devtools import samples
 from tests import large_images
@@ -127,6 +129,63 @@ def test_png_metadata_under_a_megabyte_is_kept_as_pillow_reads_it():
     data = large_images.png(400, 300, 2, extra_chunks=(
         (b"zTXt", b"Comment\x00\x00" + zlib.compress(b"hello")),))
     assert render_one(data, "PNG", BOX).notes == ()
+
+
+class InflationCounter:
+    """Stands in for structure.py's zlib: counts every byte the walk inflates."""
+
+    error = zlib.error
+
+    def __init__(self):
+        self.inflated = 0
+
+    def decompressobj(self):
+        real, counter = zlib.decompressobj(), self
+
+        class Counting:
+            def decompress(self, data, max_length=0):
+                out = real.decompress(data, max_length)
+                counter.inflated += len(out)
+                return out
+
+        return Counting()
+
+
+@pytest.fixture()
+def inflation(monkeypatch) -> InflationCounter:
+    from chalicelib.image import structure
+
+    counter = InflationCounter()
+    monkeypatch.setattr(structure, "zlib", counter)
+    return counter
+
+
+def test_many_chunks_each_inflating_past_a_megabyte_are_refused_after_a_few(inflation):
+    """Issue 17, 3.1: 16,000 such chunks (1 KB each) took 63 s to inflate, one note each."""
+    bomb = _png_with([(b"zTXt", b"Comment\x00\x00" + _inflating(MB + 1))] * 1000)
+    with pytest.raises(ImageRejected, match=rf"over {MAX_PNG_OVERSIZED_METADATA} text or "
+                                            r"profile chunks of over 1,048,576 bytes"):
+        render_one(bomb, "PNG", BOX)
+    assert inflation.inflated <= (MAX_PNG_OVERSIZED_METADATA + 1) * (MB + 1)
+
+
+def test_metadata_inflating_past_pillows_total_is_refused_without_inflating_the_rest(inflation):
+    just_under = _inflating(MB - 100)  # each chunk is kept, but together they are too much
+    count = MAX_PNG_METADATA_TOTAL // (MB - 100) + 20
+    bomb = _png_with([(b"zTXt", b"Comment\x00\x00" + just_under)] * count)
+    with pytest.raises(ImageRejected, match="inflate to over 64 MB in total"):
+        render_one(bomb, "PNG", BOX)
+    assert inflation.inflated <= MAX_PNG_METADATA_TOTAL + MB
+
+
+def test_dropped_metadata_is_one_note_with_the_counts():
+    oversized = _inflating(2 * MB)
+    data = large_images.png(400, 300, 2, extra_chunks=(
+        (b"zTXt", b"Comment\x00\x00" + oversized), (b"zTXt", b"Other\x00\x00" + oversized),
+        (b"iCCP", b"icc\x00\x00" + oversized)))
+    rendered = render_one(data, "PNG", BOX)
+    assert rendered.images[0].size == (200, 150)
+    assert rendered.notes == ("PNG metadata over 1,048,576 bytes dropped: 2 zTXt, 1 iCCP",)
 
 
 # --- modes Pillow cannot box-reduce ----------------------------------------------------------

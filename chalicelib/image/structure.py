@@ -35,6 +35,13 @@ MAX_PNG_CHUNKS = 100_000
 # Pillow refuses a PNG whose text or profile inflates past this (PngImagePlugin.MAX_TEXT_CHUNK);
 # such chunks are dropped instead, so the pixels still render.
 MAX_PNG_METADATA = 1024 * 1024
+# ...but a file is refused after this many of them: real files carry one oversized profile or
+# XMP packet, a bomb carries thousands (16,000 chunks of 1 KB, each inflating to 1 MB, took
+# 63 s to inflate in a Lambda function).
+MAX_PNG_OVERSIZED_METADATA = 4
+# All text and profile chunks together, once inflated, as Pillow counts text
+# (PngImagePlugin.MAX_TEXT_MEMORY, then it refuses the file): the walk inflates no more.
+MAX_PNG_METADATA_TOTAL = 64 * 1024 * 1024
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -242,8 +249,9 @@ def _jpeg_frame(data: bytes) -> JpegFrame | None:
 
 
 def _inspect_png(data: bytes) -> Inspected:
-    """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file."""
-    position, chunks = len(PNG_SIGNATURE), 0
+    """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file, and
+    refuse a file whose metadata would cost more to inflate than any image needs."""
+    position, chunks, metadata_total = len(PNG_SIGNATURE), 0, 0
     dropped: list[tuple[int, int, str]] = []
     while position + 12 <= len(data):
         length = struct.unpack_from(">I", data, position)[0]
@@ -254,8 +262,20 @@ def _inspect_png(data: bytes) -> Inspected:
             raise ImageRejected(
                 f"PNG has over {MAX_PNG_CHUNKS:,} chunks (a chunk flood, not an image)"
             )
-        if kind in _METADATA_CHUNKS and _oversized_metadata(kind, data[position + 8: end - 4]):
-            dropped.append((position, end, kind.decode("latin-1")))
+        if kind in _METADATA_CHUNKS:
+            size = _metadata_size(kind, data[position + 8: end - 4])
+            metadata_total += size
+            if metadata_total > MAX_PNG_METADATA_TOTAL:
+                raise ImageRejected(
+                    f"PNG text and profile chunks inflate to over "
+                    f"{MAX_PNG_METADATA_TOTAL // (1024 * 1024)} MB in total (a metadata bomb, "
+                    "not an image)")
+            if size > MAX_PNG_METADATA:
+                dropped.append((position, end, kind.decode("latin-1")))
+                if len(dropped) > MAX_PNG_OVERSIZED_METADATA:
+                    raise ImageRejected(
+                        f"PNG has over {MAX_PNG_OVERSIZED_METADATA} text or profile chunks of "
+                        f"over {MAX_PNG_METADATA:,} bytes each (a metadata bomb, not an image)")
         if kind == b"IEND":
             break
         position = end
@@ -266,24 +286,23 @@ def _inspect_png(data: bytes) -> Inspected:
         kept.append(data[start:begin])
         start = end
     kept.append(data[start:])
-    notes = tuple(f"PNG {kind} chunk over {MAX_PNG_METADATA:,} bytes dropped"
-                  for _, _, kind in dropped)
-    return Inspected(b"".join(kept), notes=notes)
+    kinds = [kind for _, _, kind in dropped]
+    counted = ", ".join(f"{kinds.count(kind)} {kind}" for kind in dict.fromkeys(kinds))
+    return Inspected(b"".join(kept),
+                     notes=(f"PNG metadata over {MAX_PNG_METADATA:,} bytes dropped: {counted}",))
 
 
-def _oversized_metadata(kind: bytes, body: bytes) -> bool:
-    """Text or a profile that Pillow would refuse: over the limit stored or once inflated."""
-    if len(body) > MAX_PNG_METADATA:
-        return True
+def _metadata_size(kind: bytes, body: bytes) -> int:
+    """The chunk's text or profile size once inflated, counted to just past MAX_PNG_METADATA
+    (the most that is ever inflated per chunk). Stored text counts as stored."""
     compressed = None if kind == b"tEXt" else _compressed_part(kind, body)
-    if compressed is None:
-        return False
+    if compressed is None or len(body) > MAX_PNG_METADATA:
+        return len(body)
     inflater = zlib.decompressobj()
     try:
-        inflated = inflater.decompress(compressed, MAX_PNG_METADATA + 1)
+        return len(inflater.decompress(compressed, MAX_PNG_METADATA + 1))
     except zlib.error:
-        return False  # Pillow reports or ignores it as it always has
-    return len(inflated) > MAX_PNG_METADATA
+        return len(body)  # Pillow reports or ignores it as it always has
 
 
 def _compressed_part(kind: bytes, body: bytes) -> bytes | None:
