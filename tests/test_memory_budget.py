@@ -175,3 +175,57 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
                   f"{estimate.describe()} + {budget.RUNTIME_RESERVE_MB} MB reserve")
         assert result["outcome"] == "written", result
         assert result["peak_mb"] <= estimate.total / budget.MB + budget.RUNTIME_RESERVE_MB
+
+
+OUT_OF_MEMORY_CHILD = """
+import json, resource, sys, warnings
+warnings.simplefilter("ignore")
+sys.path[:0] = [{root!r}]
+from chalicelib.errors import PermanentError
+from chalicelib.image.render import Limits, OutputRequest, render_outputs
+
+data = open({path!r}, "rb").read()
+request = OutputRequest("output", {box!r}, {fit!r}, "JPEG")
+render_outputs(data, [OutputRequest("warm", (64, 64), {fit!r}, "JPEG")])  # codecs loaded
+size = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status")
+            if line.startswith("VmSize:"))
+limit = size + {headroom_mb} * 1024 * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    render_outputs(data, [request], Limits(memory_mb=65536))  # the budget lets it through
+    print(json.dumps({{"outcome": "written", "reason": ""}}))
+except PermanentError as error:
+    print(json.dumps({{"outcome": "skipped", "reason": error.reason}}))
+"""
+
+
+@pytest.mark.parametrize(("name", "box", "fit", "step"), [
+    ("photo.avif", (1280, 720), "contain", "decoding"),  # libavif: RuntimeError or MemoryError
+    ("photo.png", (1280, 720), "contain", "decoding"),  # Pillow: MemoryError
+    ("small.png", (8000, 8000), "cover", "making the outputs"),  # a 256 MB output
+])
+def test_running_out_of_memory_is_rejected_for_good_not_retried(tmp_path, name, box, fit, step):
+    """Issue 17, 3.4: the same bytes run out of memory the same way on every retry, so Lambda's
+    two retries are wasted. A child process gets 16 MB of address space beyond what it holds
+    after a first render and is told the function has plenty (the budget would refuse these)."""
+    import io
+
+    from devtools import samples
+
+    picture = samples.photo_like((3000, 2000) if name.startswith("photo") else (100, 100))
+    out = io.BytesIO()
+    if name.endswith(".avif"):
+        picture.convert("RGBA").save(out, "AVIF", quality=30, speed=10)
+    else:
+        picture.convert("RGBA").save(out, "PNG", compress_level=1)
+    path = tmp_path / name
+    path.write_bytes(out.getvalue())
+    code = OUT_OF_MEMORY_CHILD.format(root=str(PROJECT_DIR), path=str(path), box=box, fit=fit,
+                                      headroom_mb=16)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr.strip().splitlines()[-1:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result["outcome"] == "skipped"
+    assert result["reason"].startswith(f"{step} failed (")
+    assert "the same bytes fail the same way again" in result["reason"]

@@ -39,6 +39,10 @@ FORMAT_NAMES = "JPEG, PNG, HEIC/HEIF, WebP or AVIF"
 # Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
 # permanent: the same bytes fail the same way on every retry.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
+# Failures the same bytes repeat on every retry although the file may be well formed: decoding
+# or resizing ran out of memory (MemoryError; libavif's "Pixel allocation failed" RuntimeError)
+# or a codec gave up (Pillow's AVIF plugin raises RuntimeError for what it does not map).
+_FAILS_AGAIN_ON_RETRY = (MemoryError, RuntimeError)
 
 _TRANSPOSE_FOR_ORIENTATION = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -153,12 +157,18 @@ def render_outputs(data: bytes, requests: Sequence[OutputRequest],
         raise ImageRejected(f"not a {FORMAT_NAMES} image{_sniff(data, inspected)}") from None
     except _DECODE_ERRORS as error:
         raise ImageRejected(f"corrupt or truncated image: {error}") from None
+    except _FAILS_AGAIN_ON_RETRY as error:
+        raise _for_good("decoding", error) from None
 
-    if orientation > 1:
-        working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
-    working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
-    upright = (stored_size[1], stored_size[0]) if turned else stored_size
-    images = tuple(_make_output(working, upright, request, icc_profile) for request in requests)
+    try:
+        if orientation > 1:
+            working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
+        working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
+        upright = (stored_size[1], stored_size[0]) if turned else stored_size
+        images = tuple(_make_output(working, upright, request, icc_profile)
+                       for request in requests)
+    except _FAILS_AGAIN_ON_RETRY as error:
+        raise _for_good("making the outputs", error) from None
     return Rendered(images=images, source_size=upright, source_format=source_format or "?",
                     source_mode=source_mode, notes=tuple(notes))
 
@@ -188,6 +198,12 @@ def _make_output(working: Image.Image, upright: tuple[int, int], request: Output
                          icc_profile)
     return RenderedImage(name=request.name, data=data, size=pixels.size,
                          content_type=encode.CONTENT_TYPES[request.pillow_format])
+
+
+def _for_good(step: str, error: BaseException) -> ImageRejected:
+    """A failure of `step` that a retry of the same bytes would repeat."""
+    what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return ImageRejected(f"{step} failed ({what}); the same bytes fail the same way again")
 
 
 def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
