@@ -353,6 +353,37 @@ def test_alpha_formats_keep_alpha(pillow_format):
     assert out.getpixel((160, 90))[3] == 255
 
 
+def with_hidden_colour(mode: str, hidden: Image.Image) -> Image.Image:
+    """A picture of `mode` whose transparent parts carry `hidden`'s colours under alpha 0."""
+    alpha = samples.transparent_logo((320, 180)).getchannel("A")  # soft edges: 0 to 255
+    visible = PHOTO.convert(mode[:-1])
+    picture = Image.composite(visible, hidden.convert(mode[:-1]),
+                              alpha.point([0] + [255] * 255))  # hidden only where alpha is 0
+    picture.putalpha(alpha)
+    return picture
+
+
+@pytest.mark.parametrize("pillow_format", ["PNG", "WEBP", "AVIF"])
+@pytest.mark.parametrize("mode", ["RGBA", "LA"])
+def test_nothing_under_full_transparency_reaches_the_file(pillow_format, mode):
+    """Issue 17, 3.6: colour at alpha 0 is invisible to a check of the picture as shown, and
+    shown by anything that drops the alpha. Two pictures differing only there encode alike."""
+    hidden_photo = with_hidden_colour(mode, samples.photo_like((320, 180), seed=9))
+    hidden_red = with_hidden_colour(mode, Image.new("RGB", (320, 180), (255, 0, 0)))
+    assert hidden_photo.tobytes() != hidden_red.tobytes()
+    before = hidden_photo.tobytes()
+    photo_file = encode.encode(hidden_photo, pillow_format, None, (255, 255, 255), None)
+    red_file = encode.encode(hidden_red, pillow_format, None, (255, 255, 255), None)
+    assert photo_file == red_file
+    assert hidden_photo.tobytes() == before  # the caller's image is left alone
+    if pillow_format == "PNG":  # lossless: visible pixels exact, hidden ones zero
+        out = decode(photo_file)
+        expected = hidden_photo.copy()
+        expected.paste((0,) * len(mode), mask=hidden_photo.getchannel("A").point(
+            [255] + [0] * 255))
+        assert out.mode == mode and out.tobytes() == expected.tobytes()
+
+
 def test_jpeg_flattens_alpha_onto_the_background():
     logo = samples.transparent_logo((320, 180))
     out = decode(encode.encode(logo, "JPEG", None, (10, 200, 30), None))

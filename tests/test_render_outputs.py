@@ -83,3 +83,16 @@ def test_formats_keep_or_flatten_alpha_as_they_can():
     assert modes == {"PNG": "RGBA", "WEBP": "RGBA", "AVIF": "RGBA", "JPEG": "RGB"}
     jpeg = decoded(images[-1].data)
     assert close_to(jpeg.getpixel((2, 2)), (0, 255, 0), 10)  # flattened onto the background
+
+
+def test_an_invisible_picture_stays_invisible_when_the_alpha_is_dropped():
+    """Issue 17, 3.6: 800x600 of pure red at alpha 0 passes any look at the visible picture.
+    It fits the box, so no resize (which premultiplies alpha) touches it."""
+    hidden = samples.png_bytes(Image.new("RGBA", (800, 600), (255, 0, 0, 0)))
+    formats = ("PNG", "WEBP", "AVIF")
+    images = render_outputs(hidden, [OutputRequest(f, (1280, 720), "contain", f)
+                                     for f in formats]).images
+    for image in images:
+        picture = decoded(image.data)
+        assert picture.mode == "RGBA" and picture.getchannel("A").getextrema() == (0, 0)
+        assert picture.convert("RGB").getextrema() == ((0, 0),) * 3, image.name
