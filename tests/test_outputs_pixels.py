@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat
+from PIL import (Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageFont, ImageOps,
+                 ImageStat)
 
 from chalicelib.image import effects
 from chalicelib.image import encode
@@ -277,6 +278,62 @@ def test_text_centre_is_centred_and_keeps_mode_and_opacity():
     assert max(written.getchannel("L").get_flattened_data()) <= 50 + (255 - 50) * 0.5 + 2  # half opacity
     coloured = effects.text(source.convert("L"), "Hi", "centre", 0.3, (255, 0, 0), 1.0)
     assert coloured.mode == "RGB"
+
+
+def drawn_whole(image, text, gravity, size, color, opacity) -> Image.Image:
+    """The text drawn whole on its own layer, then clipped where it meets the image: what
+    effects.text draws, at any cost."""
+    typeface = ImageFont.load_default(size=max(1, round(size * image.height)))
+    left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
+        (0, 0), text, font=typeface)
+    overlay = Image.new("RGBA", (right - left, bottom - top), (*color, 0))
+    ImageDraw.Draw(overlay).text((-left, -top), text, font=typeface,
+                                 fill=(*color, round(255 * opacity)))
+    layer = Image.new("RGBA", image.size, (*color, 0))
+    layer.paste(overlay, effects._position(image.size, overlay.size, gravity))
+    result = image.convert("RGBA")
+    result.alpha_composite(layer)
+    return result.convert(image.mode)
+
+
+@pytest.mark.parametrize("text, gravity, size", [
+    ("The quick brown fox jumps over the lazy dog. " * 3, "west", 0.5),
+    ("The quick brown fox jumps over the lazy dog. " * 3, "centre", 0.5),
+    ("The quick brown fox jumps over the lazy dog. " * 3, "north-east", 0.5),
+    ("A long first line, wider than the picture\nshort\n" * 6, "south-east", 0.4),  # taller too
+    ("Wide " * 40, "south", 0.05),
+])
+def test_text_wider_or_taller_than_the_image_draws_what_the_whole_text_would_show(
+        text, gravity, size):
+    source = samples.photo_like((320, 180))
+    written = effects.text(source, text, gravity, size, (255, 255, 0), 0.9)
+    assert written.tobytes() == drawn_whole(source, text, gravity, size, (255, 255, 0),
+                                            0.9).tobytes()
+
+
+def test_a_long_text_at_full_height_draws_nothing_larger_than_the_output(monkeypatch):
+    """Issue 17, 3.9: 1,000 characters of 720 px type are 327,000 px wide; drawn whole, the
+    layer and the glyph mask took 1.1 GB."""
+    output = Image.new("RGB", (1280, 720), (40, 60, 80))
+    largest = {"new": 0, "mask": 0}
+    real_new, real_getmask2 = Image.new, ImageFont.FreeTypeFont.getmask2
+
+    def new(mode, size, *args, **kwargs):  # refused before anything is allocated
+        assert size[0] * size[1] <= 1280 * 720, f"an image of {size} for a 1280x720 output"
+        largest["new"] = max(largest["new"], size[0] * size[1])
+        return real_new(mode, size, *args, **kwargs)
+
+    def getmask2(self, *args, **kwargs):
+        mask, offset = real_getmask2(self, *args, **kwargs)
+        largest["mask"] = max(largest["mask"], mask.size[0] * mask.size[1])
+        return mask, offset
+
+    monkeypatch.setattr(Image, "new", new)
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getmask2", getmask2)
+    text = ("The quick brown fox jumps over the lazy dog. " * 23)[:1000]
+    written = effects.text(output, text, "south-east", 1.0, (255, 255, 255), 0.8)
+    assert written.size == output.size and changed_bbox(output, written) is not None
+    assert 0 < largest["mask"] <= 4 * 1280 * 720  # the visible glyphs and a few beside them
 
 
 @pytest.fixture()
