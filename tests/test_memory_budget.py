@@ -79,7 +79,8 @@ limit = {memory_mb} * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 started = time.perf_counter()
 try:
-    rendered = render_one(data, {output!r}, limits=Limits(memory_mb={memory_mb}))
+    rendered = render_one(data, {output!r}, {box!r}, fit={fit!r},
+                          limits=Limits(memory_mb={memory_mb}))
     outcome, reason = "written", "{{}}x{{}}".format(*rendered.images[0].size)
 except PermanentError as error:
     outcome, reason = "skipped", error.reason
@@ -90,10 +91,11 @@ print(json.dumps({{"outcome": outcome, "reason": reason, "peak_mb": peak_mb,
 """
 
 
-def render_in_child(path, memory_mb: int = LAMBDA_MEMORY_MB) -> dict:
+def render_in_child(path, memory_mb: int = LAMBDA_MEMORY_MB, box: tuple[int, int] = (1280, 720),
+                    fit: str = "contain") -> dict:
     """Render one file in a child limited to `memory_mb` of address space; what happened."""
     code = CHILD.format(root=str(PROJECT_DIR), path=str(path), memory_mb=memory_mb,
-                        output="PNG" if path.suffix == ".png" else "JPEG")
+                        output="PNG" if path.suffix == ".png" else "JPEG", box=box, fit=fit)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=300)
     if run.returncode != 0:
@@ -134,6 +136,31 @@ def test_a_bigger_function_renders_what_a_smaller_one_refuses(worst_case_files):
     """The budget follows the function's memory, not a constant."""
     path = worst_case_files / "progressive-rgb-444.jpg"
     assert render_in_child(path, memory_mb=1536)["outcome"] == "written"
+
+
+def test_a_sliver_covering_a_box_is_resampled_only_where_it_shows(tmp_path):
+    """Issue 17, 3.2: a 2x3000 PNG of 119 bytes covering 640x360 was resampled to 640x960000
+    (614 megapixels, 2.5 GB) before the crop; the budget saw a 6,000-pixel image."""
+    from chalicelib.image import budget
+
+    path = tmp_path / "sliver.png"
+    path.write_bytes(large_images.png(2, 3000, 2))
+    result = render_in_child(path, box=(640, 360), fit="cover")
+    assert result["outcome"] == "written" and result["reason"] == "640x360", result
+    assert result["peak_mb"] < budget.RUNTIME_RESERVE_MB  # as for any small image (56 MB here)
+
+
+@pytest.mark.parametrize(("source", "box", "held"), [
+    ((100, 50), (1280, 720), 1440 * 720),  # upscaled whole to 1440x720, then cropped
+    ((4000, 3000), (640, 360), 640 * 480),  # decoded at 640x480, cropped
+    ((2, 3000), (640, 360), 640 * 360),  # only the part shown: 640x960000 is never made
+])
+def test_a_cover_output_is_budgeted_at_what_it_holds(source, box, held):
+    from chalicelib.image.render import OutputRequest, _held_pixels
+
+    requests = [OutputRequest("cover", box, "cover")]
+    assert _held_pixels(source, requests, turned=False) == held
+    assert _held_pixels(source[::-1], requests, turned=True) == held
 
 
 def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, capsys):

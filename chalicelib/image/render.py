@@ -187,10 +187,11 @@ def _decode_size(stored: tuple[int, int], requests: Sequence[OutputRequest],
 def _make_output(working: Image.Image, upright: tuple[int, int], request: OutputRequest,
                  icc_profile: bytes | None) -> RenderedImage:
     needed = fits.needed_size(upright, request.box, request.fit)
-    pixels = working if working.size == needed else decode.resize(working, needed)
-    if request.fit == "cover":
-        pixels = fits.cover(pixels, request.box)
-    elif request.fit == "pad":
+    if request.fit == "cover":  # resamples as it crops: the covering size may be huge
+        pixels = fits.cover(working, request.box, needed)
+    else:
+        pixels = working if working.size == needed else decode.resize(working, needed)
+    if request.fit == "pad":
         pixels = fits.pad(pixels, request.box, request.background)
     if request.effects:
         pixels = effects.apply(pixels, request.effects)
@@ -278,7 +279,7 @@ def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
     output_pixels = sum(request.box[0] * request.box[1] for request in requests)
     worst = max(
         (budget.estimate(inspected, mode, size, _decode_size(size, requests, turned),
-                         needs_conversion, output_pixels=output_pixels)
+                         needs_conversion, output_pixels=_held_pixels(size, requests, turned))
          for turned in (False, True)),
         key=lambda estimate: estimate.total,
     )
@@ -296,6 +297,22 @@ def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
             f"rendering {kind} may take {seconds:.1f} s, {max(limits.seconds_left, 0):.1f} s are "
             "left; retry with a fresh timeout"
         )
+
+
+def _held_pixels(stored: tuple[int, int], requests: Sequence[OutputRequest],
+                 turned: bool) -> int:
+    """The outputs' pixels as they are made: each box, or a cover output's covering size when
+    fits.cover resizes the whole decoded image to it before cropping."""
+    decoded = _decode_size(stored, requests, turned)
+    total = 0
+    for request in requests:
+        box = request.box[::-1] if turned else request.box  # in the stored orientation
+        made = box
+        if request.fit == "cover":
+            covering = fits.needed_size(stored, box, "cover")
+            made = covering if fits.makes_covering_size(decoded, covering) else box
+        total += made[0] * made[1]
+    return total
 
 
 def _sniff(data: bytes, inspected: Inspected | None = None) -> str:
