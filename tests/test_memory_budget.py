@@ -204,6 +204,74 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
         assert result["peak_mb"] <= estimate.total / budget.MB + budget.RUNTIME_RESERVE_MB
 
 
+DECODE_PEAK_CHILD = """
+import io, json, sys, warnings
+warnings.simplefilter("ignore")
+sys.path[:0] = [{root!r}]
+from PIL import Image
+from chalicelib.image import heif
+
+heif.register()
+data = open({path!r}, "rb").read()
+with Image.open(io.BytesIO(data)):  # the decoder's library loaded before the measure
+    pass
+
+
+def status(field):
+    return next(int(line.split()[1]) * 1024 for line in open("/proc/self/status")
+                if line.startswith(field))
+
+
+open("/proc/self/clear_refs", "w").write("5")  # the peak (VmHWM) counts from here
+before = status("VmRSS:")
+with Image.open(io.BytesIO(data)) as image:
+    image.load()
+    print(json.dumps({{"peak": status("VmHWM:") - before, "mode": image.mode,
+                      "size": image.size}}))
+"""
+
+
+def test_deep_colour_and_alpha_decodes_peak_under_their_per_pixel_estimates(tmp_path, capsys):
+    """Issue 17, 3.3: an 8200x8200 12-bit 4:4:4 AVIF with alpha (84 KB) was estimated at 869 MB
+    and peaked at 1,226 MB. The header says what the decoder will hold (structure.Coding); the
+    per-pixel model (budget.full_decode_bytes_per_pixel) must cover what a decode holds, less
+    the fixed part the budget counts apart (DECODER_FIXED). Measured on smaller files: the
+    model is per pixel (12 MP here; 17.7 bytes a pixel measured at 8200x8200)."""
+    import io
+
+    from PIL import Image
+
+    from chalicelib.image import budget
+    from chalicelib.image.render import OutputRequest, _decode_size
+    from chalicelib.image.structure import inspect
+
+    plain = io.BytesIO()
+    Image.linear_gradient("L").resize((4000, 3000)).convert("RGB").save(plain, "AVIF", speed=10)
+    files = {"deep-alpha.avif": large_images.deep_avif((4000, 3000)),
+             "deep-alpha.heic": large_images.deep_heic((2000, 1500)),
+             "plain.avif": plain.getvalue()}
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        code = DECODE_PEAK_CHILD.format(root=str(PROJECT_DIR), path=str(path))
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        measured = json.loads(run.stdout)
+        inspected = inspect(data)
+        pixels = measured["size"][0] * measured["size"][1]
+        per_pixel = budget.full_decode_bytes_per_pixel(inspected, measured["mode"])
+        with capsys.disabled():
+            print(f"\n  {name} {inspected.coding}: decode peak "
+                  f"{measured['peak'] / pixels:.1f} bytes a pixel, model {per_pixel:.1f}")
+        assert measured["peak"] <= pixels * per_pixel + budget.DECODER_FIXED
+    deep = inspect(files["deep-alpha.avif"])
+    assert (deep.coding.bit_depth, deep.coding.chroma, deep.coding.alpha) == (12, "4:4:4", True)
+    at_issue_size = budget.estimate(deep, "RGBA", (8200, 8200), _decode_size(
+        (8200, 8200), [OutputRequest("thumbnail", (1280, 720))], False), needs_conversion=True)
+    assert at_issue_size.total > 1226 * budget.MB  # the issue's peak: refused, not killed
+
+
 OUT_OF_MEMORY_CHILD = """
 import json, resource, sys, warnings
 warnings.simplefilter("ignore")

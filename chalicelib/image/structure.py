@@ -8,8 +8,10 @@ every block. Both are refused here, cheaply, with bounded work. The facts gather
 
 HEIF/HEIC and AVIF (ISO base media files) are named by their `ftyp` brands, so a video or a
 truncated upload gets a clear reason, and whether the container rotates or mirrors the image
-(`irot`/`imir`, applied by the decoder) is noted for the orientation. A WebP's canvas size is
-read from its header: libwebp allocates the whole canvas when the file is opened.
+(`irot`/`imir`, applied by the decoder) is noted for the orientation. Their item properties
+also say how the pixels are coded (bit depth, chroma subsampling, an alpha plane), which sets
+what the decoder holds. A WebP's canvas size is read from its header: libwebp allocates the
+whole canvas when the file is opened.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ AVIF_BRANDS = {b"avif", b"avis"}
 # Real files have four to six top-level boxes (ftyp, meta, mdat, sometimes free or moov).
 MAX_ISOBMFF_BOXES = 64
 _TRANSFORM_PROPERTIES = (b"irot", b"imir")
+# auxC types of an alpha plane: AVIF (MIAF) and HEVC in HEIF.
+_ALPHA_AUXILIARY = {b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha", b"urn:mpeg:hevc:2015:auxid:1"}
+# Samples per pixel of each chroma format, the luma plane included.
+SAMPLES_PER_PIXEL = {"4:0:0": 1.0, "4:2:0": 1.5, "4:2:2": 2.0, "4:4:4": 3.0}
 
 
 @dataclass(frozen=True)
@@ -78,12 +84,32 @@ class JpegFrame:
 
 
 @dataclass(frozen=True)
+class Coding:
+    """How a HEIF/AVIF stores its pixels, from its item properties: what its decoder holds.
+    The most demanding of the file's items (the image, its tiles, its thumbnails)."""
+
+    bit_depth: int = 8  # decoders hold more than 8 bits in 16-bit samples
+    chroma: str = "4:2:0"  # a key of SAMPLES_PER_PIXEL
+    alpha: bool = False  # an auxiliary alpha plane, decoded as a second picture
+
+    @property
+    def bytes_per_sample(self) -> int:
+        return 2 if self.bit_depth > 8 else 1
+
+    @property
+    def planes_bytes_per_pixel(self) -> float:
+        """The decoded planes' bytes per pixel: luma, chroma and alpha."""
+        return (SAMPLES_PER_PIXEL[self.chroma] + self.alpha) * self.bytes_per_sample
+
+
+@dataclass(frozen=True)
 class Inspected:
     data: bytes  # the bytes to decode: the input, or a PNG with oversized metadata removed
     jpeg: JpegFrame | None = None
     notes: tuple[str, ...] = field(default=())
     container: str | None = None  # "HEIF", "AVIF" or "WEBP" (None: JPEG, PNG or unknown)
     transformed: bool = False  # HEIF/AVIF: irot or imir present, applied by the decoder
+    coding: Coding | None = None  # HEIF/AVIF: bit depth, chroma, alpha (None: not stated)
     size: tuple[int, int] | None = None  # WebP: the canvas, from the header
 
 
@@ -159,13 +185,42 @@ def _inspect_isobmff(data: bytes) -> Inspected:
         raise ImageRejected(f"{what} has no meta box (truncated or not an image)")
     start, end = top[b"meta"]
     meta = {kind: (s, e) for kind, s, e in _boxes(data, start + 4, end, f"{what} meta")}
-    transformed = False
+    properties: list[tuple[bytes, bytes]] = []
     if b"iprp" in meta:
         iprp = {kind: (s, e) for kind, s, e in _boxes(data, *meta[b"iprp"], f"{what} iprp")}
         if b"ipco" in iprp:
-            transformed = any(kind in _TRANSFORM_PROPERTIES
-                              for kind, _, _ in _boxes(data, *iprp[b"ipco"], f"{what} ipco"))
-    return Inspected(data, container=brand, transformed=transformed)
+            properties = [(kind, data[s:e])
+                          for kind, s, e in _boxes(data, *iprp[b"ipco"], f"{what} ipco")]
+    transformed = any(kind in _TRANSFORM_PROPERTIES for kind, _ in properties)
+    return Inspected(data, container=brand, transformed=transformed,
+                     coding=_coding(properties))
+
+
+def _coding(properties: list[tuple[bytes, bytes]]) -> Coding | None:
+    """The deepest bit depth, the least subsampled chroma and any alpha plane among the item
+    properties: pixi (bits per channel), av1C and hvcC (codec configuration), auxC (alpha)."""
+    depths: list[int] = []
+    chromas: list[str] = []
+    alpha = False
+    for kind, body in properties:
+        if kind == b"pixi" and len(body) >= 5:  # FullBox header, channel count, bits each
+            depths.extend(body[5: 5 + body[4]])
+        elif kind == b"av1C" and len(body) >= 3:
+            high, twelve, mono = body[2] >> 6 & 1, body[2] >> 5 & 1, body[2] >> 4 & 1
+            across, down = body[2] >> 3 & 1, body[2] >> 2 & 1
+            depths.append(12 if high and twelve else 10 if high else 8)
+            chromas.append("4:0:0" if mono else {(1, 1): "4:2:0", (1, 0): "4:2:2"}.get(
+                (across, down), "4:4:4"))
+        elif kind == b"hvcC" and len(body) >= 19:
+            depths.append(8 + max(body[17] & 7, body[18] & 7))
+            chromas.append(("4:0:0", "4:2:0", "4:2:2", "4:4:4")[body[16] & 3])
+        elif kind == b"auxC" and body[4:].split(b"\x00", 1)[0] in _ALPHA_AUXILIARY:
+            alpha = True
+    if not depths and not chromas and not alpha:
+        return None
+    return Coding(bit_depth=max(depths, default=8),
+                  chroma=max(chromas, key=SAMPLES_PER_PIXEL.__getitem__, default="4:2:0"),
+                  alpha=alpha)
 
 
 def _inspect_webp(data: bytes) -> Inspected:
