@@ -2,7 +2,9 @@
 
 PNGs are written row by row through a streaming zlib compressor, so a 150-megapixel image costs
 the generator a few megabytes, never the image's decoded size. The JPEGs are crafted from what
-Pillow encodes, then their marker structure is edited (repeated scans, segment floods).
+Pillow encodes, then their marker structure is edited (repeated scans, segment floods). Deep
+colour AVIF and HEIC (12 bits, 4:4:4, alpha), which their decoders hold in 16-bit planes, come
+from libvips and pillow-heif: Pillow writes 8-bit AVIFs only.
 """
 
 from __future__ import annotations
@@ -112,3 +114,33 @@ def with_segment_flood(data: bytes, segments: int) -> bytes:
     """Empty APP0-15 segments right after SOI: valid markers, no content."""
     flood = b"".join(bytes((0xFF, 0xE0 + n % 16, 0, 2)) for n in range(16)) * (segments // 16)
     return data[:2] + flood + data[2:]
+
+
+def deep_avif(size: tuple[int, int], bit_depth: int = 12) -> bytes:
+    """A ramp in `bit_depth` bits, 4:4:4, with a half-transparent alpha plane (libvips)."""
+    import pyvips
+
+    width, height = size
+    xy = pyvips.Image.xyz(width, height)
+    ramp = ((xy[0] + xy[1]) * (65535 / (width + height))).cast("ushort")
+    alpha = (xy[0] > width // 2).ifthenelse(65535, 20000).cast("ushort")
+    picture = ramp.bandjoin([ramp, ramp, alpha]).copy(interpretation="rgb16")
+    return picture.heifsave_buffer(compression="av1", bitdepth=bit_depth, subsample_mode="off",
+                                   Q=30, effort=0)
+
+
+def deep_heic(size: tuple[int, int], bit_depth: int = 12) -> bytes:
+    """A ramp in 10 or 12 bits, 4:4:4, with a half-transparent alpha plane (pillow-heif)."""
+    import pillow_heif
+
+    width, height = size
+    row = b"".join(struct.pack("<4H", *(x * 65535 // max(1, width - 1),) * 3,
+                               65535 if x > width // 2 else 20000) for x in range(width))
+    previous = pillow_heif.options.SAVE_HDR_TO_12_BIT
+    pillow_heif.options.SAVE_HDR_TO_12_BIT = bit_depth == 12
+    try:
+        out = io.BytesIO()
+        pillow_heif.from_bytes("RGBA;16", size, row * height).save(out, quality=30, chroma=444)
+    finally:
+        pillow_heif.options.SAVE_HDR_TO_12_BIT = previous
+    return out.getvalue()

@@ -222,7 +222,7 @@ def test_a_jpeg_and_a_heic_of_one_name_keep_outputs_of_their_own(
 def test_only_outputs_whose_prefix_matches_are_deleted(
     s3, chalice_app, stage, router, source_bucket, target_bucket, monkeypatch, caplog
 ):
-    declared = outputs.load_outputs((outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text() + """
+    declared = outputs.load_outputs((outputs.ASSET_DIR / outputs.OUTPUTS_FILE).read_text() + """
 [video]
 key = "{folder}{stem}-video.jpg"
 size = "320x180"

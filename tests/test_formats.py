@@ -24,6 +24,7 @@ from chalicelib.errors import ImageRejected
 from chalicelib.image.render import Limits, OutputRequest, render_outputs
 from chalicelib.image.structure import inspect
 from devtools.stage import PROJECT_DIR
+from tests import large_images
 from tests.conftest import handler_for, upload
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
@@ -251,6 +252,34 @@ def test_webp_and_avif_are_budgeted_as_full_size_decodes(source_format):
                                             r" .* needs about \d+ MB .*decoder copies"):
         one(out.getvalue(), limits=Limits(memory_mb=128 + int(needs) - 10))
     one(out.getvalue(), limits=Limits(memory_mb=128 + 2 * int(needs) + 40))
+
+
+def _avif(picture: Image.Image, **options) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, "AVIF", **options)
+    return out.getvalue()
+
+
+def _transparent() -> Image.Image:
+    picture = upright_picture((64, 48)).convert("RGBA")
+    picture.putalpha(Image.linear_gradient("L").resize((64, 48)))
+    return picture
+
+
+@pytest.mark.parametrize(("make", "coding"), [
+    (lambda: _avif(upright_picture((64, 48))), (8, "4:2:0", False)),
+    (lambda: _avif(_transparent(), subsampling="4:4:4"), (8, "4:4:4", True)),
+    (lambda: large_images.deep_avif((64, 48), bit_depth=10), (10, "4:4:4", True)),
+    (lambda: large_images.deep_avif((64, 48)), (12, "4:4:4", True)),
+    (lambda: plain_heic(upright_picture((64, 48))), (8, "4:2:0", False)),
+    (lambda: large_images.deep_heic((64, 48), bit_depth=10), (10, "4:4:4", True)),
+    (lambda: large_images.deep_heic((64, 48)), (12, "4:4:4", True)),
+], ids=["avif-8-420", "avif-8-444-alpha", "avif-10-444-alpha", "avif-12-444-alpha",
+        "heic-8-420", "heic-10-444-alpha", "heic-12-444-alpha"])
+def test_the_header_says_how_deep_how_subsampled_and_whether_alpha(make, coding):
+    """From pixi, av1C or hvcC and auxC (issue 17, 3.3): what the decoder will hold."""
+    found = inspect(make()).coding
+    assert (found.bit_depth, found.chroma, found.alpha) == coding
 
 
 def test_a_heic_decode_that_cannot_finish_in_the_time_left_is_deferred():

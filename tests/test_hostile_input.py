@@ -85,7 +85,8 @@ PEAK_MEMORY_PROBE = """
 import sys, warnings
 warnings.simplefilter("ignore")
 sys.path[:0] = [{root!r}]
-from chalicelib.image.render import ImageRejected, ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import ImageRejected, Limits
+from tests.helpers.render import render_one
 from tests.hostile_corpus import corpus
 
 def rss_kb(field):
@@ -95,9 +96,9 @@ def rss_kb(field):
 
 items = list(corpus({max_pixels}))
 for name, data, _ in items:
-    spec = ThumbnailSpec("PNG" if name.endswith(".png") else "JPEG", max_pixels={max_pixels})
+    output_format = "PNG" if name.endswith(".png") else "JPEG"
     try:
-        render_thumbnail(data, spec)
+        render_one(data, output_format, limits=Limits(max_pixels={max_pixels}))
     except ImageRejected:
         pass
 print(rss_kb("VmHWM:") // 1024)

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.config import keys
 from chalicelib.errors import PermanentError
 from chalicelib.config.outputs import (
-    CHALICELIB_DIR,
+    ASSET_DIR,
     OutputsError,
     load_outputs,
     resource_pattern,
@@ -58,14 +58,14 @@ def test_the_shipped_examples_load_with_their_effects():
     assert card.effects[1].params["gravity"] == "south-east"
     watermark = outputs["marked"].effects[0]
     assert watermark.op == "watermark"
-    assert watermark.params["image"] == CHALICELIB_DIR / "watermarks" / "logo.png"
+    assert watermark.params["image"] == ASSET_DIR / "watermarks" / "logo.png"
     assert watermark.params["image"].stat().st_size < 10_000
 
 
 def test_the_shipped_watermark_is_a_semi_transparent_image():
     from PIL import Image
 
-    with Image.open(CHALICELIB_DIR / "watermarks" / "logo.png") as mark:
+    with Image.open(ASSET_DIR / "watermarks" / "logo.png") as mark:
         assert mark.mode == "RGBA"
         low, high = mark.getchannel("A").getextrema()
     assert low == 0 and 0 < high < 255

@@ -96,7 +96,7 @@ def test_the_default_stage_writes_only_the_thumbnail_as_before(
 def test_outputs_with_a_prefix_only_render_for_uploads_under_it(
     s3, chalice_app, stage, source_bucket, target_bucket, monkeypatch
 ):
-    declared = outputs.load_outputs((outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text() + """
+    declared = outputs.load_outputs((outputs.ASSET_DIR / outputs.OUTPUTS_FILE).read_text() + """
 [video]
 key = "{folder}{stem}-video.jpg"
 size = "1280x720"

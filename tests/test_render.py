@@ -8,21 +8,16 @@ import pytest
 from PIL import Image, ImageCms, JpegImagePlugin
 
 from chalicelib.image.decode import to_8bit_gray
-from chalicelib.image.render import (
-    ImageRejected,
-    ThumbnailSpec,
-    fit_inside,
-    render_thumbnail,
-)
+from chalicelib.image.render import ImageRejected
 from devtools import samples
+from tests.helpers.render import render_one
 
-JPEG = ThumbnailSpec("JPEG", box=(200, 200))
-PNG = ThumbnailSpec("PNG", box=(200, 200))
+BOX = (200, 200)
 SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def open_output(thumbnail) -> Image.Image:
-    image = Image.open(io.BytesIO(thumbnail.data))
+def open_output(rendered) -> Image.Image:
+    image = Image.open(io.BytesIO(rendered.images[0].data))
     image.load()
     return image
 
@@ -44,37 +39,22 @@ def quadrant_colours(image: Image.Image) -> dict[str, tuple]:
 
 # --- size ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(
-    ("size", "box", "expected"),
-    [
-        ((4000, 3000), (1280, 720), (960, 720)),
-        ((4000, 1000), (1280, 720), (1280, 320)),
-        ((3024, 4032), (1280, 720), (540, 720)),
-        ((100, 50), (1280, 720), (100, 50)),  # never upscaled
-        ((1280, 720), (1280, 720), (1280, 720)),
-        ((100000, 10), (1280, 720), (1280, 1)),  # never zero
-    ],
-)
-def test_fit_inside_keeps_aspect_and_never_upscales(size, box, expected):
-    assert fit_inside(size, box) == expected
-
-
 def test_small_image_keeps_its_size():
-    thumbnail = render_thumbnail(samples.jpeg_bytes(samples.photo_like((120, 80))), JPEG)
-    assert thumbnail.size == (120, 80) == open_output(thumbnail).size
+    rendered = render_one(samples.jpeg_bytes(samples.photo_like((120, 80))), "JPEG", BOX)
+    assert rendered.images[0].size == (120, 80) == open_output(rendered).size
 
 
 def test_large_jpeg_fits_box_in_right_format():
-    thumbnail = render_thumbnail(samples.jpeg_bytes(samples.photo_like((1600, 900))), JPEG)
-    output = open_output(thumbnail)
-    assert output.format == "JPEG" and thumbnail.content_type == "image/jpeg"
-    assert output.size == thumbnail.size == (200, 113)
-    assert thumbnail.source_size == (1600, 900)
+    rendered = render_one(samples.jpeg_bytes(samples.photo_like((1600, 900))), "JPEG", BOX)
+    output = open_output(rendered)
+    assert output.format == "JPEG" and rendered.images[0].content_type == "image/jpeg"
+    assert output.size == rendered.images[0].size == (200, 113)
+    assert rendered.source_size == (1600, 900)
 
 
 def test_png_named_jpg_becomes_a_jpeg():
     png = samples.png_bytes(samples.photo_like((400, 300)))
-    output = open_output(render_thumbnail(png, JPEG))
+    output = open_output(render_one(png, "JPEG", BOX))
     assert output.format == "JPEG" and output.size == (200, 150)
 
 
@@ -101,11 +81,11 @@ def test_every_exif_orientation_comes_out_upright(orientation, container):
     data = (samples.jpeg_bytes(stored, exif=exif) if container == "JPEG"
             else samples.png_bytes(stored, exif=exif))
 
-    thumbnail = render_thumbnail(data, JPEG)
-    output = open_output(thumbnail)
+    rendered = render_one(data, "JPEG", BOX)
+    output = open_output(rendered)
 
-    assert output.size == thumbnail.size == (200, 150)  # landscape, like the upright card
-    assert thumbnail.source_size == (400, 300)
+    assert output.size == rendered.images[0].size == (200, 150)  # landscape, like the upright card
+    assert rendered.source_size == (400, 300)
     for corner, colour in quadrant_colours(output).items():
         assert close_to(colour, samples.CARD_COLOURS[corner]), (corner, colour)
     assert 0x0112 not in output.getexif()  # nothing left to turn it again
@@ -129,44 +109,44 @@ def test_orientation_is_applied_to_the_small_image_after_a_reduced_decode(monkey
     monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", spy_load)
     monkeypatch.setattr(Image.Image, "transpose", spy_transpose)
 
-    thumbnail = render_thumbnail(data, ThumbnailSpec("JPEG", box=(1280, 720)))
+    rendered = render_one(data, "JPEG", (1280, 720))
 
-    assert thumbnail.size == (540, 720)  # upright portrait
+    assert rendered.images[0].size == (540, 720)  # upright portrait
     assert max(loaded) == (1000, 750)  # decoded at quarter scale, not 4000x3000
     assert transposed == [(720, 540)]  # turned once, at thumbnail size
 
 
 # --- metadata and colour --------------------------------------------------------------------
 
-@pytest.mark.parametrize("spec", [JPEG, PNG])
-def test_no_exif_survives_gps_included(spec):
+@pytest.mark.parametrize("output_format", ["JPEG", "PNG"])
+def test_no_exif_survives_gps_included(output_format):
     photo = samples.photo_like((400, 300))
     data = samples.jpeg_bytes(photo, exif=samples.exif_bytes(orientation=1, gps=True))
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)  # the source has GPS
 
-    output = open_output(render_thumbnail(data, spec))
+    output = open_output(render_one(data, output_format, BOX))
 
     assert not output.getexif()
     assert "exif" not in output.info
 
 
-@pytest.mark.parametrize("spec", [JPEG, PNG])
-def test_rgb_icc_profile_is_kept_with_its_pixels(spec):
+@pytest.mark.parametrize("output_format", ["JPEG", "PNG"])
+def test_rgb_icc_profile_is_kept_with_its_pixels(output_format):
     data = samples.jpeg_bytes(samples.photo_like((400, 300)), icc_profile=SRGB_PROFILE)
-    output = open_output(render_thumbnail(data, spec))
+    output = open_output(render_one(data, output_format, BOX))
     assert output.info.get("icc_profile") == SRGB_PROFILE
 
 
 def test_rgb_profile_is_dropped_when_pixels_become_gray():
     data = samples.jpeg_bytes(samples.photo_like((400, 300)).convert("L"), icc_profile=SRGB_PROFILE)
-    output = open_output(render_thumbnail(data, JPEG))
+    output = open_output(render_one(data, "JPEG", BOX))
     assert output.mode == "L"
     assert "icc_profile" not in output.info
 
 
 def test_cmyk_jpeg_becomes_rgb_with_right_colours():
     cmyk = Image.new("CMYK", (400, 300), (0, 255, 255, 0))  # red ink
-    output = open_output(render_thumbnail(samples.jpeg_bytes(cmyk), JPEG))
+    output = open_output(render_one(samples.jpeg_bytes(cmyk), "JPEG", BOX))
     assert output.mode == "RGB"
     assert close_to(output.getpixel((100, 75)), (255, 0, 0))
 
@@ -179,19 +159,19 @@ def test_a_cmyk_profile_never_ends_up_on_rgb_pixels():
     cmyk = Image.new("CMYK", (400, 300), (0, 255, 255, 0))
     data = samples.jpeg_bytes(cmyk, icc_profile=bytes(fake_cmyk_profile))
 
-    thumbnail = render_thumbnail(data, JPEG)
-    output = open_output(thumbnail)
+    rendered = render_one(data, "JPEG", BOX)
+    output = open_output(rendered)
 
     assert output.mode == "RGB"
     assert "icc_profile" not in output.info
-    assert any("CMYK profile" in note for note in thumbnail.notes)
+    assert any("CMYK profile" in note for note in rendered.notes)
 
 
 def test_malformed_profile_is_dropped_not_copied():
     data = samples.jpeg_bytes(samples.photo_like((300, 200)), icc_profile=b"not a profile" * 20)
-    thumbnail = render_thumbnail(data, JPEG)
-    assert "icc_profile" not in open_output(thumbnail).info
-    assert "malformed ICC profile dropped" in thumbnail.notes
+    rendered = render_one(data, "JPEG", BOX)
+    assert "icc_profile" not in open_output(rendered).info
+    assert "malformed ICC profile dropped" in rendered.notes
 
 
 # --- modes ----------------------------------------------------------------------------------
@@ -223,18 +203,18 @@ ALL_PNG_MODES = ["1", "L", "P", "RGB", "I;16", *TRANSPARENT_MODES]
 
 
 @pytest.mark.parametrize("mode", ALL_PNG_MODES)
-@pytest.mark.parametrize("spec", [JPEG, PNG], ids=["to-jpeg", "to-png"])
-def test_every_png_mode_gives_a_valid_thumbnail(mode, spec):
-    thumbnail = render_thumbnail(samples.png_bytes(_mode_sample(mode)), spec)
-    output = open_output(thumbnail)
-    assert output.format == spec.output_format
+@pytest.mark.parametrize("output_format", ["JPEG", "PNG"], ids=["to-jpeg", "to-png"])
+def test_every_png_mode_gives_a_valid_thumbnail(mode, output_format):
+    rendered = render_one(samples.png_bytes(_mode_sample(mode)), output_format, BOX)
+    output = open_output(rendered)
+    assert output.format == output_format
     assert output.size == (200, 133)
-    assert output.mode in (("L", "RGB") if spec is JPEG else ("L", "LA", "RGB", "RGBA"))
+    assert output.mode in (("L", "RGB") if output_format == "JPEG" else ("L", "LA", "RGB", "RGBA"))
 
 
 @pytest.mark.parametrize("mode", TRANSPARENT_MODES)
 def test_png_output_keeps_transparency(mode):
-    output = open_output(render_thumbnail(samples.png_bytes(_mode_sample(mode)), PNG))
+    output = open_output(render_one(samples.png_bytes(_mode_sample(mode)), "PNG", BOX))
     alpha = output.getchannel("A")
     assert alpha.getpixel((20, 60)) == 0  # the transparent half
     assert alpha.getpixel((180, 60)) == 255  # the opaque half
@@ -242,8 +222,8 @@ def test_png_output_keeps_transparency(mode):
 
 @pytest.mark.parametrize("mode", TRANSPARENT_MODES)
 def test_jpeg_output_flattens_transparency_onto_the_background(mode):
-    spec = ThumbnailSpec("JPEG", box=(200, 200), background=(0, 128, 255))
-    output = open_output(render_thumbnail(samples.png_bytes(_mode_sample(mode)), spec))
+    output = open_output(render_one(samples.png_bytes(_mode_sample(mode)), "JPEG", BOX,
+                                    background=(0, 128, 255)))
     assert output.mode == "RGB"
     assert close_to(output.getpixel((20, 60)), (0, 128, 255), tolerance=12)
 
@@ -251,12 +231,12 @@ def test_jpeg_output_flattens_transparency_onto_the_background(mode):
 @pytest.mark.parametrize("mode", ["L", "RGB", "CMYK"])
 def test_every_jpeg_mode_gives_a_valid_thumbnail(mode):
     data = samples.jpeg_bytes(samples.photo_like((300, 200)).convert(mode))
-    output = open_output(render_thumbnail(data, PNG))
+    output = open_output(render_one(data, "PNG", BOX))
     assert output.format == "PNG" and output.size == (200, 133)
 
 
 def test_16_bit_png_keeps_its_tones():
-    output = open_output(render_thumbnail(samples.png_bytes(_mode_sample("I;16")), PNG))
+    output = open_output(render_one(samples.png_bytes(_mode_sample("I;16")), "PNG", BOX))
     assert output.mode == "L"
     low, high = output.getextrema()
     assert low <= 5 and high >= 250  # the full ramp, neither clipped white nor crushed
@@ -287,19 +267,19 @@ def test_32_bit_int_and_float_become_8_bit_gray(mode, values, expected):
 
 def test_zero_bytes_is_rejected():
     with pytest.raises(ImageRejected, match="empty"):
-        render_thumbnail(b"", JPEG)
+        render_one(b"", "JPEG", BOX)
 
 
 def test_html_named_jpg_is_rejected():
     with pytest.raises(ImageRejected, match="not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image.*HTML"):
-        render_thumbnail(b"<!DOCTYPE html><html><body>hello</body></html>", JPEG)
+        render_one(b"<!DOCTYPE html><html><body>hello</body></html>", "JPEG", BOX)
 
 
 def test_other_formats_are_rejected_and_named():
     gif = io.BytesIO()
     samples.photo_like((50, 50)).save(gif, "GIF")
     with pytest.raises(ImageRejected, match="looks like GIF"):
-        render_thumbnail(gif.getvalue(), JPEG)
+        render_one(gif.getvalue(), "JPEG", BOX)
 
 
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.9])
@@ -308,23 +288,23 @@ def test_truncated_images_are_rejected(fraction, container):
     photo = samples.photo_like((600, 400))
     data = samples.jpeg_bytes(photo) if container == "JPEG" else samples.png_bytes(photo)
     with pytest.raises(ImageRejected, match="corrupt or truncated"):
-        render_thumbnail(data[: int(len(data) * fraction)], JPEG)
+        render_one(data[: int(len(data) * fraction)], "JPEG", BOX)
 
 
 def test_header_claiming_100000x100000_is_rejected_before_decoding():
     with pytest.raises(ImageRejected, match="pixel limit.*100000x100000"):
-        render_thumbnail(samples.png_header_only(100_000, 100_000), JPEG)
+        render_one(samples.png_header_only(100_000, 100_000), "JPEG", BOX)
 
 
 def test_a_100_megapixel_panorama_passes_the_default_limits():
     panorama = Image.new("RGB", (20_000, 5_000), (90, 140, 200))
-    thumbnail = render_thumbnail(samples.jpeg_bytes(panorama, quality=50), ThumbnailSpec("JPEG"))
-    assert thumbnail.size == (1280, 320)
+    rendered = render_one(samples.jpeg_bytes(panorama, quality=50), "JPEG")
+    assert rendered.images[0].size == (1280, 320)
 
 
 def test_padded_profile_is_trimmed_to_its_declared_size():
     data = samples.jpeg_bytes(samples.photo_like((300, 200)),
                               icc_profile=SRGB_PROFILE + b"\x00" * 1_000_000)
-    thumbnail = render_thumbnail(data, JPEG)
-    assert open_output(thumbnail).info["icc_profile"] == SRGB_PROFILE
-    assert len(thumbnail.data) < 100_000
+    rendered = render_one(data, "JPEG", BOX)
+    assert open_output(rendered).info["icc_profile"] == SRGB_PROFILE
+    assert len(rendered.images[0].data) < 100_000

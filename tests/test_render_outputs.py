@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageStat
 
+from chalicelib.image.fits import FITS
 from chalicelib.image.render import OutputRequest, render_outputs
 from devtools import samples
-
-FITS = ("contain", "cover", "pad")
 
 
 def decoded(image_bytes: bytes) -> Image.Image:
@@ -84,3 +83,36 @@ def test_formats_keep_or_flatten_alpha_as_they_can():
     assert modes == {"PNG": "RGBA", "WEBP": "RGBA", "AVIF": "RGBA", "JPEG": "RGB"}
     jpeg = decoded(images[-1].data)
     assert close_to(jpeg.getpixel((2, 2)), (0, 255, 0), 10)  # flattened onto the background
+
+
+def test_an_invisible_picture_stays_invisible_when_the_alpha_is_dropped():
+    """Issue 17, 3.6: 800x600 of pure red at alpha 0 passes any look at the visible picture.
+    It fits the box, so no resize (which premultiplies alpha) touches it."""
+    hidden = samples.png_bytes(Image.new("RGBA", (800, 600), (255, 0, 0, 0)))
+    formats = ("PNG", "WEBP", "AVIF")
+    images = render_outputs(hidden, [OutputRequest(f, (1280, 720), "contain", f)
+                                     for f in formats]).images
+    for image in images:
+        picture = decoded(image.data)
+        assert picture.mode == "RGBA" and picture.getchannel("A").getextrema() == (0, 0)
+        assert picture.convert("RGB").getextrema() == ((0, 0),) * 3, image.name
+
+
+@pytest.mark.parametrize("source", [(2, 3000), (3000, 2)])
+def test_a_sliver_covering_a_box_never_makes_the_covering_size(monkeypatch, source):
+    """Issue 17, 3.2: 2x3000 covering 640x360 is 640x960000 (2.5 GB) before its crop."""
+    ramp = Image.linear_gradient("L").resize(source).convert("RGB")  # dark top, light bottom
+    largest = []
+    real_resize = Image.Image.resize
+
+    def resize(self, size, *args, **kwargs):  # refused before anything is allocated
+        assert size[0] * size[1] <= 640 * 360, f"resized to {size[0]}x{size[1]}"
+        largest.append(size)
+        return real_resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "resize", resize)
+    cover, = render_outputs(samples.png_bytes(ramp), [
+        OutputRequest("cover", (640, 360), "cover", "PNG")]).images
+    picture = decoded(cover.data)
+    assert picture.size == (640, 360) and (640, 360) in largest
+    assert abs(ImageStat.Stat(picture.convert("L")).mean[0] - 128) < 8  # its middle

@@ -10,23 +10,25 @@ import zlib
 import pytest
 from PIL import Image
 
-from chalicelib.image.render import ImageRejected, ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import ImageRejected, Limits
 from chalicelib.image.structure import (
     MAX_JPEG_HEADER_SEGMENTS,
     MAX_JPEG_SCANS,
     MAX_JPEG_STRAY_BYTES,
     MAX_PNG_CHUNKS,
+    MAX_PNG_METADATA_TOTAL,
+    MAX_PNG_OVERSIZED_METADATA,
 )
 from devtools import samples
 from tests import large_images
+from tests.helpers.render import render_one
 
-JPEG = ThumbnailSpec("JPEG", box=(200, 200))
-PNG = ThumbnailSpec("PNG", box=(200, 200))
+BOX = (200, 200)
 PHOTO = samples.photo_like((400, 300))
 
 
-def output_of(data: bytes, spec=PNG) -> Image.Image:
-    image = Image.open(io.BytesIO(render_thumbnail(data, spec).data))
+def output_of(data: bytes, box: tuple[int, int] = BOX) -> Image.Image:
+    image = Image.open(io.BytesIO(render_one(data, "PNG", box).images[0].data))
     image.load()
     return image
 
@@ -41,7 +43,7 @@ def test_a_flood_of_empty_segments_is_refused_before_pillow_parses_it():
     flood = large_images.with_segment_flood(samples.jpeg_bytes(PHOTO), 1_000_000)  # 4 MB
     started = time.perf_counter()
     with pytest.raises(ImageRejected, match="segment flood"):
-        render_thumbnail(flood, JPEG)
+        render_one(flood, "JPEG", BOX)
     assert time.perf_counter() - started < 1  # Pillow alone spends about a second on these
 
 
@@ -59,11 +61,11 @@ def test_stray_bytes_between_segments_are_skipped_as_pillow_does_but_not_without
     hidden = (data[:first_segment_end] + b"\x00" + large_images.with_segment_flood(
         b"\xff\xd8", MAX_JPEG_HEADER_SEGMENTS + 16)[2:] + data[first_segment_end:])
     with pytest.raises(ImageRejected, match="segment flood"):
-        render_thumbnail(hidden, JPEG)
+        render_one(hidden, "JPEG", BOX)
     padded = (data[:first_segment_end] + b"\x00" * (MAX_JPEG_STRAY_BYTES + 1)
               + data[first_segment_end:])
     with pytest.raises(ImageRejected, match="stray bytes"):
-        render_thumbnail(padded, JPEG)
+        render_one(padded, "JPEG", BOX)
 
 
 def test_a_progressive_jpeg_repeating_its_last_scan_is_refused():
@@ -71,7 +73,7 @@ def test_a_progressive_jpeg_repeating_its_last_scan_is_refused():
     repeated = large_images.with_last_scan_repeated(progressive, MAX_JPEG_SCANS)
     assert scans_in(repeated) > MAX_JPEG_SCANS
     with pytest.raises(ImageRejected, match=rf"{scans_in(repeated)} scans"):
-        render_thumbnail(repeated, JPEG)
+        render_one(repeated, "JPEG", BOX)
 
 
 def test_progressive_and_multi_picture_scan_counts_of_real_encoders_render():
@@ -90,7 +92,7 @@ def test_a_flood_of_png_chunks_is_refused():
     flood = _png_with([(b"abCd", b"")] * MAX_PNG_CHUNKS)
     started = time.perf_counter()
     with pytest.raises(ImageRejected, match="chunk flood"):
-        render_thumbnail(flood, PNG)
+        render_one(flood, "PNG", BOX)
     assert time.perf_counter() - started < 1  # Pillow alone spends about 0.3 s on these
 
 
@@ -117,17 +119,73 @@ def _inflating(size: int) -> bytes:
 )
 def test_png_metadata_over_a_megabyte_is_dropped_and_the_pixels_render(chunk):
     data = large_images.png(400, 300, 2, extra_chunks=(chunk,))
-    thumbnail = render_thumbnail(data, PNG)
-    assert thumbnail.size == (200, 150)
-    assert any(chunk[0].decode() in note and "dropped" in note for note in thumbnail.notes)
-    assert len(thumbnail.data) < 100_000
+    rendered = render_one(data, "PNG", BOX)
+    assert rendered.images[0].size == (200, 150)
+    assert any(chunk[0].decode() in note and "dropped" in note for note in rendered.notes)
+    assert len(rendered.images[0].data) < 100_000
 
 
 def test_png_metadata_under_a_megabyte_is_kept_as_pillow_reads_it():
     data = large_images.png(400, 300, 2, extra_chunks=(
         (b"zTXt", b"Comment\x00\x00" + zlib.compress(b"hello")),))
-    thumbnail = render_thumbnail(data, PNG)
-    assert thumbnail.notes == ()
+    assert render_one(data, "PNG", BOX).notes == ()
+
+
+class InflationCounter:
+    """Stands in for structure.py's zlib: counts every byte the walk inflates."""
+
+    error = zlib.error
+
+    def __init__(self):
+        self.inflated = 0
+
+    def decompressobj(self):
+        real, counter = zlib.decompressobj(), self
+
+        class Counting:
+            def decompress(self, data, max_length=0):
+                out = real.decompress(data, max_length)
+                counter.inflated += len(out)
+                return out
+
+        return Counting()
+
+
+@pytest.fixture()
+def inflation(monkeypatch) -> InflationCounter:
+    from chalicelib.image import structure
+
+    counter = InflationCounter()
+    monkeypatch.setattr(structure, "zlib", counter)
+    return counter
+
+
+def test_many_chunks_each_inflating_past_a_megabyte_are_refused_after_a_few(inflation):
+    """Issue 17, 3.1: 16,000 such chunks (1 KB each) took 63 s to inflate, one note each."""
+    bomb = _png_with([(b"zTXt", b"Comment\x00\x00" + _inflating(MB + 1))] * 1000)
+    with pytest.raises(ImageRejected, match=rf"over {MAX_PNG_OVERSIZED_METADATA} text or "
+                                            r"profile chunks of over 1,048,576 bytes"):
+        render_one(bomb, "PNG", BOX)
+    assert inflation.inflated <= (MAX_PNG_OVERSIZED_METADATA + 1) * (MB + 1)
+
+
+def test_metadata_inflating_past_pillows_total_is_refused_without_inflating_the_rest(inflation):
+    just_under = _inflating(MB - 100)  # each chunk is kept, but together they are too much
+    count = MAX_PNG_METADATA_TOTAL // (MB - 100) + 20
+    bomb = _png_with([(b"zTXt", b"Comment\x00\x00" + just_under)] * count)
+    with pytest.raises(ImageRejected, match="inflate to over 64 MB in total"):
+        render_one(bomb, "PNG", BOX)
+    assert inflation.inflated <= MAX_PNG_METADATA_TOTAL + MB
+
+
+def test_dropped_metadata_is_one_note_with_the_counts():
+    oversized = _inflating(2 * MB)
+    data = large_images.png(400, 300, 2, extra_chunks=(
+        (b"zTXt", b"Comment\x00\x00" + oversized), (b"zTXt", b"Other\x00\x00" + oversized),
+        (b"iCCP", b"icc\x00\x00" + oversized)))
+    rendered = render_one(data, "PNG", BOX)
+    assert rendered.images[0].size == (200, 150)
+    assert rendered.notes == ("PNG metadata over 1,048,576 bytes dropped: 2 zTXt, 1 iCCP",)
 
 
 # --- modes Pillow cannot box-reduce ----------------------------------------------------------
@@ -135,7 +193,7 @@ def test_png_metadata_under_a_megabyte_is_kept_as_pillow_reads_it():
 def test_a_16_bit_grey_png_many_times_the_box_renders_with_its_tones():
     ramp = bytes(b for x in range(6000) for b in (x * 65535 // 5999).to_bytes(2, "big"))
     data = large_images.png(6000, 4000, 0, 16, row=ramp)  # 16-bit, dark left, bright right
-    output = output_of(data, ThumbnailSpec("PNG"))
+    output = output_of(data, (1280, 720))
     assert output.size == (1080, 720) and output.mode == "L"
     assert output.getpixel((2, 360)) <= 3 and output.getpixel((1077, 360)) >= 252
     assert 110 <= output.getpixel((540, 360)) <= 145
@@ -169,7 +227,7 @@ def test_converting_and_reducing_in_strips_matches_a_whole_image_resize(kind):
         source = logo.convert("LA")
         data = samples.png_bytes(source)
     expected = source.resize((300, 200), Image.Resampling.BICUBIC, reducing_gap=2.0)
-    output = output_of(data, ThumbnailSpec("PNG", box=(300, 200)))
+    output = output_of(data, (300, 200))
     assert output.mode == expected.mode and output.size == (300, 200)
     assert _mean_difference(output, expected) < 1.0
 
@@ -194,5 +252,5 @@ def test_a_render_that_cannot_finish_in_the_time_left_is_refused_as_transient():
 
     data = large_images.png(6000, 4000, 2)  # a 24-megapixel PNG: about a second on Lambda
     with pytest.raises(OutOfTime, match=r"6000x4000 PNG RGB is expected to take [\d.]+ s, 0.20 s"):
-        render_thumbnail(data, ThumbnailSpec("PNG", seconds_left=0.2))
-    assert render_thumbnail(data, ThumbnailSpec("PNG", seconds_left=60)).size == (1080, 720)
+        render_one(data, "PNG", limits=Limits(seconds_left=0.2))
+    assert render_one(data, "PNG", limits=Limits(seconds_left=60)).images[0].size == (1080, 720)

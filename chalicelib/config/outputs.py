@@ -22,12 +22,14 @@ from PIL import Image, ImageFont, UnidentifiedImageError
 from chalicelib.config import keys, labels
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
+from chalicelib.image.effects import GRAVITIES
+from chalicelib.image.fits import FITS
 from chalicelib.image.render import OutputRequest
 
-CHALICELIB_DIR = Path(__file__).resolve().parent
+# The folder that holds outputs.toml and the files its effects name (watermarks/, fonts).
+ASSET_DIR = Path(__file__).resolve().parent
 OUTPUTS_FILE = "outputs.toml"
 
-FITS = ("contain", "cover", "pad")
 FORMATS = ("same", "jpeg", "png", "webp", "avif")
 PILLOW_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
 # A literal extension in a key template must agree with the declared format. Image extensions
@@ -36,8 +38,6 @@ _FORMAT_OF_EXTENSION = {
     "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "webp": "webp", "avif": "avif",
     "gif": None, "tif": None, "tiff": None, "bmp": None, "heic": None, "heif": None,
 }
-GRAVITIES = ("north-west", "north", "north-east", "west", "centre", "east",
-             "south-west", "south", "south-east")
 PLACEHOLDERS = ("folder", "stem", "ext")
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -107,7 +107,7 @@ def fill_key(template: str, upload_key: str, what: str) -> str:
 
 
 def load_outputs(text: str | None = None, *,
-                 asset_root: Path = CHALICELIB_DIR) -> dict[str, Output]:
+                 asset_root: Path = ASSET_DIR) -> dict[str, Output]:
     """Every output of outputs.toml (or of `text`), or one OutputsError listing every problem."""
     if text is None:
         text = (asset_root / OUTPUTS_FILE).read_text(encoding="utf-8")

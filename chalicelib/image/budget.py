@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chalicelib.image.structure import MAX_JPEG_SCANS as MAX_SCANS_ASSUMED
-from chalicelib.image.structure import Inspected, JpegFrame
+from chalicelib.image.structure import Coding, Inspected, JpegFrame
 
 MB = 1024 * 1024
 # What the function holds before an image arrives: the Python runtime and Lambda's runtime
@@ -39,10 +39,25 @@ _STORED_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16B": 2, "I;16L": 2, "I;1
 _STORED_DEFAULT = 4
 JPEG_SOI = b"\xff\xd8"
 # HEIC, AVIF and WebP have no shrink-on-load: the whole image is decoded, and the decoders hold
-# it more than once (planes, an interleaved copy, the bytes handed to Pillow; libwebp's demuxer
-# keeps two RGBA canvases). Bytes per pixel of the full size, Pillow's own 4 included. Measured
-# peaks at 4000x3000 (8-bit, RGB): HEIC via pi-heif 7.4, AVIF 9.8, WebP 16.4 bytes a pixel.
-FULL_DECODE_BYTES_PER_PIXEL = {"HEIF": 12, "AVIF": 12, "WEBP": 18}
+# it more than once. Bytes per pixel of the full size, Pillow's own 4 included. libwebp's
+# demuxer keeps two RGBA canvases: 18 (16.4 measured at 4000x3000).
+WEBP_FULL_DECODE_BYTES_PER_PIXEL = 18
+# HEIC and AVIF: the decoder's planes (their bytes per pixel from the header: Coding, 1.5 for
+# 8-bit 4:2:0, 8 for 12-bit 4:4:4 with alpha) held this many times over (AVIF: dav1d's picture
+# and libavif's view of it; HEIC: libde265's picture and libheif's converted copy)...
+PLANE_COPIES = {"AVIF": 1.25, "HEIF": 2.0}
+# ...beside the interleaved 8-bit copies handed to Pillow and Pillow's own image, by mode.
+# Measured decode peaks at 4000x3000, bytes a pixel (this model, before the floor below, in
+# brackets; tests/test_memory_budget.py measures them again): AVIF 8-bit 4:2:0 RGB
+# 9.4 (9.9), 8-bit 4:2:0 RGBA 11.8 (12.6), 10-bit 4:2:0 RGB 11.2 (11.8), 12-bit 4:4:4 RGB 14.6
+# (15.5), 12-bit 4:4:4 RGBA 18.1 (19.5; 17.7 at 8200x8200); HEIC 8-bit 4:2:0 RGB 7.2 (7.5),
+# 8-bit 4:4:4 RGBA 12.3 (13.5), 12-bit 4:4:4 RGB 15.0 (16.5), 12-bit 4:4:4 RGBA 20.3 (21.5).
+INTERLEAVED_BYTES_PER_PIXEL = {"AVIF": {"RGB": 8.0, "RGBA": 9.5}, "HEIF": {"RGB": 4.5, "RGBA": 5.5}}
+# A HEIC or AVIF whose properties state nothing is budgeted as the most demanding there is.
+WORST_CODING = Coding(bit_depth=12, chroma="4:4:4", alpha=True)
+# Never less than this: what was budgeted before the header was read, kept for the common 8-bit
+# 4:2:0 files (grid HEICs, as iPhones write them in 512-px tiles, were not measured).
+MIN_FULL_DECODE_BYTES_PER_PIXEL = 12
 
 
 # Render time, from the same header facts, for the deadline: what the work is expected to take,
@@ -135,9 +150,9 @@ def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
     decoded = width * height * stored_bytes(mode)
     parts["decoded pixels"] = decoded
     container = inspected.container
-    if container in FULL_DECODE_BYTES_PER_PIXEL:  # no shrink-on-load: every pixel, more than once
-        parts[f"{container} decoder copies"] = width * height * (
-            FULL_DECODE_BYTES_PER_PIXEL[container] - _STORED_DEFAULT)
+    if container in ("HEIF", "AVIF", "WEBP"):  # no shrink-on-load: every pixel, more than once
+        parts[f"{container} decoder copies"] = int(width * height * (
+            full_decode_bytes_per_pixel(inspected, mode) - _STORED_DEFAULT))
     held = decoded + parts.get("JPEG coefficients", 0)
     parts["decoder"] = DECODER_FIXED + int(DECODER_SHARE * held)
     factors = reduce_factors((width, height), target)
@@ -152,6 +167,17 @@ def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
     outputs = target[0] * target[1] if output_pixels is None else output_pixels
     parts["output"] = OUTPUT_COPIES * max(outputs, target[0] * target[1]) * _STORED_DEFAULT
     return Estimate(parts)
+
+
+def full_decode_bytes_per_pixel(inspected: Inspected, mode: str) -> float:
+    """What decoding a HEIC, AVIF or WebP of Pillow `mode` holds at its peak, per pixel of the
+    full size, Pillow's own image included."""
+    if inspected.container == "WEBP":
+        return WEBP_FULL_DECODE_BYTES_PER_PIXEL
+    coding = inspected.coding or WORST_CODING
+    interleaved = INTERLEAVED_BYTES_PER_PIXEL[inspected.container]
+    return max(MIN_FULL_DECODE_BYTES_PER_PIXEL, interleaved["RGBA" if "A" in mode else "RGB"]
+               + PLANE_COPIES[inspected.container] * coding.planes_bytes_per_pixel)
 
 
 def cpu_share(function_memory_mb: int) -> float:

@@ -49,12 +49,22 @@ def decode_reduced(image: Image.Image, target: tuple[int, int]) -> Image.Image:
     else:
         reduced = image
     if reduced.size != target:
-        factor = image.width / target[0]
-        resample = (Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR
-                    else Image.Resampling.BICUBIC)
-        region = (0, 0, image.width / factors[0], image.height / factors[1])
-        reduced = reduced.resize(target, resample, box=region)
+        reduced = resize(reduced, target, (0, 0, image.width / factors[0],
+                                           image.height / factors[1]))
     return reduced.convert(_UNPREMULTIPLIED[working]) if working in _UNPREMULTIPLIED else reduced
+
+
+def resize(image: Image.Image, size: tuple[int, int],
+           region: tuple[float, float, float, float] | None = None) -> Image.Image:
+    """`region` of `image` (default: all of it) resampled to `size`, the filter chosen by how
+    much it shrinks (BICUBIC_FROM_FACTOR); large factors are box-reduced first, to at least
+    budget.REDUCING_GAP times `size` (Pillow's reducing_gap). The one place the renderer
+    resamples pixels: the decode's remainder and every output's resize."""
+    region = region or (0, 0, image.width, image.height)
+    factor = (region[2] - region[0]) / size[0]
+    resample = (Image.Resampling.LANCZOS if factor < BICUBIC_FROM_FACTOR
+                else Image.Resampling.BICUBIC)
+    return image.resize(size, resample, box=region, reducing_gap=budget.REDUCING_GAP)
 
 
 # Alpha is resampled premultiplied (as Pillow's own resize does), so transparent pixels' colour
@@ -143,12 +153,19 @@ def to_common_pixels(
         image = to_8bit_gray(image)
     if image.mode == "CMYK":
         image, icc_profile = _cmyk_to_srgb(image, icc_profile, notes)
-    if icc_profile and _icc_colour_space(icc_profile) != _COLOUR_SPACE_OF_MODE[image.mode]:
+    if icc_profile and not profile_describes(icc_profile, image.mode):
         icc_profile = None
     return image, icc_profile
 
 
-_COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+# The ICC colour space (header bytes 16-20) that describes each mode's pixels.
+COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+
+
+def profile_describes(profile: bytes, mode: str) -> bool:
+    """Whether the profile is for pixels of `mode`: an RGB profile on grey pixels (or a grey
+    one on RGB) would make viewers misread every pixel."""
+    return _icc_colour_space(profile) == COLOUR_SPACE_OF_MODE.get(mode)
 
 
 def _usable_profile(profile: bytes | None, notes: list[str]) -> bytes | None:

@@ -34,15 +34,13 @@ class Effect(Protocol):
     params: Mapping
 
 
-def apply(image: Image.Image, effects: Iterable[Effect], asset_root: Path) -> Image.Image:
-    """Apply `effects` in order; asset paths (fonts, watermark images) are relative to
-    `asset_root` and may not leave it."""
+def apply(image: Image.Image, effects: Iterable[Effect]) -> Image.Image:
+    """Apply `effects` in order. Files they name (fonts, watermark images) are opened as given:
+    outputs.py resolved and checked them when it loaded the file."""
     for effect in effects:
         params = dict(effect.params)
-        if effect.op == "text" and params.get("font"):
-            params["font"] = _asset(asset_root, params["font"])
-        elif effect.op == "watermark":  # the file's `image`: the function's image is the output
-            params["image_path"] = _asset(asset_root, params.pop("image"))
+        if effect.op == "watermark":  # the file's `image`: the function's image is the output
+            params["image_path"] = params.pop("image")
         try:
             operation = OPERATIONS[effect.op]
         except KeyError:
@@ -118,16 +116,27 @@ def text(
 ) -> Image.Image:
     """Draw `text` at `gravity`, `size` x the image height tall (0.05 on 720 px: 36 px type),
     in `color` at `opacity`. Pillow's built-in scalable font unless `font` names a TrueType or
-    OpenType file. Text wider than the image is clipped, never wrapped."""
+    OpenType file. Text wider than the image is clipped, never wrapped; only the part that lands
+    on the image is drawn (1,000 characters of 720 px type are 300,000 px wide: drawn whole,
+    gigabytes)."""
     pixels = max(1, round(size * image.height))
     typeface = (ImageFont.truetype(str(font), pixels) if font
                 else ImageFont.load_default(size=pixels))
     left, top, right, bottom = ImageDraw.Draw(Image.new("L", (1, 1))).textbbox(
         (0, 0), text, font=typeface)
-    overlay = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (*color, 0))
-    ImageDraw.Draw(overlay).text(
-        (-left, -top), text, font=typeface, fill=(*color, _alpha_value(opacity)))
-    return _composite(image, overlay, gravity, grey=color[0] == color[1] == color[2])
+    width, height = max(1, right - left), max(1, bottom - top)
+    x, y = _position(image.size, (width, height), gravity)
+    visible = (max(0, x), max(0, y), min(image.width, x + width), min(image.height, y + height))
+    if visible[2] <= visible[0] or visible[3] <= visible[1]:
+        return image.copy()
+    overlay = Image.new("RGBA", (visible[2] - visible[0], visible[3] - visible[1]), (*color, 0))
+    origin = (x - left - visible[0], y - top - visible[1])  # the text's (0, 0) on the overlay
+    ink = (*color, _alpha_value(opacity))
+    if overlay.size == (width, height):  # all of it shows
+        ImageDraw.Draw(overlay).text(origin, text, font=typeface, fill=ink)
+    else:
+        _draw_visible_part(overlay, origin, text, typeface, ink)
+    return _composite(image, overlay, visible[:2], grey=color[0] == color[1] == color[2])
 
 
 def watermark(
@@ -141,7 +150,7 @@ def watermark(
     mark = mark.resize((width, height), Image.Resampling.LANCZOS)
     if opacity < 1.0:
         mark.putalpha(mark.getchannel("A").point(_opacity_table(opacity)))
-    return _composite(image, mark, gravity, grey=False)
+    return _composite(image, mark, _position(image.size, mark.size, gravity), grey=False)
 
 
 OPERATIONS = {
@@ -165,14 +174,6 @@ def _load_watermark(path: Path) -> Image.Image:
         return source.convert("RGBA")
 
 
-def _asset(asset_root: Path, relative: str | Path) -> Path:
-    root = Path(asset_root).resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root):
-        raise ValueError(f"asset {str(relative)!r} is outside the asset folder")
-    return path
-
-
 def _on_colour(image: Image.Image, operation, unchanged: bool = False) -> Image.Image:
     """Run `operation` on the colour bands only; alpha comes back exactly as it was."""
     if unchanged:
@@ -184,11 +185,65 @@ def _on_colour(image: Image.Image, operation, unchanged: bool = False) -> Image.
     return result
 
 
+# ImageDraw.text's default gap between lines, in pixels, added to the height of an "A".
+LINE_SPACING = 4
+# Characters drawn beyond each side of the visible part, for glyphs that overhang their advance.
+OVERHANG_CHARACTERS = 2
+
+
+def _draw_visible_part(overlay: Image.Image, origin: tuple[int, int], text: str,
+                       typeface: ImageFont.FreeTypeFont, ink: tuple[int, ...]) -> None:
+    """Draw the characters of each line that can land on `overlay`, where ImageDraw.text would
+    draw them at `origin` (left-aligned lines, as ImageDraw lays out multiline text)."""
+    draw = ImageDraw.Draw(overlay)
+    line_spacing = typeface.getbbox("A")[3] + LINE_SPACING
+    ascent, descent = typeface.getmetrics()
+    for number, line in enumerate(text.split("\n")):
+        line_y = origin[1] + number * line_spacing
+        margin = typeface.size  # accents above the ascent, tails below the descent
+        if line_y + ascent + descent + margin < 0 or line_y - margin > overlay.height:
+            continue
+        first = _characters_before(line, typeface, -origin[0])
+        last = len(line) - _characters_after(line, typeface, overlay.width - origin[0])
+        first = max(0, first - OVERHANG_CHARACTERS)
+        last = min(len(line), last + OVERHANG_CHARACTERS)
+        if first >= last:
+            continue
+        # Where the full line puts character `first`, kerning with its neighbour included.
+        line_x = typeface.getlength(line[:first + 1]) - typeface.getlength(line[first])
+        draw.text((origin[0] + line_x, line_y), line[first:last], font=typeface, fill=ink)
+
+
+def _characters_before(line: str, typeface: ImageFont.FreeTypeFont, x: float) -> int:
+    """How many leading characters of `line` end at or before `x` (a binary search)."""
+    low, high = 0, len(line)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if typeface.getlength(line[:middle]) <= x:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _characters_after(line: str, typeface: ImageFont.FreeTypeFont, x: float) -> int:
+    """How many trailing characters of `line` start at or after `x`."""
+    low, high = 0, len(line)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if typeface.getlength(line[:len(line) - middle]) >= x:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def _composite(
-    image: Image.Image, overlay: Image.Image, gravity: str, grey: bool
+    image: Image.Image, overlay: Image.Image, xy: tuple[int, int], grey: bool
 ) -> Image.Image:
-    """Alpha-composite an RGBA overlay at `gravity`, touching only the pixels under it."""
-    x, y = _position(image.size, overlay.size, gravity)
+    """Alpha-composite an RGBA overlay with its top left at `xy`, touching only the pixels
+    under it."""
+    x, y = xy
     # Clip an overlay larger than the image to the part that lands on it.
     clip = (max(0, -x), max(0, -y),
             min(overlay.width, image.width - x), min(overlay.height, image.height - y))

@@ -2,7 +2,9 @@
 
 Nothing from the source's metadata travels except the colour profile: no EXIF (GPS is private,
 and a leftover orientation tag would turn the upright pixels again), no comments. Alpha is kept
-by every format that has it and flattened onto the background only for JPEG.
+by every format that has it and flattened onto the background only for JPEG. Nothing travels
+under fully transparent pixels either: their colour is zeroed, so a picture hidden at alpha 0
+(past a moderation check that looks at the visible image) is gone once alpha is dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import io
 
 from PIL import Image
+
+from chalicelib.image import decode
 
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "AVIF": "image/avif"}
 DEFAULT_QUALITY = {"JPEG": 85, "WEBP": 80, "AVIF": 60}
@@ -26,9 +30,6 @@ PNG_COMPRESSIBLE_RATIO = 4
 #   the logo a third larger. Speed 8 costs about what WebP method 4 does.
 WEBP_METHOD = 4
 AVIF_SPEED = 8
-
-_COLOUR_SPACE_OF_MODE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
-
 
 def encode(
     image: Image.Image,
@@ -47,10 +48,12 @@ def encode(
         image = flatten(image, background)
     if pillow_format == "WEBP" and image.mode in ("L", "LA"):  # WebP stores colour only: say so
         image = image.convert("RGB" if image.mode == "L" else "RGBA")  # before the profile check
+    if image.mode in ("RGBA", "LA"):
+        image = clear_under_transparency(image)
     if image.info:  # plugins fall back to image.info for EXIF and profiles: start clean
         image = image.copy()
         image.info = {}
-    if icc_profile and icc_profile[16:20] != _COLOUR_SPACE_OF_MODE.get(image.mode):
+    if icc_profile and not decode.profile_describes(icc_profile, image.mode):
         icc_profile = None
     extra = {"icc_profile": icc_profile} if icc_profile else {}
     quality = DEFAULT_QUALITY.get(pillow_format) if quality is None else quality
@@ -75,6 +78,18 @@ def flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image
     rgba = image.convert("RGBA")
     base.paste(rgba.convert("RGB"), mask=rgba.getchannel("A"))
     return base
+
+
+def clear_under_transparency(image: Image.Image) -> Image.Image:
+    """The image with colour 0 wherever alpha is 0 (a copy; the same image if none is)."""
+    alpha = image.getchannel("A")
+    if alpha.getextrema()[0] > 0:
+        return image
+    # 2.8 ms at 1280x720 (paste with a mask: 5.4 ms), against 50-130 ms to encode it.
+    return Image.composite(Image.new(image.mode, image.size), image, alpha.point(_HIDDEN))
+
+
+_HIDDEN = [255] + [0] * 255  # alpha 0 -> mask 255 (zeroed), anything visible -> 0 (kept)
 
 
 def _png(image: Image.Image, extra: dict) -> bytes:

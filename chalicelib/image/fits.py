@@ -1,9 +1,9 @@
 """Geometry for a declared output: how an upright source becomes exactly the box it asks for.
 
-Two steps, so the expensive one happens once: the caller resamples the source to
-`needed_size(...)` (shrink-on-load, reduce, Lanczos: render.py's job), then `contain`, `cover`
-or `pad` shapes that small image into the box. Only cover has a choice to make (what to cut
-off); `crop_window` makes it from the picture's detail, on a small grey copy.
+contain and pad: the caller resamples the source to `needed_size(...)` (shrink-on-load,
+reduce, Lanczos: render.py's job); contain needs nothing more, `pad` centres that on the box.
+`cover` takes the source as it is held and has a choice to make (what to cut off):
+`crop_window` makes it from the picture's detail, on a small grey copy.
 
 - contain: the whole picture, inside the box, never upscaled (the output may be smaller).
 - pad:     contain, then centred on a canvas of exactly the box (background or transparency).
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageFilter
 
+from chalicelib.image import decode
+
 FITS = ("contain", "cover", "pad")
 
 # crop_window looks at a grey copy this long on its long side: enough to find a subject,
@@ -25,13 +27,17 @@ ANALYSIS_SIDE = 256
 # loses this fraction of the image's total detail. Flat or evenly detailed pictures stay centred.
 CENTRE_BIAS = 0.05
 PRESAMPLE = 4
+# cover makes the covering size and crops it only if that is no larger than the image it is
+# given or than this (1 megapixel, 4 MB in RGBA). Past that (a 2x3000 sliver covering 640x360
+# is 640x960000, 2.5 GB) only the part shown is resampled, chosen on a small copy.
+MAX_COVERING_COPY = (ANALYSIS_SIDE * PRESAMPLE) ** 2
 
 
 def needed_size(source: tuple[int, int], box: tuple[int, int], fit: str) -> tuple[int, int]:
     """The size to resample the upright source to before `contain`, `cover` or `pad`.
 
     contain/pad: the largest size with the source's aspect ratio inside `box`, never larger
-    than the source (rounding half up, at least 1 px, as render.fit_inside).
+    than the source (rounding half up, at least 1 px).
     cover: the smallest size with the source's aspect ratio that covers `box` on both axes,
     upscaling a source smaller than the box (see the module docstring).
     """
@@ -54,25 +60,23 @@ def needed_size(source: tuple[int, int], box: tuple[int, int], fit: str) -> tupl
     raise ValueError(f"unknown fit {fit!r}; expected one of {', '.join(FITS)}")
 
 
-def contain(image: Image.Image, box: tuple[int, int]) -> Image.Image:
-    """The image as resized by the caller to needed_size(..., "contain"): nothing left to do.
-
-    It exists so every output names its fit step; it refuses an image that would overflow the
-    box, which can only mean the caller skipped needed_size.
-    """
-    _require(image.width <= box[0] and image.height <= box[1], image, box, "fit inside")
-    return image
-
-
-def cover(image: Image.Image, box: tuple[int, int]) -> Image.Image:
-    """Exactly `box` out of an image already resized to needed_size(..., "cover").
+def cover(image: Image.Image, box: tuple[int, int], scaled: tuple[int, int]) -> Image.Image:
+    """Exactly `box` out of the image resized to `scaled`, its needed_size(..., "cover").
 
     The part kept is chosen by content (crop_window), so a subject near an edge survives.
     """
-    _require(image.width >= box[0] and image.height >= box[1], image, box, "cover")
-    if image.size == tuple(box):
-        return image
-    return image.crop(crop_window(image, box))
+    if makes_covering_size(image.size, scaled):
+        resized = image if image.size == tuple(scaled) else decode.resize(image, scaled)
+        return resized if resized.size == tuple(box) else resized.crop(crop_window(resized, box))
+    left, top, right, bottom = crop_window(image, box, scaled)
+    across, down = image.width / scaled[0], image.height / scaled[1]
+    return decode.resize(image, box, (left * across, top * down, right * across, bottom * down))
+
+
+def makes_covering_size(held: tuple[int, int], scaled: tuple[int, int]) -> bool:
+    """Whether cover resizes all of an image of size `held` to `scaled` (then crops), which
+    the memory budget counts, rather than only the part shown."""
+    return scaled[0] * scaled[1] <= max(held[0] * held[1], MAX_COVERING_COPY)
 
 
 def pad(
@@ -102,39 +106,45 @@ def pad(
     return canvas
 
 
-def crop_window(image: Image.Image, box: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The (left, top, right, bottom) of the box-sized window holding the most detail.
+def crop_window(image: Image.Image, box: tuple[int, int],
+                scaled: tuple[int, int] | None = None) -> tuple[int, int, int, int]:
+    """The (left, top, right, bottom) of the box-sized window holding the most detail, in the
+    pixels of the image resized to `scaled` (default: as it is; that copy is never made).
 
     Detail is edge energy (FIND_EDGES) on a grey copy at most ANALYSIS_SIDE px long, summed per
     column and per row; each axis with slack slides its window independently, and a mild pull
     toward the centre (CENTRE_BIAS) keeps flat pictures centred. Transparent pixels count as
     black, so a logo's outline is detail and its empty surroundings are not.
     """
+    width, height = scaled or image.size
     box_width, box_height = box
-    slack_x, slack_y = image.width - box_width, image.height - box_height
+    slack_x, slack_y = width - box_width, height - box_height
     if slack_x <= 0 and slack_y <= 0:
         return (0, 0, box_width, box_height)
-    edges = _edge_map(image)
+    edges = _edge_map(image, (width, height))
     left = top = 0
     if slack_x > 0:
         columns = _profile(edges, (edges.width, 1))
-        left = _best_offset(columns, box_width / image.width, slack_x)
+        left = _best_offset(columns, box_width / width, slack_x)
     if slack_y > 0:
         rows = _profile(edges, (1, edges.height))
-        top = _best_offset(rows, box_height / image.height, slack_y)
+        top = _best_offset(rows, box_height / height, slack_y)
     return (left, top, left + box_width, top + box_height)
 
 
-def _edge_map(image: Image.Image) -> Image.Image:
-    """Edge magnitude of a small grey copy, its one-pixel border zeroed (the filter's border
-    pixels are not edges). Grey is weighted by alpha: reduce() already premultiplies, but an
-    image analysed at full size (<= ANALYSIS_SIDE) would show its hidden colours."""
-    factor = max(1, -(-max(image.size) // ANALYSIS_SIDE))  # ceil
-    if factor > PRESAMPLE:
+def _edge_map(image: Image.Image, scaled: tuple[int, int]) -> Image.Image:
+    """Edge magnitude of a small grey copy of the image as if resized to `scaled` (at most
+    ANALYSIS_SIDE px long), its one-pixel border zeroed (the filter's border pixels are not
+    edges). Grey is weighted by alpha: reduce() already premultiplies, but an image analysed
+    at full size (<= ANALYSIS_SIDE) would show its hidden colours."""
+    factor = max(1, -(-max(scaled) // ANALYSIS_SIDE))  # ceil
+    presampled = (-(-scaled[0] // factor) * PRESAMPLE, -(-scaled[1] // factor) * PRESAMPLE)
+    if image.size != tuple(scaled):  # resampled straight to the sampling grid
+        small = decode.resize(image, presampled).reduce(PRESAMPLE)
+    elif factor > PRESAMPLE:
         # Every PRESAMPLE-th pixel first: reduce() on RGBA premultiplies the full-size image
         # (50 ms at 12 MP); this sampling costs 2 ms and still averages 16 pixels per cell.
-        size = (-(-image.width // factor) * PRESAMPLE, -(-image.height // factor) * PRESAMPLE)
-        small = image.resize(size, Image.Resampling.NEAREST).reduce(PRESAMPLE)
+        small = image.resize(presampled, Image.Resampling.NEAREST).reduce(PRESAMPLE)
     else:
         small = image.reduce(factor) if factor > 1 else image
     grey = small.convert("L")

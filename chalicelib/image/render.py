@@ -12,7 +12,6 @@ import math
 import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
@@ -36,12 +35,14 @@ Image.MAX_IMAGE_PIXELS = None
 ACCEPTED_FORMATS = ("JPEG", "PNG", "HEIF", "WEBP", "AVIF")
 _FORMATS_OF_CONTAINER = {"HEIF": ("HEIF",), "AVIF": ("AVIF",), "WEBP": ("WEBP",)}
 FORMAT_NAMES = "JPEG, PNG, HEIC/HEIF, WebP or AVIF"
-# Watermarks and fonts named by outputs.toml live beside the code.
-ASSET_ROOT = Path(__file__).resolve().parent.parent / "config"
 
 # Errors Pillow raises for bytes it cannot decode. Rendering is deterministic, so these are
 # permanent: the same bytes fail the same way on every retry.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError)
+# Failures the same bytes repeat on every retry although the file may be well formed: decoding
+# or resizing ran out of memory (MemoryError; libavif's "Pixel allocation failed" RuntimeError)
+# or a codec gave up (Pillow's AVIF plugin raises RuntimeError for what it does not map).
+_FAILS_AGAIN_ON_RETRY = (MemoryError, RuntimeError)
 
 _TRANSPOSE_FOR_ORIENTATION = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -83,7 +84,7 @@ class OutputRequest:
     pillow_format: str = "JPEG"  # JPEG, PNG, WEBP, AVIF
     quality: int | None = None  # None: the format's default (encode.py)
     background: tuple[int, int, int] = (255, 255, 255)
-    effects: tuple = ()  # objects with .op and .params (outputs.Effect)
+    effects: tuple = ()  # objects with .op and .params (outputs.Effect); file paths absolute
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,6 @@ class Rendered:
 
 
 def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limits = Limits(),
-                   asset_root: Path = ASSET_ROOT,
                    on_image: Callable[[RenderedImage], None] | None = None) -> Rendered:
     """Every requested picture of `data` from one decode, upright, each in its own format.
     `on_image` is called with each picture as soon as it is encoded, in the requests' order
@@ -159,16 +159,21 @@ def render_outputs(data: bytes, requests: Sequence[OutputRequest], limits: Limit
         raise ImageRejected(f"not a {FORMAT_NAMES} image{_sniff(data, inspected)}") from None
     except _DECODE_ERRORS as error:
         raise ImageRejected(f"corrupt or truncated image: {error}") from None
+    except _FAILS_AGAIN_ON_RETRY as error:
+        raise _for_good("decoding", error) from None
 
-    if orientation > 1:
-        working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
-    working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
-    upright = (stored_size[1], stored_size[0]) if turned else stored_size
-    images = []
-    for request in requests:
-        images.append(_make_output(working, upright, request, icc_profile, asset_root))
-        if on_image is not None:
-            on_image(images[-1])
+    try:
+        if orientation > 1:
+            working = working.transpose(_TRANSPOSE_FOR_ORIENTATION[orientation])
+        working, icc_profile = decode.to_common_pixels(working, icc_profile, notes)
+        upright = (stored_size[1], stored_size[0]) if turned else stored_size
+        images = []
+        for request in requests:
+            images.append(_make_output(working, upright, request, icc_profile))
+            if on_image is not None:
+                on_image(images[-1])
+    except _FAILS_AGAIN_ON_RETRY as error:
+        raise _for_good("making the outputs", error) from None
     return Rendered(images=tuple(images), source_size=upright, source_format=source_format or "?",
                     source_mode=source_mode, notes=tuple(notes))
 
@@ -185,70 +190,26 @@ def _decode_size(stored: tuple[int, int], requests: Sequence[OutputRequest],
 
 
 def _make_output(working: Image.Image, upright: tuple[int, int], request: OutputRequest,
-                 icc_profile: bytes | None, asset_root: Path) -> RenderedImage:
+                 icc_profile: bytes | None) -> RenderedImage:
     needed = fits.needed_size(upright, request.box, request.fit)
-    pixels = working if working.size == needed else _resample(working, needed)
-    if request.fit == "cover":
-        pixels = fits.cover(pixels, request.box)
-    elif request.fit == "pad":
+    if request.fit == "cover":  # resamples as it crops: the covering size may be huge
+        pixels = fits.cover(working, request.box, needed)
+    else:
+        pixels = working if working.size == needed else decode.resize(working, needed)
+    if request.fit == "pad":
         pixels = fits.pad(pixels, request.box, request.background)
     if request.effects:
-        pixels = effects.apply(pixels, request.effects, asset_root)
+        pixels = effects.apply(pixels, request.effects)
     data = encode.encode(pixels, request.pillow_format, request.quality, request.background,
                          icc_profile)
     return RenderedImage(name=request.name, data=data, size=pixels.size,
                          content_type=encode.CONTENT_TYPES[request.pillow_format])
 
 
-def _resample(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """From the decoded working image to one output's size (Pillow premultiplies alpha)."""
-    factor = image.width / size[0]
-    resample = (Image.Resampling.LANCZOS if factor < decode.BICUBIC_FROM_FACTOR
-                else Image.Resampling.BICUBIC)
-    return image.resize(size, resample, reducing_gap=budget.REDUCING_GAP if factor > 2 else None)
-
-
-@dataclass(frozen=True)
-class ThumbnailSpec:
-    """One thumbnail that fits inside `box`: the single-output form of `render_outputs`."""
-
-    output_format: str  # "JPEG" or "PNG"
-    box: tuple[int, int] = (1280, 720)
-    jpeg_quality: int = 85
-    background: tuple[int, int, int] = (255, 255, 255)
-    max_pixels: int = 150_000_000
-    memory_mb: int = 1024
-    seconds_left: float = math.inf
-
-
-@dataclass(frozen=True)
-class Thumbnail:
-    data: bytes
-    content_type: str
-    size: tuple[int, int]  # as displayed (orientation applied)
-    source_size: tuple[int, int]  # as displayed (orientation applied)
-    source_format: str
-    source_mode: str
-    notes: tuple[str, ...] = field(default=())
-
-
-def render_thumbnail(data: bytes, spec: ThumbnailSpec) -> Thumbnail:
-    """Make a thumbnail of `data` that fits inside `spec.box`, upright, in `spec.output_format`."""
-    if spec.output_format not in ("JPEG", "PNG"):
-        raise ValueError(f"unsupported output format {spec.output_format!r}")
-    request = OutputRequest("thumbnail", spec.box, "contain", spec.output_format,
-                            spec.jpeg_quality, spec.background)
-    rendered = render_outputs(data, [request], Limits(spec.max_pixels, spec.memory_mb,
-                                                      spec.seconds_left))
-    image = rendered.images[0]
-    return Thumbnail(data=image.data, content_type=image.content_type, size=image.size,
-                     source_size=rendered.source_size, source_format=rendered.source_format,
-                     source_mode=rendered.source_mode, notes=rendered.notes)
-
-
-def fit_inside(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
-    """The largest size with `size`'s aspect ratio that fits in `box`; never larger than `size`."""
-    return fits.needed_size(size, box, "contain")
+def _for_good(step: str, error: BaseException) -> ImageRejected:
+    """A failure of `step` that a retry of the same bytes would repeat."""
+    what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return ImageRejected(f"{step} failed ({what}); the same bytes fail the same way again")
 
 
 def _check_pixel_count(size: tuple[int, int], max_pixels: int) -> None:
@@ -320,10 +281,9 @@ def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
     """Refuse, from the header alone, what would not fit in the function's memory (for good)
     or in the time left (for this invocation). The orientation may only be known after a PNG's
     pixels, so both turns of the boxes count."""
-    output_pixels = sum(request.box[0] * request.box[1] for request in requests)
     worst = max(
         (budget.estimate(inspected, mode, size, _decode_size(size, requests, turned),
-                         needs_conversion, output_pixels=output_pixels)
+                         needs_conversion, output_pixels=_held_pixels(size, requests, turned))
          for turned in (False, True)),
         key=lambda estimate: estimate.total,
     )
@@ -351,6 +311,22 @@ def _output_pixels(size: tuple[int, int], request: OutputRequest) -> int:
         return request.box[0] * request.box[1]
     width, height = fits.needed_size(size, request.box, request.fit)
     return width * height
+
+
+def _held_pixels(stored: tuple[int, int], requests: Sequence[OutputRequest],
+                 turned: bool) -> int:
+    """The outputs' pixels as they are made: each box, or a cover output's covering size when
+    fits.cover resizes the whole decoded image to it before cropping."""
+    decoded = _decode_size(stored, requests, turned)
+    total = 0
+    for request in requests:
+        box = request.box[::-1] if turned else request.box  # in the stored orientation
+        made = box
+        if request.fit == "cover":
+            covering = fits.needed_size(stored, box, "cover")
+            made = covering if fits.makes_covering_size(decoded, covering) else box
+        total += made[0] * made[1]
+    return total
 
 
 def _sniff(data: bytes, inspected: Inspected | None = None) -> str:

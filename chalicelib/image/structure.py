@@ -8,8 +8,10 @@ every block. Both are refused here, cheaply, with bounded work. The facts gather
 
 HEIF/HEIC and AVIF (ISO base media files) are named by their `ftyp` brands, so a video or a
 truncated upload gets a clear reason, and whether the container rotates or mirrors the image
-(`irot`/`imir`, applied by the decoder) is noted for the orientation. A WebP's canvas size is
-read from its header: libwebp allocates the whole canvas when the file is opened.
+(`irot`/`imir`, applied by the decoder) is noted for the orientation. Their item properties
+also say how the pixels are coded (bit depth, chroma subsampling, an alpha plane), which sets
+what the decoder holds. A WebP's canvas size is read from its header: libwebp allocates the
+whole canvas when the file is opened.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ MAX_PNG_CHUNKS = 100_000
 # Pillow refuses a PNG whose text or profile inflates past this (PngImagePlugin.MAX_TEXT_CHUNK);
 # such chunks are dropped instead, so the pixels still render.
 MAX_PNG_METADATA = 1024 * 1024
+# ...but a file is refused after this many of them: real files carry one oversized profile or
+# XMP packet, a bomb carries thousands (16,000 chunks of 1 KB, each inflating to 1 MB, took
+# 63 s to inflate in a Lambda function).
+MAX_PNG_OVERSIZED_METADATA = 4
+# All text and profile chunks together, once inflated, as Pillow counts text
+# (PngImagePlugin.MAX_TEXT_MEMORY, then it refuses the file): the walk inflates no more.
+MAX_PNG_METADATA_TOTAL = 64 * 1024 * 1024
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _SOF_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
@@ -52,6 +61,10 @@ AVIF_BRANDS = {b"avif", b"avis"}
 # Real files have four to six top-level boxes (ftyp, meta, mdat, sometimes free or moov).
 MAX_ISOBMFF_BOXES = 64
 _TRANSFORM_PROPERTIES = (b"irot", b"imir")
+# auxC types of an alpha plane: AVIF (MIAF) and HEVC in HEIF.
+_ALPHA_AUXILIARY = {b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha", b"urn:mpeg:hevc:2015:auxid:1"}
+# Samples per pixel of each chroma format, the luma plane included.
+SAMPLES_PER_PIXEL = {"4:0:0": 1.0, "4:2:0": 1.5, "4:2:2": 2.0, "4:4:4": 3.0}
 
 
 @dataclass(frozen=True)
@@ -71,12 +84,32 @@ class JpegFrame:
 
 
 @dataclass(frozen=True)
+class Coding:
+    """How a HEIF/AVIF stores its pixels, from its item properties: what its decoder holds.
+    The most demanding of the file's items (the image, its tiles, its thumbnails)."""
+
+    bit_depth: int = 8  # decoders hold more than 8 bits in 16-bit samples
+    chroma: str = "4:2:0"  # a key of SAMPLES_PER_PIXEL
+    alpha: bool = False  # an auxiliary alpha plane, decoded as a second picture
+
+    @property
+    def bytes_per_sample(self) -> int:
+        return 2 if self.bit_depth > 8 else 1
+
+    @property
+    def planes_bytes_per_pixel(self) -> float:
+        """The decoded planes' bytes per pixel: luma, chroma and alpha."""
+        return (SAMPLES_PER_PIXEL[self.chroma] + self.alpha) * self.bytes_per_sample
+
+
+@dataclass(frozen=True)
 class Inspected:
     data: bytes  # the bytes to decode: the input, or a PNG with oversized metadata removed
     jpeg: JpegFrame | None = None
     notes: tuple[str, ...] = field(default=())
     container: str | None = None  # "HEIF", "AVIF" or "WEBP" (None: JPEG, PNG or unknown)
     transformed: bool = False  # HEIF/AVIF: irot or imir present, applied by the decoder
+    coding: Coding | None = None  # HEIF/AVIF: bit depth, chroma, alpha (None: not stated)
     size: tuple[int, int] | None = None  # WebP: the canvas, from the header
 
 
@@ -152,13 +185,42 @@ def _inspect_isobmff(data: bytes) -> Inspected:
         raise ImageRejected(f"{what} has no meta box (truncated or not an image)")
     start, end = top[b"meta"]
     meta = {kind: (s, e) for kind, s, e in _boxes(data, start + 4, end, f"{what} meta")}
-    transformed = False
+    properties: list[tuple[bytes, bytes]] = []
     if b"iprp" in meta:
         iprp = {kind: (s, e) for kind, s, e in _boxes(data, *meta[b"iprp"], f"{what} iprp")}
         if b"ipco" in iprp:
-            transformed = any(kind in _TRANSFORM_PROPERTIES
-                              for kind, _, _ in _boxes(data, *iprp[b"ipco"], f"{what} ipco"))
-    return Inspected(data, container=brand, transformed=transformed)
+            properties = [(kind, data[s:e])
+                          for kind, s, e in _boxes(data, *iprp[b"ipco"], f"{what} ipco")]
+    transformed = any(kind in _TRANSFORM_PROPERTIES for kind, _ in properties)
+    return Inspected(data, container=brand, transformed=transformed,
+                     coding=_coding(properties))
+
+
+def _coding(properties: list[tuple[bytes, bytes]]) -> Coding | None:
+    """The deepest bit depth, the least subsampled chroma and any alpha plane among the item
+    properties: pixi (bits per channel), av1C and hvcC (codec configuration), auxC (alpha)."""
+    depths: list[int] = []
+    chromas: list[str] = []
+    alpha = False
+    for kind, body in properties:
+        if kind == b"pixi" and len(body) >= 5:  # FullBox header, channel count, bits each
+            depths.extend(body[5: 5 + body[4]])
+        elif kind == b"av1C" and len(body) >= 3:
+            high, twelve, mono = body[2] >> 6 & 1, body[2] >> 5 & 1, body[2] >> 4 & 1
+            across, down = body[2] >> 3 & 1, body[2] >> 2 & 1
+            depths.append(12 if high and twelve else 10 if high else 8)
+            chromas.append("4:0:0" if mono else {(1, 1): "4:2:0", (1, 0): "4:2:2"}.get(
+                (across, down), "4:4:4"))
+        elif kind == b"hvcC" and len(body) >= 19:
+            depths.append(8 + max(body[17] & 7, body[18] & 7))
+            chromas.append(("4:0:0", "4:2:0", "4:2:2", "4:4:4")[body[16] & 3])
+        elif kind == b"auxC" and body[4:].split(b"\x00", 1)[0] in _ALPHA_AUXILIARY:
+            alpha = True
+    if not depths and not chromas and not alpha:
+        return None
+    return Coding(bit_depth=max(depths, default=8),
+                  chroma=max(chromas, key=SAMPLES_PER_PIXEL.__getitem__, default="4:2:0"),
+                  alpha=alpha)
 
 
 def _inspect_webp(data: bytes) -> Inspected:
@@ -242,8 +304,9 @@ def _jpeg_frame(data: bytes) -> JpegFrame | None:
 
 
 def _inspect_png(data: bytes) -> Inspected:
-    """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file."""
-    position, chunks = len(PNG_SIGNATURE), 0
+    """Walk every chunk (bounded); drop metadata that would make Pillow refuse the file, and
+    refuse a file whose metadata would cost more to inflate than any image needs."""
+    position, chunks, metadata_total = len(PNG_SIGNATURE), 0, 0
     dropped: list[tuple[int, int, str]] = []
     while position + 12 <= len(data):
         length = struct.unpack_from(">I", data, position)[0]
@@ -254,8 +317,20 @@ def _inspect_png(data: bytes) -> Inspected:
             raise ImageRejected(
                 f"PNG has over {MAX_PNG_CHUNKS:,} chunks (a chunk flood, not an image)"
             )
-        if kind in _METADATA_CHUNKS and _oversized_metadata(kind, data[position + 8: end - 4]):
-            dropped.append((position, end, kind.decode("latin-1")))
+        if kind in _METADATA_CHUNKS:
+            size = _metadata_size(kind, data[position + 8: end - 4])
+            metadata_total += size
+            if metadata_total > MAX_PNG_METADATA_TOTAL:
+                raise ImageRejected(
+                    f"PNG text and profile chunks inflate to over "
+                    f"{MAX_PNG_METADATA_TOTAL // (1024 * 1024)} MB in total (a metadata bomb, "
+                    "not an image)")
+            if size > MAX_PNG_METADATA:
+                dropped.append((position, end, kind.decode("latin-1")))
+                if len(dropped) > MAX_PNG_OVERSIZED_METADATA:
+                    raise ImageRejected(
+                        f"PNG has over {MAX_PNG_OVERSIZED_METADATA} text or profile chunks of "
+                        f"over {MAX_PNG_METADATA:,} bytes each (a metadata bomb, not an image)")
         if kind == b"IEND":
             break
         position = end
@@ -266,24 +341,23 @@ def _inspect_png(data: bytes) -> Inspected:
         kept.append(data[start:begin])
         start = end
     kept.append(data[start:])
-    notes = tuple(f"PNG {kind} chunk over {MAX_PNG_METADATA:,} bytes dropped"
-                  for _, _, kind in dropped)
-    return Inspected(b"".join(kept), notes=notes)
+    kinds = [kind for _, _, kind in dropped]
+    counted = ", ".join(f"{kinds.count(kind)} {kind}" for kind in dict.fromkeys(kinds))
+    return Inspected(b"".join(kept),
+                     notes=(f"PNG metadata over {MAX_PNG_METADATA:,} bytes dropped: {counted}",))
 
 
-def _oversized_metadata(kind: bytes, body: bytes) -> bool:
-    """Text or a profile that Pillow would refuse: over the limit stored or once inflated."""
-    if len(body) > MAX_PNG_METADATA:
-        return True
+def _metadata_size(kind: bytes, body: bytes) -> int:
+    """The chunk's text or profile size once inflated, counted to just past MAX_PNG_METADATA
+    (the most that is ever inflated per chunk). Stored text counts as stored."""
     compressed = None if kind == b"tEXt" else _compressed_part(kind, body)
-    if compressed is None:
-        return False
+    if compressed is None or len(body) > MAX_PNG_METADATA:
+        return len(body)
     inflater = zlib.decompressobj()
     try:
-        inflated = inflater.decompress(compressed, MAX_PNG_METADATA + 1)
+        return len(inflater.decompress(compressed, MAX_PNG_METADATA + 1))
     except zlib.error:
-        return False  # Pillow reports or ignores it as it always has
-    return len(inflated) > MAX_PNG_METADATA
+        return len(body)  # Pillow reports or ignores it as it always has
 
 
 def _compressed_part(kind: bytes, body: bytes) -> bytes | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
-from chalicelib.image.render import fit_inside
+from chalicelib.image.fits import needed_size
 from devtools import samples
 from devtools.bench.images import SourceImage
 from devtools.bench.methods import BOX, RENDERERS
@@ -148,7 +148,7 @@ def compare_quality(image: SourceImage, outputs: dict[str, bytes]
         target = thumbnails["ours"].size
     else:
         with Image.open(io.BytesIO(image.data)) as source:
-            target = fit_inside(ImageOps.exif_transpose(source).size, BOX)
+            target = needed_size(ImageOps.exif_transpose(source).size, BOX, "contain")
     reference = reference_thumbnail(image, target)
     compared = {}
     for method, thumbnail in thumbnails.items():

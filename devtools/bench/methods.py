@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from chalicelib.image.render import ThumbnailSpec, render_thumbnail
+from chalicelib.image.render import OutputRequest, render_outputs
 
 BOX = (1280, 720)
 JPEG_QUALITY = 85
@@ -16,8 +16,8 @@ METHODS = ("ours", "tutorial", "libvips")
 
 
 def render_ours(data: bytes, output_format: str) -> bytes:
-    spec = ThumbnailSpec(output_format, box=BOX, jpeg_quality=JPEG_QUALITY)
-    return render_thumbnail(data, spec).data
+    request = OutputRequest("thumbnail", BOX, "contain", output_format, JPEG_QUALITY)
+    return render_outputs(data, [request]).images[0].data
 
 
 def render_tutorial(data: bytes, output_format: str) -> bytes:

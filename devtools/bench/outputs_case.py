@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
 from chalicelib.image import encode
 from chalicelib.config import outputs
-from chalicelib.image.render import ASSET_ROOT, OutputRequest, render_outputs
+from chalicelib.image.render import OutputRequest, render_outputs
 from devtools.bench.methods import _pyvips
 
 OUTPUT_NAMES = ("thumbnail", "card", "small", "marked")
@@ -123,7 +123,7 @@ def _tutorial_one(data: bytes, request: OutputRequest) -> bytes:
         for effect in request.effects:
             params = dict(effect.params)
             if effect.op == "watermark":
-                params["image_path"] = ASSET_ROOT / params.pop("image")
+                params["image_path"] = params.pop("image")  # absolute (outputs.py)
             image = _TUTORIAL_EFFECTS[effect.op](image, **params)
         options: dict = {"quality": _quality(request)}
         if request.pillow_format == "WEBP":
@@ -167,7 +167,7 @@ def _vips_effect(image, op: str, params: dict):
         return _vips_composite(image, mask.new_from_image(list(params["color"])).bandjoin(alpha),
                                params["gravity"])
     if op == "watermark":
-        logo = _vips_logo(ASSET_ROOT / params["image"])
+        logo = _vips_logo(params["image"])
         logo = logo.resize(max(1, round(params["scale"] * image.width)) / logo.width)
         logo = logo[0:3].bandjoin((logo[3] * params["opacity"]).cast("uchar"))
         return _vips_composite(image, logo, params["gravity"])
