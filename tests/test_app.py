@@ -12,7 +12,7 @@ from chalicelib.config.keys import upload_suffixes
 from chalicelib.config.settings import Settings
 from devtools.local_s3 import s3_event_sources
 from devtools.stage import PROJECT_DIR, stage_environment
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 STAGES = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())["stages"]
 

@@ -17,7 +17,7 @@ from devtools import samples
 from devtools.backfill import UP_TO_DATE, backfill
 from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports
 from devtools.stage import PROJECT_DIR, stage_environment
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 SETTINGS = Settings.from_env(stage_environment("dev"))
 

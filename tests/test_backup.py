@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import warnings
-from urllib.parse import unquote, urlparse
 
 import boto3
 import pytest
@@ -22,34 +21,11 @@ from chalicelib.config.settings import STORAGE_CLASSES, Settings, SettingsError
 from devtools import buckets, samples
 from devtools.events import s3_record
 from devtools.policy import policy_for, policy_path, render
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    LOGGER, NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
-)
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
+from tests.helpers.backup import BACKUP
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
-BACKUP = "thumbnailer-dev-backup"
-
-
-@pytest.fixture(autouse=True)
-def if_match_enforced(monkeypatch):
-    """CopySourceIfMatch on CopyObject and UploadPartCopy, answered as S3 answers it."""
-    from moto.s3.exceptions import PreconditionFailed
-    from moto.s3.responses import S3Response
-
-    def enforcing(original):
-        def method(self):
-            wanted = self.headers.get("x-amz-copy-source-if-match")
-            if wanted:
-                source = urlparse(self.headers["x-amz-copy-source"]).path
-                bucket, key = unquote(source).lstrip("/").split("/", 1)
-                current = self.backend.get_object(bucket, key)
-                if current is not None and current.etag.strip('"') != wanted.strip('"'):
-                    raise PreconditionFailed("x-amz-copy-source-If-Match")
-            return original(self)
-        return method
-
-    for name in ("copy_object", "upload_part_copy"):
-        monkeypatch.setattr(S3Response, name, enforcing(getattr(S3Response, name)))
+pytestmark = pytest.mark.usefixtures("if_match_enforced")
 
 
 @pytest.fixture
@@ -295,7 +271,7 @@ def test_settings_defaults_and_storage_classes():
 def test_make_buckets_creates_the_backup_bucket_locked_down_and_versioned(
     s3, stage_env, capsys, monkeypatch
 ):
-    from tests.test_buckets import object_ownership, tls_deny_statements
+    from tests.helpers.buckets import object_ownership, tls_deny_statements
 
     monkeypatch.setattr(buckets, "stage_environment",
                         lambda stage: {**stage_env, "BACKUP_BUCKET": BACKUP})

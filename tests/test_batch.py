@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from devtools import samples
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 PHOTO = samples.jpeg_bytes(samples.photo_like((400, 300)))
 
@@ -293,7 +293,7 @@ def stage_bucket(name: str) -> str:
 
 def test_service_role_policies_are_lint_clean_and_minimal():
     from devtools.batch_role import S3Location, permissions_policy, trust_policy
-    from tests.test_policy import lint
+    from tests.helpers.iam import lint
 
     reports = S3Location("reports-bucket", "batch-reports")
     policy = permissions_policy("prod", REGION, ACCOUNT, reports,

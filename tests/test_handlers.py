@@ -19,8 +19,8 @@ from chalicelib.pipeline.record import RecordsFailed
 from devtools import samples
 from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
-from tests.conftest import handler_for, upload
-from tests.s3_stand_ins import S3Error
+from tests.helpers.s3_stand_ins import S3Error
+from tests.helpers.uploads import handler_for, upload
 
 LOGGER = "chalicelib.pipeline.record"
 

@@ -1,7 +1,7 @@
 """A few hundred hostile files through the handlers: every mode, truncations at many offsets,
 random bytes, bombs by dimension and by decompression, other formats under .jpg/.png names,
 animations, huge metadata, broken EXIF, segment floods. No exception escapes, memory and time
-stay bounded, and each file gets the outcome known from how it was made (tests/hostile_corpus.py):
+stay bounded, and each file gets the outcome known from how it was made (tests/helpers/hostile_corpus.py):
 written (with a valid thumbnail), skipped (with a reason), or, for bit flips and random bytes,
 either."""
 
@@ -18,8 +18,8 @@ from PIL import Image
 from chalicelib.config.keys import upload_suffixes
 from chalicelib.config.settings import Settings
 from devtools.stage import PROJECT_DIR, stage_environment
-from tests.conftest import handler_for, upload
-from tests.hostile_corpus import ANY, SKIPPED, WRITTEN, corpus
+from tests.helpers.hostile_corpus import ANY, SKIPPED, WRITTEN, corpus
+from tests.helpers.uploads import handler_for, upload
 
 SETTINGS = Settings.from_env(stage_environment("dev"))
 CORPUS = list(corpus(SETTINGS.max_source_pixels))
@@ -86,7 +86,7 @@ import sys, warnings
 warnings.simplefilter("ignore")
 sys.path[:0] = [{root!r}]
 from chalicelib.image.render import ImageRejected, ThumbnailSpec, render_thumbnail
-from tests.hostile_corpus import corpus
+from tests.helpers.hostile_corpus import corpus
 
 def rss_kb(field):
     for line in open("/proc/self/status"):

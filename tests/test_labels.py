@@ -20,10 +20,9 @@ from chalicelib.config.settings import Settings, SettingsError
 from devtools import rekognition_local, samples
 from devtools.events import removed_record
 from devtools.policy import policy_for
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
-)
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.pictures import red
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
 
 @pytest.fixture
@@ -39,13 +38,6 @@ def rekognition(s3):
 def labels_stage(stage):
     stage("LABELS", "labels,moderation")
     return stage
-
-
-def red(size=(600, 400)) -> bytes:
-    """Mostly pure red: the local stand-in's moderation flags it (confidence = red share)."""
-    image = Image.new("RGB", size, (230, 10, 10))
-    image.paste((40, 90, 160), (0, 0, size[0], size[1] // 5))  # 20 % not red
-    return samples.jpeg_bytes(image)
 
 
 def sidecar(s3, bucket: str, key: str) -> dict:

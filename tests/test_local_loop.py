@@ -8,7 +8,6 @@ import os
 import random
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -21,12 +20,7 @@ from PIL import Image
 from devtools import samples
 from devtools.dev import DevLoop
 from devtools.stage import PROJECT_DIR, stage_environment
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.helpers.ports import free_port
 
 
 def test_make_dev_serves_uploads_until_sigterm(tmp_path):
@@ -171,7 +165,7 @@ def test_the_loop_gives_handlers_the_deployed_timeout_not_three_seconds(
     """Chalice's test client tells a handler 3 s are left; the handler budgets its render from
     that, so a 60-megapixel PNG (a few seconds' estimate) would fail locally as out of time
     although the deployed function renders it."""
-    from tests import large_images
+    from tests.helpers import large_images
 
     deliveries = []
     loop = DevLoop(chalice_app.app, stage="dev", workers=1, report=deliveries.append)

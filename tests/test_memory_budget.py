@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from devtools.stage import PROJECT_DIR
-from tests import large_images
+from tests.helpers import large_images
 
 WIDTH, HEIGHT = 15_000, 10_000  # 150 megapixels, exactly the default limit
 LAMBDA_MEMORY_MB = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())[

@@ -15,8 +15,8 @@ from chalicelib.config import outputs
 from chalicelib.config import settings
 from devtools import samples
 from devtools.stage import lambda_context
-from tests.conftest import upload
-from tests.faulty_s3 import FaultyS3
+from tests.helpers.faulty_s3 import FaultyS3
+from tests.helpers.uploads import upload
 
 LOGGER = "chalicelib.pipeline.record"
 FOUR = "thumbnail,card,small,marked"

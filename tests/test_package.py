@@ -23,12 +23,12 @@ from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
 from devtools.policy import batch_policy_for, policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 FAILURE_POLICY = destinations.POLICY_NAME
 # What the Lambda python3.13 runtime itself provides beside the standard library.
 RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"]
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).parent / "helpers" / "lambda_bootstrap.py"
 
 
 def test_vendor_is_exactly_the_pinned_wheel_for_the_configured_runtime():
@@ -360,7 +360,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
     """pi-heif and its libheif load from the layer, the embedded thumbnail is decoded through
     that libheif, and the HEIC becomes a JPEG under a .jpg key. The S3 mode has no .heic
     function: the .jpg one runs the record, as the EventBridge mode's function would."""
-    from tests.test_formats import assert_upright, heic_with_irot, upright_picture
+    from tests.helpers.pictures import assert_upright, heic_with_irot, upright_picture
 
     [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
     record = upload(s3, source_bucket, "packaged/IMG_0001.HEIC",
@@ -436,7 +436,7 @@ def test_packaged_handler_logs_each_record_as_one_plain_json_line_with_its_metri
 ):
     """In Lambda (AWS_EXECUTION_ENV), the record's line goes to stdout as a bare JSON object,
     which CloudWatch reads EMF from, and not also through the runtime's prefixing handler."""
-    from tests.test_metrics import emf_problems
+    from tests.helpers.emf import emf_problems
 
     [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
     records = [upload(s3, source_bucket, "packaged/m.jpg",
@@ -488,7 +488,7 @@ def eventbridge_terraform(eventbridge_package) -> dict:
 def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     eventbridge_terraform
 ):
-    from tests.test_trigger_eventbridge import HANDLER, import_app
+    from tests.helpers.app_modules import HANDLER, import_app
 
     resources = eventbridge_terraform["resource"]
     assert sorted(resources["aws_lambda_function"]) == ["batch", HANDLER]
@@ -538,7 +538,7 @@ def test_packaged_eventbridge_handler_runs_in_an_isolated_lambda_layout(
     s3, eventbridge_package, source_bucket, target_bucket, tmp_path
 ):
     from devtools.events import eventbridge_event
-    from tests.test_trigger_eventbridge import HANDLER
+    from tests.helpers.app_modules import HANDLER
 
     filesystem = lay_out(eventbridge_package, tmp_path / "lambda")
     key = "packaged/Mixed Case+1.Jpg"

@@ -21,9 +21,9 @@ from chalicelib.pipeline import record as thumbnailer
 from chalicelib.aws.deadline import Deadline
 from chalicelib.pipeline.record import RecordsFailed
 from devtools import samples
-from tests.conftest import upload
-from tests.faulty_s3 import FaultyS3
-from tests.s3_stand_ins import StalledS3
+from tests.helpers.faulty_s3 import FaultyS3
+from tests.helpers.s3_stand_ins import StalledS3
+from tests.helpers.uploads import upload
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 LOGGER = "chalicelib.pipeline.record"
@@ -394,7 +394,7 @@ def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
     """A 150-megapixel PNG whose render may take longer than the invocation has left: the
     record is logged as failed with the estimate, the handler raises for a retry with a fresh
     timeout, and the retry (a whole 60 s) writes the thumbnail."""
-    from tests import large_images
+    from tests.helpers import large_images
 
     for name, value in stage_env.items():
         monkeypatch.setenv(name, value)

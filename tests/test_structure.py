@@ -18,7 +18,7 @@ from chalicelib.image.structure import (
     MAX_PNG_CHUNKS,
 )
 from devtools import samples
-from tests import large_images
+from tests.helpers import large_images
 
 JPEG = ThumbnailSpec("JPEG", box=(200, 200))
 PNG = ThumbnailSpec("PNG", box=(200, 200))

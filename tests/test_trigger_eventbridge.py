@@ -8,7 +8,6 @@ turned into AWS's shape before the handler gets it."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -25,25 +24,10 @@ from chalicelib.config.keys import supported_extensions, upload_suffixes
 from devtools import buckets, samples
 from devtools.local_s3 import EventRouter, _drain, aws_shape, cw_event_sources, s3_event_sources
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
+from tests.helpers.app_modules import HANDLER, import_app
 
 LOGGER = "chalicelib.pipeline.record"
-HANDLER = "thumbnail_eventbridge"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
-
-
-def import_app(module_name: str, **environment: str):
-    """app.py imported afresh, as `chalice deploy` imports it, with the dev stage's environment
-    and `environment` on top (a module of its own: the session's `app` stays as it is)."""
-    saved = dict(os.environ)
-    os.environ.update({**stage_environment("dev"), **environment})
-    try:
-        spec = importlib.util.spec_from_file_location(module_name, PROJECT_DIR / "app.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +299,7 @@ def test_make_dev_loop_in_eventbridge_mode_prints_the_mode(tmp_path):
     import threading
     import time
 
-    from tests.test_local_loop import free_port
+    from tests.helpers.ports import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TRIGGER": "eventbridge"}
