@@ -16,11 +16,12 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
-	@echo "make test               - the test suite"
+	@echo "make test               - the test suite without the slow tests (under 3 minutes)"
+	@echo "make test-all           - every test, the slow ones too (CI runs this)"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
@@ -55,8 +56,18 @@ $(STAMP): requirements-dev.txt constraints-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The slow tests (@pytest.mark.slow, registered in pyproject.toml) run in make test-all and CI.
+# pytest-xdist: one worker per core (TEST_WORKERS=0: one process, e.g. for pdb); whole files go
+# to one worker (--dist loadfile), so a module's fixtures (the 150 MP files, chalice package)
+# are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PYTEST) -m "not slow"
+
+test-all: $(STAMP)
+	$(PYTEST)
 
 # TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)

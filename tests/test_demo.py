@@ -16,6 +16,8 @@ from PIL import Image
 from devtools.demo import MODE_SAMPLES
 from devtools.stage import PROJECT_DIR
 
+pytestmark = pytest.mark.slow  # two whole `make demo` runs
+
 
 class _Links(HTMLParser):
     def __init__(self):

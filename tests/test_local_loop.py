@@ -14,6 +14,7 @@ import threading
 import time
 
 import boto3
+import pytest
 from boto3.s3.transfer import TransferConfig
 from PIL import Image
 
@@ -23,6 +24,7 @@ from devtools.stage import PROJECT_DIR, stage_environment
 from tests.helpers.ports import free_port
 
 
+@pytest.mark.slow
 def test_make_dev_serves_uploads_until_sigterm(tmp_path):
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -75,6 +77,7 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
     assert "stopped: 1 events" in text
 
 
+@pytest.mark.slow
 def test_several_hundred_uploads_through_the_loop_in_parallel(
     s3, chalice_app, source_bucket, target_bucket, capsys
 ):

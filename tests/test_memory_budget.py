@@ -24,6 +24,8 @@ import pytest
 from devtools.stage import PROJECT_DIR
 from tests.helpers import large_images
 
+pytestmark = pytest.mark.slow  # children rendering 150 MP files: about 40 s
+
 WIDTH, HEIGHT = 15_000, 10_000  # 150 megapixels, exactly the default limit
 LAMBDA_MEMORY_MB = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())[
     "lambda_memory_size"]

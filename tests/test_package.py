@@ -25,6 +25,8 @@ from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
 from tests.helpers.uploads import upload
 
+pytestmark = pytest.mark.slow  # `chalice package` twice, handlers run in isolated layouts
+
 FAILURE_POLICY = destinations.POLICY_NAME
 # What the Lambda python3.13 runtime itself provides beside the standard library.
 RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"]

@@ -196,6 +196,7 @@ def test_provenance_names_the_version_rendered_not_the_event(
                         "source-version-id": new["s3"]["object"]["versionId"]}
 
 
+@pytest.mark.slow
 def test_a_warm_function_still_retries_after_an_s3_brownout(
     s3, deliver, s3_endpoint, source_bucket, monkeypatch
 ):
@@ -359,6 +360,7 @@ def fault_run_problems(run: FaultRun) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_under_injected_faults_no_upload_is_lost_and_nothing_corrupt_is_written(
     s3, client, s3_endpoint, source_bucket, target_bucket, monkeypatch, caplog, capsys
 ):
@@ -369,6 +371,7 @@ def test_under_injected_faults_no_upload_is_lost_and_nothing_corrupt_is_written(
     assert fault_run_problems(run) == []
 
 
+@pytest.mark.slow
 def test_the_fault_check_catches_thumbnails_that_never_get_written(
     s3, client, s3_endpoint, source_bucket, target_bucket, monkeypatch, caplog
 ):

@@ -293,6 +293,7 @@ def test_other_eventbridge_events_are_skipped_not_retried(eventbridge_app, stage
     assert handler(other_bucket, lambda_context(HANDLER)) == {**NONE, "skipped": 1}
 
 
+@pytest.mark.slow
 def test_make_dev_loop_in_eventbridge_mode_prints_the_mode(tmp_path):
     """`make dev TRIGGER=eventbridge` starts, says so, and serves a mixed-case upload."""
     import signal
