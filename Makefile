@@ -16,12 +16,13 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test test-all demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all lint demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
 	@echo "make test               - the test suite without the slow tests (under 3 minutes)"
-	@echo "make test-all           - every test, the slow ones too (CI runs this)"
+	@echo "make test-all           - every test, the slow ones too (CI runs this and make lint)"
+	@echo "make lint               - ruff, with the rules in pyproject.toml"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
@@ -68,6 +69,9 @@ test: $(STAMP)
 
 test-all: $(STAMP)
 	$(PYTEST)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 # TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)

@@ -199,8 +199,8 @@ def _print_table(rows, backups: list[str], backup_bucket: str, bus: str,
               f"{'bytes in':>9} {'bytes out':>9} {'ms':>7}")
     print(header)
     print("-" * len(header))
-    for key, _, _, line, error, removed, left, _ in rows:
-        line = line or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
+    for key, _, _, logged, error, removed, left, _ in rows:
+        line = logged or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
         print(f"{key[:46]:<46} {line['outcome']:<11} {line.get('source_size', '-'):>10} "
               f"{len(line.get('outputs', ())) or '-':>7} {line.get('thumbnail_size', '-'):>9} "
               f"{line.get('bytes_in', 0):>9} {line.get('bytes_out', 0):>9} {line['ms']:>7.1f}")
@@ -257,8 +257,8 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
 
     declared = load_outputs()
     cards = []
-    for key, what, size, line, error, removed, left, on_bus in rows:
-        line = line or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
+    for key, what, size, logged, error, removed, left, on_bus in rows:
+        line = logged or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
         outcome = line["outcome"]
         original = f"originals/{quote(key)}"
         extra = ""
@@ -340,9 +340,10 @@ figcaption code {{ font-size: 0.85em; }} .recipe {{ color: #777; }}
 and moderation is the stand-in's toy model (mostly pure red is flagged); on AWS both are Amazon
 Rekognition's. The backup bucket holds {len(backups)} copies. Each upload's processed-image
 events (<code>EVENT_BUS</code>) are listed as a rule on the bus delivered them to a queue,
-in <code>bus-events.json</code>. The original is on the left, then each output as stored in the target bucket: its
-name, format (read back from the file), size, bytes, fit, box and effects, and key. All are scaled
-down by your browser to fit the page. The checkerboard shows through transparent pixels.</p>
+in <code>bus-events.json</code>. The original is on the left, then each output as stored in the
+target bucket: its name, format (read back from the file), size, bytes, fit, box and effects,
+and key. All are scaled down by your browser to fit the page. The checkerboard shows through
+transparent pixels.</p>
 {''.join(cards)}
 </body></html>
 """

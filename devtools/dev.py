@@ -134,7 +134,8 @@ class DevLoop:
         try:
             while not stop.is_set():
                 submitted = 0
-                for handler, event in self.router.pending_events(wait_seconds=0 if until_idle else 1):
+                waiting = self.router.pending_events(wait_seconds=0 if until_idle else 1)
+                for handler, event in waiting:
                     future = self._pool.submit(_deliver, handler, event)
                     self._submitted += 1
                     future.add_done_callback(self._finished)
@@ -217,7 +218,8 @@ def _subscribe_to_event_bus(environment: dict[str, str]) -> tuple[str | None, st
 
     name = bus.rpartition("event-bus/")[2] if bus.startswith("arn:") else bus
     events, sqs = boto3.client("events"), boto3.client("sqs")
-    if name != "default" and name not in [b["Name"] for b in events.list_event_buses()["EventBuses"]]:
+    existing = [b["Name"] for b in events.list_event_buses()["EventBuses"]]
+    if name != "default" and name not in existing:
         events.create_event_bus(Name=name)
     queue_url = sqs.create_queue(QueueName="thumbnailer-local-processed-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
@@ -236,7 +238,8 @@ def print_event(event: dict) -> None:
 
 
 def _aws_environment() -> dict[str, str]:
-    names = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+    names = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ACCESS_KEY_ID",
+             "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
              "AWS_REGION", "AWS_EC2_METADATA_DISABLED")
     return {name: os.environ[name] for name in names if name in os.environ}
 
@@ -248,7 +251,8 @@ def print_delivery(delivery: Delivery) -> None:
         detail = (line.get("reason") or
                   (", ".join(line["deleted"]) if "deleted" in line else
                    f"{line.get('bytes_in', 0):,} B -> {line.get('bytes_out', 0):,} B"))
-        print(f"{line['key']}  {line['outcome']}  {sizes}  {detail}  {line['ms']:.0f} ms", flush=True)
+        print(f"{line['key']}  {line['outcome']}  {sizes}  {detail}  {line['ms']:.0f} ms",
+              flush=True)
     if delivery.error:
         print(f"{', '.join(delivery.keys)}  HANDLER RAISED ({delivery.handler}): {delivery.error}"
               "  -- Lambda would retry this event", flush=True)
@@ -256,7 +260,8 @@ def print_delivery(delivery: Delivery) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--trigger", default=os.environ.get("TRIGGER") or None,
@@ -281,14 +286,16 @@ def main() -> int:
               f"  {client_exports(endpoint)}\n"
               f"  aws --endpoint-url {endpoint} s3 cp photo.jpg s3://{source}/photo.jpg\n"
               f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
-              f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg  # deletes its outputs\n"
+              f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg"
+              f"  # deletes its outputs\n"
               f"ready; Ctrl-C to stop", flush=True)
         try:
             stats = loop.run(stop)
         except KeyboardInterrupt:
             stop.set()
             stats = loop.stats
-    print(f"stopped: {stats.events} events, {dict(stats.outcomes)}, {stats.raised} raised", flush=True)
+    print(f"stopped: {stats.events} events, {dict(stats.outcomes)}, {stats.raised} raised",
+          flush=True)
     return 0
 
 

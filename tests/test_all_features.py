@@ -41,7 +41,8 @@ def test_every_feature_under_exactly_the_generated_policy(
     iam = boto3.client("iam")
     function = _user_with_policy(iam, "thumbnailer-fn", policy_for("dev", overrides=ALL_ON))
     admin = _user_with_policy(iam, "admin", {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                                                "Resource": "*"}]})
     s3.put_object(Bucket=source_bucket, Key="a/ok.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="a/gone.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="a/flagged.jpg", Body=red())

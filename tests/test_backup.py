@@ -43,7 +43,8 @@ def test_local_s3_refuses_a_copy_of_another_version(s3, source_bucket):
     s3.create_bucket(Bucket=BACKUP)
     s3.put_object(Bucket=source_bucket, Key="a.jpg", Body=b"one")
     with pytest.raises(ClientError) as error:
-        s3.copy_object(Bucket=BACKUP, Key="a.jpg", CopySource={"Bucket": source_bucket, "Key": "a.jpg"},
+        s3.copy_object(Bucket=BACKUP, Key="a.jpg",
+                       CopySource={"Bucket": source_bucket, "Key": "a.jpg"},
                        CopySourceIfMatch='"0123456789abcdef0123456789abcdef"')
     assert error.value.response["Error"]["Code"] == "PreconditionFailed"
 

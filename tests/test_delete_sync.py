@@ -12,8 +12,7 @@ import sys
 
 import pytest
 
-from chalicelib.config import outputs
-from chalicelib.config import settings
+from chalicelib.config import outputs, settings
 from devtools import samples
 from devtools.events import removed_record
 from devtools.local_s3 import s3_event_sources
@@ -127,7 +126,8 @@ def test_versioned_bucket_delete_marker_deletes_outputs_non_current_version_does
 def test_only_outputs_whose_prefix_matches_are_deleted(
     s3, chalice_app, stage, router, source_bucket, target_bucket, monkeypatch, caplog
 ):
-    declared = outputs.load_outputs((outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text() + """
+    shipped = (outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text()
+    declared = outputs.load_outputs(shipped + """
 [video]
 key = "{folder}{stem}-video.jpg"
 size = "320x180"

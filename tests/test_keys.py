@@ -1,7 +1,7 @@
 import pytest
 
-from chalicelib.errors import PermanentError
 from chalicelib.config.keys import output_format, thumbnail_key, upload_suffixes
+from chalicelib.errors import PermanentError
 
 
 @pytest.mark.parametrize(
@@ -20,13 +20,15 @@ def test_thumbnail_key_keeps_folder_and_extension(key, expected):
 
 @pytest.mark.parametrize(
     ("key", "expected"),
-    [("x.jpg", "JPEG"), ("x.JPEG", "JPEG"), ("x.Jpg", "JPEG"), ("x.png", "PNG"), ("a.b/x.PNG", "PNG")],
+    [("x.jpg", "JPEG"), ("x.JPEG", "JPEG"), ("x.Jpg", "JPEG"), ("x.png", "PNG"),
+     ("a.b/x.PNG", "PNG")],
 )
 def test_output_format_follows_the_extension(key, expected):
     assert output_format(key) == expected
 
 
-@pytest.mark.parametrize("key", ["noextension", "folder.jpg/noextension", "x.gif", ".jpg", "a/.png"])
+@pytest.mark.parametrize("key",
+                         ["noextension", "folder.jpg/noextension", "x.gif", ".jpg", "a/.png"])
 def test_keys_we_cannot_name_a_thumbnail_for_are_permanent(key):
     with pytest.raises(PermanentError):
         thumbnail_key(key)

@@ -18,7 +18,6 @@ from PIL import Image
 
 from chalicelib.config.settings import Settings, SettingsError
 from devtools import rekognition_local, samples
-from devtools.events import removed_record
 from devtools.policy import policy_for
 from tests.helpers.iam import _as_kwargs, _user_with_policy
 from tests.helpers.pictures import red
@@ -246,7 +245,8 @@ def test_labels_and_quarantine_under_exactly_the_generated_policy(
         iam, "thumbnailer-fn", policy_for("dev", overrides={"LABELS": "labels,moderation"}))
     without_labels = _user_with_policy(iam, "thumbnailer-plain", policy_for("dev"))
     admin = _user_with_policy(iam, "admin", {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                                                "Resource": "*"}]})
     s3.put_object(Bucket=source_bucket, Key="ok.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="bad.jpg", Body=red())
     s3.put_object(Bucket=target_bucket, Key="bad-thumbnail.jpg", Body=b"an earlier thumbnail")
@@ -276,7 +276,8 @@ def test_labels_and_quarantine_under_exactly_the_generated_policy(
         assert error.value.response["Error"]["Code"] == "AccessDeniedException"  # as AWS says
 
     as_admin = boto3.client("s3", **_as_kwargs(admin))
-    keys = sorted(item["Key"] for item in as_admin.list_objects_v2(Bucket=target_bucket)["Contents"])
+    listed = as_admin.list_objects_v2(Bucket=target_bucket)["Contents"]
+    keys = sorted(item["Key"] for item in listed)
     assert keys == ["bad-labels.json", "notes.json", "ok-labels.json", "ok-thumbnail.jpg"]
 
 

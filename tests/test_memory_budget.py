@@ -96,7 +96,7 @@ def render_in_child(path, memory_mb: int = LAMBDA_MEMORY_MB) -> dict:
     code = CHILD.format(root=str(PROJECT_DIR), path=str(path), memory_mb=memory_mb,
                         output="PNG" if path.suffix == ".png" else "JPEG")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300)
+                         timeout=300, check=False)
     if run.returncode != 0:
         last = (run.stderr.strip().splitlines() or ["killed"])[-1]
         return {"outcome": "died", "reason": last}
@@ -116,7 +116,8 @@ def test_every_worst_case_renders_or_is_refused_within_the_functions_memory(
 ):
     names = list(WORST_CASES)
     with ThreadPoolExecutor(2) as pool:
-        results = dict(zip(names, pool.map(lambda n: render_in_child(worst_case_files / n), names)))
+        rendered = pool.map(lambda n: render_in_child(worst_case_files / n), names)
+        results = dict(zip(names, rendered, strict=True))
     with capsys.disabled():
         print(f"\nworst cases at {WIDTH}x{HEIGHT}, address space limited to {LAMBDA_MEMORY_MB} MB:")
         for name, result in results.items():
@@ -125,7 +126,7 @@ def test_every_worst_case_renders_or_is_refused_within_the_functions_memory(
     wrong = {name: result for name, result in results.items()
              if result["outcome"] != WORST_CASES[name][1]}
     assert wrong == {}
-    for name, result in results.items():
+    for result in results.values():
         if result["outcome"] == "skipped":  # the reason names the numbers
             assert "over the memory budget" in result["reason"]
             assert f"{WIDTH}x{HEIGHT}" in result["reason"] and " MB" in result["reason"]
@@ -146,7 +147,7 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
     from PIL import Image
 
     from chalicelib.image import budget
-    from chalicelib.image.render import ThumbnailSpec, _decode_size, OutputRequest
+    from chalicelib.image.render import OutputRequest, ThumbnailSpec, _decode_size
     from chalicelib.image.structure import inspect
 
     size = (6000, 4000)

@@ -17,8 +17,10 @@ from tests.helpers.uploads import upload
 def test_the_checker_finds_what_breaks_the_specification():
     good = metrics.emf_members("dev", "written", dict.fromkeys(metrics.UNITS, 1))
     assert emf_problems(good) == []
-    assert emf_problems({**good, "Stage": 3}) == ["dimension 'Stage' has no string value at the root"]
-    assert emf_problems({**good, "BytesIn": "12"}) == ["metric 'BytesIn' has no numeric value at the root"]
+    assert emf_problems({**good, "Stage": 3}) == [
+        "dimension 'Stage' has no string value at the root"]
+    assert emf_problems({**good, "BytesIn": "12"}) == [
+        "metric 'BytesIn' has no numeric value at the root"]
     seconds = {**good, "_aws": {**good["_aws"], "Timestamp": 1_700_000_000}}
     assert emf_problems(seconds) == ["Timestamp must be epoch milliseconds, got 1700000000"]
     with pytest.raises(ValueError, match="RenderMs"):

@@ -8,7 +8,6 @@ import re
 import pytest
 
 from chalicelib.config import keys
-from chalicelib.errors import PermanentError
 from chalicelib.config.outputs import (
     CHALICELIB_DIR,
     OutputsError,
@@ -17,6 +16,7 @@ from chalicelib.config.outputs import (
     select,
     with_overrides,
 )
+from chalicelib.errors import PermanentError
 
 MINIMAL = '[card]\nkey = "{folder}{stem}-card.{ext}"\nsize = "640x360"\n'
 

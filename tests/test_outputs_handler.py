@@ -10,9 +10,8 @@ import logging
 import pytest
 from PIL import Image
 
+from chalicelib.config import outputs, settings
 from chalicelib.image import decode
-from chalicelib.config import outputs
-from chalicelib.config import settings
 from devtools import samples
 from devtools.stage import lambda_context
 from tests.helpers.faulty_s3 import FaultyS3
@@ -80,7 +79,7 @@ def test_one_upload_becomes_every_declared_output_from_one_download_and_one_deco
     [line] = log_lines(caplog)
     assert [(o["name"], o["key"], o["size"]) for o in line["outputs"]] == [
         (name, key, "{}x{}".format(*size))
-        for name, (key, (_, _, size)) in zip(FOUR.split(","), expected.items())]
+        for name, (key, (_, _, size)) in zip(FOUR.split(","), expected.items(), strict=True)]
     assert line["bytes_out"] == sum(o["bytes"] for o in line["outputs"])
 
 
@@ -96,7 +95,8 @@ def test_the_default_stage_writes_only_the_thumbnail_as_before(
 def test_outputs_with_a_prefix_only_render_for_uploads_under_it(
     s3, chalice_app, stage, source_bucket, target_bucket, monkeypatch
 ):
-    declared = outputs.load_outputs((outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text() + """
+    shipped = (outputs.CHALICELIB_DIR / outputs.OUTPUTS_FILE).read_text()
+    declared = outputs.load_outputs(shipped + """
 [video]
 key = "{folder}{stem}-video.jpg"
 size = "1280x720"

@@ -18,8 +18,8 @@ import pytest
 from PIL import Image
 
 from devtools import destinations, samples
-from devtools.package import satisfies, terraform_alarm
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
+from devtools.package import satisfies, terraform_alarm
 from devtools.policy import batch_policy_for, policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
@@ -38,7 +38,8 @@ def test_vendor_is_exactly_the_pinned_wheel_for_the_configured_runtime():
 
 
 def test_vendor_holds_pi_heif_with_its_lgpl_notice():
-    notices = list((PROJECT_DIR / "vendor").glob("pi_heif-*.dist-info/licenses/LICENSES_bundled.txt"))
+    notices = list((PROJECT_DIR / "vendor").glob(
+        "pi_heif-*.dist-info/licenses/LICENSES_bundled.txt"))
     assert len(notices) == 1
     text = notices[0].read_text()
     assert "LGPLv3" in text and "libheif" in text and "libde265" in text
@@ -80,7 +81,8 @@ def make_package(project_dir: Path, out: Path) -> Path:
         "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
     }
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev", str(out)],
+    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev",
+                    str(out)],
                    cwd=project_dir, env=env, check=True, capture_output=True, timeout=300)
     shutil.copy(out / "chalice.tf.json", out.parent / AS_GENERATED)  # before make package's fix
     # What `make package` runs next.
@@ -189,7 +191,8 @@ def _terraform_init(directory: Path, template: dict, tmp_path: Path) -> str:
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TF_CLI_CONFIG_FILE": str(cli_config),
            "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
     run = subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"],
-                         cwd=directory, env=env, capture_output=True, text=True, timeout=120)
+                         cwd=directory, env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
     return run.stdout + run.stderr
 
 
@@ -319,6 +322,7 @@ def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[
          str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
          str(lambda_filesystem["runtime"])],
         cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
+                         check=False,
     )
     assert run.returncode == 0, run.stderr
     *log_lines, last = run.stdout.strip().splitlines()
@@ -385,7 +389,8 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
 @pytest.mark.parametrize(
     ("wheel", "architecture", "runs"),
     [
-        ("pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "x86_64", True),
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "x86_64",
+         True),
         ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "arm64", True),
         ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "x86_64", False),
         ("pillow-13.0.0-cp312-cp312-manylinux_2_28_x86_64.whl", "x86_64", False),
@@ -504,7 +509,8 @@ def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     assert json.loads(rule["event_pattern"]) == source.event_pattern
     assert "event_bus_name" not in rule  # the default bus, where S3 sends its events
     # Named per stage, as `chalice deploy` names it (Chalice's Terraform would not).
-    assert rule["name"] == f"thumbnailer-dev-{rule_name}" == "thumbnailer-dev-thumbnail_eventbridge-event"
+    assert rule["name"] == f"thumbnailer-dev-{rule_name}"
+    assert rule["name"] == "thumbnailer-dev-thumbnail_eventbridge-event"
     target = resources["aws_cloudwatch_event_target"][rule_name]
     assert target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_name}.name}}"
     assert target["arn"] == f"${{aws_lambda_function.{HANDLER}.arn}}"

@@ -17,8 +17,8 @@ import pytest
 from botocore.exceptions import ClientError
 from PIL import Image
 
-from chalicelib.aws import eventbridge as processed_event
 from chalicelib.aws import clients as s3_client
+from chalicelib.aws import eventbridge as processed_event
 from chalicelib.config.settings import Settings, SettingsError
 from chalicelib.pipeline.record import RecordResult
 from devtools import samples
@@ -26,7 +26,12 @@ from devtools.events import removed_record, s3_record
 from devtools.loopback import LoopbackServer
 from devtools.policy import policy_for, policy_path, render
 from tests.helpers.eventbridge import (
-    ACCOUNT, BUS, REGION, is_access_denied, received, subscribe,
+    ACCOUNT,
+    BUS,
+    REGION,
+    is_access_denied,
+    received,
+    subscribe,
 )
 from tests.helpers.iam import _as_kwargs, _user_with_policy
 from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
@@ -108,7 +113,8 @@ def test_a_delete_sends_image_removed_with_the_deleted_keys(
     s3, chalice_app, bus, stage, router, source_bucket, target_bucket, caplog
 ):
     stage("OUTPUTS", "thumbnail,card")
-    s3.put_object(Bucket=source_bucket, Key="d.png", Body=samples.png_bytes(samples.photo_like((300, 200))))
+    s3.put_object(Bucket=source_bucket, Key="d.png",
+                  Body=samples.png_bytes(samples.photo_like((300, 200))))
     run_all(chalice_app, pending(router))
     [created] = received(bus)
     written = sorted(o["key"] for o in created["detail"]["outputs"])
@@ -309,7 +315,7 @@ BASE = {"SOURCE_BUCKET": "src-bucket", "TARGET_BUCKET": "thumbs-bucket"}
     "arn:aws:events:us-east-1:123456789012:event-bus/" + "x" * 257,
 ])
 def test_settings_errors_name_event_bus(value):
-    with pytest.raises(SettingsError, match="^EVENT_BUS must be"):
+    with pytest.raises(SettingsError, match=r"^EVENT_BUS must be"):
         Settings.from_env({**BASE, "EVENT_BUS": value})
 
 

@@ -17,8 +17,8 @@ from PIL import Image
 
 from chalicelib.aws import clients as s3_client
 from chalicelib.aws import storage
-from chalicelib.pipeline import record as thumbnailer
 from chalicelib.aws.deadline import Deadline
+from chalicelib.pipeline import record as thumbnailer
 from chalicelib.pipeline.record import RecordsFailed
 from devtools import samples
 from tests.helpers.faulty_s3 import FaultyS3
@@ -41,7 +41,7 @@ def thumbnail_of(s3, bucket, key) -> tuple[tuple[int, int, int], dict]:
 
 
 def close_to(colour, expected) -> bool:
-    return all(abs(a - b) < 30 for a, b in zip(colour, expected))
+    return all(abs(a - b) < 30 for a, b in zip(colour, expected, strict=True))
 
 
 class HeldRender:
@@ -89,7 +89,8 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
     assert thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")[1]["source-sequencer"] == \
         new["s3"]["object"]["sequencer"]
-    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # stale: renders the new upload
+    # stale: renders the new upload
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -97,7 +98,8 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     assert "source-sequencer" not in metadata  # the old event knows no sequencer for the new one
 
 
-def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket, target_bucket):
+def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket,
+                                                          target_bucket):
     record = upload(s3, source_bucket, "twice.jpg", solid_jpeg(RED))
     assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
     assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
@@ -154,7 +156,8 @@ def test_a_retried_stale_event_never_leaves_its_old_thumbnail(
             first_try.result()
     assert close_to(thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")[0], RED)  # unchecked
 
-    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # Lambda's retry of the event
+    # Lambda's retry of the event
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -311,7 +314,7 @@ def run_events_under_faults(s3, client, s3_endpoint, source_bucket, target_bucke
     with FaultyS3(s3_endpoint, fault_rate=fault_rate, seed=seed) as proxy:
         monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
         with ThreadPoolExecutor(4) as pool:
-            outcomes = dict(zip(keys, pool.map(invoke_like_lambda, keys)))
+            outcomes = dict(zip(keys, pool.map(invoke_like_lambda, keys), strict=True))
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
 
     logged = {key: [] for key in keys}
@@ -354,7 +357,8 @@ def fault_run_problems(run: FaultRun) -> list[str]:
     written = run.summary["written"]
     if written < MIN_WRITTEN_SHARE * len(run.outcomes):
         problems.append(f"only {written} of {len(run.outcomes)} events ended written "
-                        f"(at least {MIN_WRITTEN_SHARE:.0%} expected after {LAMBDA_ATTEMPTS} tries)")
+                        f"(at least {MIN_WRITTEN_SHARE:.0%} expected after {LAMBDA_ATTEMPTS} "
+                        "tries)")
     if sum(run.summary["faults"].values()) <= run.summary["requests"] // 4:
         problems.append(f"faults were not really injected: {run.summary}")
     return problems
@@ -411,4 +415,5 @@ def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
     assert "Contents" not in s3.list_objects_v2(Bucket=target_bucket)
 
     fresh = LambdaContext("thumbnail_png", 1024, max_runtime_ms=60_000)
-    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0, "deleted": 0}
+    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0,
+                                                                       "deleted": 0}

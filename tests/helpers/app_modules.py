@@ -7,7 +7,6 @@ import os
 
 from devtools.stage import PROJECT_DIR, stage_environment
 
-
 HANDLER = "thumbnail_eventbridge"
 
 

@@ -11,7 +11,8 @@ def tls_deny_statements(s3, bucket: str) -> list[dict]:
     arn = f"arn:aws:s3:::{bucket}"
     found = []
     for statement in policy["Statement"]:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        action = statement["Action"]
+        actions = action if isinstance(action, list) else [action]
         if (statement["Effect"] == "Deny"
                 and statement["Principal"] in ("*", {"AWS": "*"})
                 and actions == ["s3:*"]

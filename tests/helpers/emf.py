@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 # The units the specification allows (CloudWatch's StandardUnit).
 UNITS = {
     "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes",

@@ -7,7 +7,6 @@ import json
 import boto3
 from botocore.exceptions import ClientError
 
-
 BUS = "thumbnailer-events"
 ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account; the local region
 

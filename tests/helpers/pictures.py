@@ -12,7 +12,6 @@ from PIL import Image
 
 from devtools import samples
 
-
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 ORIENTATION = 0x0112
 

@@ -7,7 +7,6 @@ import json
 from devtools import samples
 from devtools.stage import lambda_context
 
-
 LOGGER = "chalicelib.pipeline.record"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
 
