@@ -16,15 +16,18 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test test-all lint demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
 	@echo "make test               - the test suite without the slow tests (under 3 minutes)"
 	@echo "make test-all           - every test, the slow ones too (CI runs this and make lint)"
 	@echo "make lint               - ruff, with the rules in pyproject.toml"
+	@echo "make check STAGE=dev    - validate outputs.toml and the stage's settings; print each output"
+	@echo "                          the stage makes and the features it turns on"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
-	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
+	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers;"
+	@echo "                          reloads .chalice/config.json and chalicelib/ (outputs.toml) on change"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
@@ -72,6 +75,9 @@ test-all: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+
+check: $(STAMP)
+	$(PY) -m devtools.check --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
 
 # TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)

@@ -74,7 +74,7 @@ def test_make_dev_serves_uploads_until_sigterm(tmp_path):
         assert process.wait(timeout=30) == 0
         reader.join(timeout=5)
     text = "".join(output)
-    assert "via dev/photo.JPG  written  800x600 -> 800x600" in text
+    assert "via dev/photo.JPG  written  800x600 -> thumbnail 800x600 (" in text
     assert "stopped: 1 events" in text
 
 
@@ -202,7 +202,7 @@ def test_deleting_an_upload_in_the_loop_deletes_its_outputs(
     assert s3.list_objects_v2(Bucket=target_bucket)["KeyCount"] == 0
     assert deliveries[-1].event_names == ["ObjectRemoved:Delete"]
     print_delivery(deliveries[-1])
-    assert "to go/photo.jpg  deleted    to go/photo-thumbnail.jpg" in capsys.readouterr().out
+    assert "to go/photo.jpg  deleted  to go/photo-thumbnail.jpg" in capsys.readouterr().out
 
 
 def test_the_loop_runs_every_feature_a_stage_turns_on(
