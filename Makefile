@@ -16,13 +16,18 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
-	@echo "make test               - the test suite"
+	@echo "make test               - the test suite without the slow tests (under 3 minutes)"
+	@echo "make test-all           - every test, the slow ones too (CI runs this and make lint)"
+	@echo "make lint               - ruff, with the rules in pyproject.toml"
+	@echo "make check STAGE=dev    - validate outputs.toml and the stage's settings; print each output"
+	@echo "                          the stage makes and the features it turns on"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
-	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
+	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers;"
+	@echo "                          reloads .chalice/config.json and chalicelib/ (outputs.toml) on change"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
@@ -55,8 +60,24 @@ $(STAMP): requirements-dev.txt constraints-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The slow tests (@pytest.mark.slow, registered in pyproject.toml) run in make test-all and CI.
+# pytest-xdist: one worker per core (TEST_WORKERS=0: one process, e.g. for pdb); whole files go
+# to one worker (--dist loadfile), so a module's fixtures (the 150 MP files, chalice package)
+# are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PYTEST) -m "not slow"
+
+test-all: $(STAMP)
+	$(PYTEST)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+check: $(STAMP)
+	$(PY) -m devtools.check --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
 
 # TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)

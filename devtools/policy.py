@@ -77,7 +77,8 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
     if batch:
-        log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{batch_function_name(stage, project_dir)}"
+        function = batch_function_name(stage, project_dir)
+        log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{function}"
     features = labels_features(environment)
     sync = delete_outputs(environment) and not batch
     deletes = [{

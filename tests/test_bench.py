@@ -16,10 +16,13 @@ import math
 import subprocess
 import sys
 
+import pytest
 from PIL import Image
 
 from devtools.bench import METHODS, parse_args
 from devtools.stage import PROJECT_DIR
+
+pytestmark = pytest.mark.slow  # a whole `make bench --quick` run
 
 COMMITTED_CHART = PROJECT_DIR / "docs" / "bench.png"
 COMMITTED_OUTPUTS_CHART = PROJECT_DIR / "docs" / "bench-outputs.png"

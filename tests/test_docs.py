@@ -19,11 +19,6 @@ from devtools.stage import PROJECT_DIR
 
 PAGES = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
 
-# Targets another branch of issue 18 adds to the Makefile (make test-all, lint, check), which
-# docs/testing.md already names. REMOVE this set once that branch is merged:
-# test_pending_targets_are_not_in_the_makefile_yet fails as a reminder when they arrive.
-PENDING_TARGETS = {"test-all", "lint", "check"}
-
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -125,13 +120,8 @@ def test_every_relative_link_and_anchor_resolves(page):
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_every_make_target_the_docs_name_is_in_the_makefile(page):
-    unknown = make_targets_named(page) - makefile_targets() - PENDING_TARGETS
+    unknown = make_targets_named(page) - makefile_targets()
     assert unknown == set(), f"{page.name} names make targets the Makefile lacks"
-
-
-def test_pending_targets_are_not_in_the_makefile_yet():
-    assert PENDING_TARGETS & makefile_targets() == set(), (
-        "these targets are in the Makefile now: remove them from PENDING_TARGETS")
 
 
 def test_every_page_is_linked_from_the_readme_and_links_back():

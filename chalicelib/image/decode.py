@@ -11,8 +11,8 @@ import io
 
 from PIL import Image
 
-from chalicelib.image import budget
 from chalicelib.errors import ImageRejected
+from chalicelib.image import budget
 
 # Decode JPEGs at the smallest 1/2, 1/4 or 1/8 scale that is still at least the final size
 # (libjpeg's scaled IDCT filters as it shrinks), then Lanczos the small remainder. Decoding at
@@ -195,7 +195,7 @@ def _cmyk_to_srgb(
 ) -> tuple[Image.Image, None]:
     """CMYK pixels become sRGB: through their own profile when they have one."""
     if icc_profile and _icc_colour_space(icc_profile) == b"CMYK":
-        from PIL import ImageCms  # only CMYK sources pay for loading LittleCMS
+        from PIL import ImageCms  # noqa: PLC0415 - only CMYK sources pay for loading LittleCMS
 
         try:
             converted = ImageCms.profileToProfile(

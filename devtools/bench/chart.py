@@ -28,7 +28,7 @@ def bar_chart(path: Path, title: str, subtitle: str, groups: Sequence[str],
     figure, axes = pyplot.subplots(len(panels), 1, figsize=(12, 4.3 * len(panels)), dpi=100,
                                    squeeze=False)
     width = 0.8 / len(methods)
-    for axis, (metric, panel_title) in zip(axes[:, 0], panels):
+    for axis, (metric, panel_title) in zip(axes[:, 0], panels, strict=True):
         for index, method in enumerate(methods):
             positions = [g + (index - (len(methods) - 1) / 2) * width for g in range(len(groups))]
             heights = [value(metric, method, group) for group in groups]

@@ -18,8 +18,13 @@ from chalicelib.image import render as render_module
 from devtools.bench import endtoend
 from devtools.bench.chart import write_chart, write_outputs_chart
 from devtools.bench.images import IMAGE_CACHE, SourceImage, folder_images, generated_images
-from devtools.bench.measure import (Measurement, child_peak_memory, compare_quality,
-                                    peak_memory_mb, time_renders)
+from devtools.bench.measure import (
+    Measurement,
+    child_peak_memory,
+    compare_quality,
+    peak_memory_mb,
+    time_renders,
+)
 from devtools.bench.methods import BOX, JPEG_QUALITY, METHODS, _pyvips
 from devtools.bench.outputs_case import measure_outputs
 from devtools.bench.report import group_order, report, summarize_groups

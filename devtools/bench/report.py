@@ -30,11 +30,11 @@ def summarize_groups(measurements: list[Measurement]) -> dict[str, dict[str, dic
 
 def format_table(headers: list[str], rows: list[list[str]], align: str) -> str:
     """Plain aligned text; `align` has one 'l' or 'r' per column."""
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows)]
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
 
     def line(cells: list[str]) -> str:
         return "  ".join(cell.ljust(width) if side == "l" else cell.rjust(width)
-                         for cell, width, side in zip(cells, widths, align)).rstrip()
+                         for cell, width, side in zip(cells, widths, align, strict=True)).rstrip()
 
     return "\n".join([line(headers), "-" * len(line(headers)), *map(line, rows)])
 
