@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -15,8 +16,8 @@ from pathlib import Path
 import PIL
 
 from chalicelib.image import render as render_module
-from devtools.bench import endtoend
-from devtools.bench.chart import write_chart, write_outputs_chart
+from devtools.bench import endtoend, latency_case
+from devtools.bench.chart import write_chart, write_latency_chart, write_outputs_chart
 from devtools.bench.images import IMAGE_CACHE, SourceImage, folder_images, generated_images
 from devtools.bench.measure import (Measurement, child_peak_memory, compare_quality,
                                     peak_memory_mb, time_renders)
@@ -50,6 +51,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--outputs-chart", type=Path, help="chart PNG of the multi-output case "
                         "(beside --chart, its name + '-outputs': docs/bench-outputs.png for a "
                         "full run on the generated set)")
+    parser.add_argument("--rtt", help="comma-separated round-trip times in ms: every S3 "
+                        "request of an event delayed by each, beside loopback (0,30,80; "
+                        "--quick: 30)")
+    parser.add_argument("--latency-rounds", type=int, help="timed rounds of the latency events "
+                        f"after the warm-up ({latency_case.DEFAULT_ROUNDS}; --quick: 1): "
+                        "enough for a p95")
+    parser.add_argument("--proxy", choices=("process", "thread"), default="process",
+                        help="where the latency proxy runs: its own process (the default: it "
+                        "does not take this interpreter's GIL from the handler) or a thread here")
+    parser.add_argument("--latency-chart", type=Path, help="chart PNG of the latency events "
+                        "(beside --chart, its name + '-latency': docs/bench-latency.png for a "
+                        "full run on the generated set)")
+    parser.add_argument("--event-child", metavar="SPEC", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--case", choices=("thumbnail", "outputs"), default="thumbnail",
                         help=argparse.SUPPRESS)  # which case a --child renders
@@ -64,6 +78,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.rounds = 1
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.latency_rounds is None:
+        args.latency_rounds = 1 if args.quick else latency_case.DEFAULT_ROUNDS
+    if args.latency_rounds < 1:
+        parser.error("--latency-rounds must be at least 1")
+    if args.rtt is None:
+        args.rtt = latency_case.QUICK_RTTS_MS if args.quick else latency_case.DEFAULT_RTTS_MS
+    else:
+        try:
+            args.rtt = tuple(dict.fromkeys(float(ms) for ms in args.rtt.split(",") if ms.strip()))
+        except ValueError:
+            parser.error(f"--rtt: milliseconds, comma-separated (got {args.rtt!r})")
+    if not args.rtt or not all(math.isfinite(ms) and ms >= 0 for ms in args.rtt):
+        parser.error("--rtt: at least one round-trip time, none negative")
     if args.out is None:
         args.out = QUICK_OUT if args.quick else DEFAULT_OUT
     if args.chart is None:
@@ -71,6 +98,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.chart = COMMITTED_CHART if full_generated_run else args.out / "bench.png"
     if args.outputs_chart is None:
         args.outputs_chart = args.chart.with_name(f"{args.chart.stem}-outputs.png")
+    if args.latency_chart is None:
+        args.latency_chart = args.chart.with_name(f"{args.chart.stem}-latency.png")
     return args
 
 
@@ -130,6 +159,8 @@ def run(args: argparse.Namespace) -> dict:
              f" 1 warm-up + {rounds} rounds, then {len(jpegs) * len(methods)} fresh processes")
     outputs_case = measure_outputs(jpegs, methods, rounds,
                                    {(m.method, m.image): m.peak_mb for m in measurements})
+    latency = latency_case.measure_latency(jpegs, methods, list(args.rtt), args.latency_rounds,
+                                           args.proxy, progress) if jpegs else None
     return {
         "settings": {
             "box": list(BOX), "jpeg_quality": JPEG_QUALITY, "rounds": rounds, "quick": args.quick,
@@ -161,6 +192,7 @@ def run(args: argparse.Namespace) -> dict:
         },
         "slowest_imports_of_app": endtoend.slowest_imports(8),
         "outputs_case": outputs_case,
+        "latency": latency,
     }
 
 
@@ -181,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child_peak_memory(args.child[0], Path(args.child[1]), args.case)
         return 0
+    if args.event_child:
+        latency_case.child_event_peak(args.event_child)
+        return 0
     results = run(args)
     print(report(results))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -194,13 +229,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{settings['cpus']} CPUs")
     summary = {m: results["methods"][m]["groups"] for m in settings["methods"]}
     write_chart(args.chart, summary, settings["methods"], group_order(results), subtitle)
+    written = [f"results: {results_path}", f"chart:   {args.chart}"]
     if results["outputs_case"]["images"]:
         write_outputs_chart(args.outputs_chart, results["outputs_case"], settings["methods"],
                             subtitle.replace(f"JPEG quality {settings['jpeg_quality']}, ", ""))
-        print(f"\nresults: {results_path}\nchart:   {args.chart}\n"
-              f"outputs chart: {args.outputs_chart}")
-    else:
-        print(f"\nresults: {results_path}\nchart:   {args.chart}")
+        written.append(f"outputs chart: {args.outputs_chart}")
+    if results["latency"]:
+        write_latency_chart(args.latency_chart, results["latency"], settings["methods"],
+                            f"images: {source}; render.py {settings['render_py_sha256']}; "
+                            f"Pillow {settings['pillow']}, libvips {settings['libvips'] or '-'}, "
+                            f"{settings['cpus']} CPUs")
+        written.append(f"latency chart: {args.latency_chart}")
+    print("\n" + "\n".join(written))
     return 0
 
 
