@@ -154,6 +154,10 @@ def test_only_a_full_run_on_the_generated_set_writes_the_committed_chart(tmp_pat
     assert photos.chart == tmp_path / "out" / "bench.png"  # real photos: not the generated set
     assert photos.outputs_chart == tmp_path / "out" / "bench-outputs.png"
     assert photos.latency_chart == tmp_path / "out" / "bench-latency.png"
+    latency_only = parse_args(["--latency-only"])  # iterating on the handler: never docs/
+    assert latency_only.out == PROJECT_DIR / "build" / "bench" / "latency"
+    assert latency_only.latency_chart == latency_only.out / "bench-latency.png"
+    assert parse_args(["--quick", "--latency-only"]).out == QUICK_DIR / "latency"
     chosen = parse_args(["--quick", "--chart", str(tmp_path / "mine.png")])
     assert chosen.chart == tmp_path / "mine.png"  # an explicit path is honoured
 

@@ -23,7 +23,7 @@ from devtools.bench.measure import (Measurement, child_peak_memory, compare_qual
                                     peak_memory_mb, time_renders)
 from devtools.bench.methods import BOX, JPEG_QUALITY, METHODS, _pyvips
 from devtools.bench.outputs_case import measure_outputs
-from devtools.bench.report import group_order, report, summarize_groups
+from devtools.bench.report import group_order, latency_report, report, summarize_groups
 from devtools.stage import PROJECT_DIR
 
 DEFAULT_OUT = PROJECT_DIR / "build" / "bench"
@@ -63,6 +63,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--latency-chart", type=Path, help="chart PNG of the latency events "
                         "(beside --chart, its name + '-latency': docs/bench-latency.png for a "
                         "full run on the generated set)")
+    parser.add_argument("--latency-only", action="store_true", help="only the latency events, "
+                        "to iterate on the handler: results.json and bench-latency.png in "
+                        "build/bench/latency (build/bench/quick/latency with --quick)")
     parser.add_argument("--event-child", metavar="SPEC", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--case", choices=("thumbnail", "outputs"), default="thumbnail",
@@ -93,8 +96,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--rtt: at least one round-trip time, none negative")
     if args.out is None:
         args.out = QUICK_OUT if args.quick else DEFAULT_OUT
+        if args.latency_only:  # never beside, nor instead of, a whole run's results
+            args.out /= "latency"
     if args.chart is None:
-        full_generated_run = not args.quick and not args.images
+        full_generated_run = not args.quick and not args.images and not args.latency_only
         args.chart = COMMITTED_CHART if full_generated_run else args.out / "bench.png"
     if args.outputs_chart is None:
         args.outputs_chart = args.chart.with_name(f"{args.chart.stem}-outputs.png")
@@ -139,13 +144,16 @@ def measure_methods(images: list[SourceImage], methods: list[str], rounds: int
     return measurements
 
 
+def source_images(args: argparse.Namespace) -> list[SourceImage]:
+    if args.images:
+        return folder_images(args.images)
+    return generated_images(args.out / "images" if args.quick else IMAGE_CACHE, args.quick)
+
+
 def run(args: argparse.Namespace) -> dict:
     """Every measurement, as the JSON that is written and printed."""
     methods, rounds = args.methods, args.rounds
-    if args.images:
-        images = folder_images(args.images)
-    else:
-        images = generated_images(args.out / "images" if args.quick else IMAGE_CACHE, args.quick)
+    images = source_images(args)
     measurements = measure_methods(images, methods, rounds)
     progress(f"event timing: local S3, 1 warm-up + {rounds} rounds")
     events = endtoend.time_events(images, rounds)
@@ -208,6 +216,37 @@ def _libvips_version() -> str:
 
 
 
+def latency_only(args: argparse.Namespace) -> int:
+    jpegs = [image for image in source_images(args) if image.format == "JPEG"]
+    if not jpegs:
+        raise SystemExit("error: the latency events need JPEG photos; none among the images")
+    results = {
+        "settings": {"methods": args.methods, "images_from": str(args.images or "generated"),
+                     "quick": args.quick, "render_py_sha256": _render_fingerprint(),
+                     "python": platform.python_version(), "pillow": PIL.__version__,
+                     "libvips": _libvips_version() if "libvips" in args.methods else None,
+                     "cpus": os.cpu_count(), "machine": platform.machine()},
+        "latency": latency_case.measure_latency(jpegs, args.methods, list(args.rtt),
+                                                args.latency_rounds, args.proxy, progress),
+    }
+    print("\n".join(latency_report(results["latency"], args.methods)))
+    args.out.mkdir(parents=True, exist_ok=True)
+    results_path = args.out / "results.json"
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    _write_latency_chart(args, results)
+    print(f"results: {results_path}\nlatency chart: {args.latency_chart}")
+    return 0
+
+
+def _write_latency_chart(args: argparse.Namespace, results: dict) -> None:
+    settings = results["settings"]
+    source = Path(settings["images_from"]).name  # a folder's name only: the chart is committed
+    write_latency_chart(args.latency_chart, results["latency"], settings["methods"],
+                        f"images: {source}; render.py {settings['render_py_sha256']}; "
+                        f"Pillow {settings['pillow']}, libvips {settings['libvips'] or '-'}, "
+                        f"{settings['cpus']} CPUs")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
@@ -216,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.event_child:
         latency_case.child_event_peak(args.event_child)
         return 0
+    if args.latency_only:
+        return latency_only(args)
     results = run(args)
     print(report(results))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -235,10 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                             subtitle.replace(f"JPEG quality {settings['jpeg_quality']}, ", ""))
         written.append(f"outputs chart: {args.outputs_chart}")
     if results["latency"]:
-        write_latency_chart(args.latency_chart, results["latency"], settings["methods"],
-                            f"images: {source}; render.py {settings['render_py_sha256']}; "
-                            f"Pillow {settings['pillow']}, libvips {settings['libvips'] or '-'}, "
-                            f"{settings['cpus']} CPUs")
+        _write_latency_chart(args, results)
         written.append(f"latency chart: {args.latency_chart}")
     print("\n" + "\n".join(written))
     return 0

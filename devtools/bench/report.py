@@ -218,7 +218,7 @@ def latency_report(latency: dict | None, methods: list[str]) -> list[str]:
                              f"{bill['s3_requests_usd_per_million']:,.2f}"])
     lines += ["", f"Billed per million uploads at {cost['memory_mb']} MB, from the event durations "
               f"at {cost['setting']} (each rounded up to 1 ms): GB-s from the mean and the p50; "
-              f"$ at {cost['usd_per_gb_s']} per GB-s ({cost['price_note']}); plus "
+              f"$ at ${cost['usd_per_gb_s']:.10f} per GB-s ({cost['price_note']}); plus "
               f"${cost['lambda_usd_per_million_requests']:.2f} per million requests. "
               f"est. Lambda ms: the mean with this process's CPU time stretched to "
               f"{cost['memory_mb']} MB's share of a vCPU (1769 MB = 1 vCPU), an estimate. "
