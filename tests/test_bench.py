@@ -110,7 +110,8 @@ def check_latency_section(latency: dict, jpegs: set[str]) -> None:
             for method, row in per_image["methods"].items():
                 assert set(row["settings"]) == set(latency["settings"])
                 for label, at in row["settings"].items():
-                    for name in ("p50_ms", "p95_ms", "mean_ms", "render_ms", "cpu_ms"):
+                    for name in ("p50_ms", "p95_ms", "mean_ms", "render_ms", "cpu_ms",
+                                 "before_render_ms", "after_render_ms"):
                         assert finite(at[name]) and at[name] > 0, (case, method, label, name)
                     assert finite(at["wait_ms"]) and at["p95_ms"] >= at["p50_ms"]
                     assert len(at["samples_ms"]) == latency["rounds"] == 1

@@ -27,8 +27,9 @@ with boto3 clients made once per process (a warm function):
 
 Every (setting, image, case, method) runs once per round, a warm-up round first, methods and
 settings rotated between rounds so drift hits all alike; p50 and p95 over the rounds. Inside each
-event the render is timed too (wait = event - render: what the requests and the handler's own
-work add) and the process's CPU time (all threads); the proxy counts the requests by method.
+event the render is timed too, so the event splits into before the render (the fetch), the render
+and after it (writes not yet done, the post-write check); the process's CPU time (all threads)
+is taken too, and the proxy counts the requests by method.
 Peak memory of ours is measured per event in fresh processes, and the billed GB-s follow from
 the event durations at the headline RTT.
 """
@@ -144,8 +145,11 @@ class Delivery:
     record: dict
 
 
+Span = tuple[float, float]  # (start, end), time.perf_counter()
+
+
 class EventMethods:
-    """The three ways to handle an event, each returning the seconds of its own render."""
+    """The three ways to handle an event, each returning when its render started and ended."""
 
     def __init__(self, target_bucket: str):
         import app as app_module  # the stage's environment must be set by now
@@ -156,7 +160,7 @@ class EventMethods:
         self.target_bucket = target_bucket
         self._clients: dict[str, object] = {}
         self._writers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="libvips-put")
-        self._inner_render_s: list[float] = []
+        self._inner_renders: list[Span] = []
 
     def close(self) -> None:
         self._writers.shutdown()
@@ -179,7 +183,7 @@ class EventMethods:
             try:
                 return real(*args, **options)
             finally:
-                self._inner_render_s.append(time.perf_counter() - started)
+                self._inner_renders.append((started, time.perf_counter()))
 
         self.record_flow.render_outputs = timed
         try:
@@ -187,7 +191,7 @@ class EventMethods:
         finally:
             self.record_flow.render_outputs = real
 
-    def run(self, method: str, case: str, delivery: Delivery, setting: Setting) -> float:
+    def run(self, method: str, case: str, delivery: Delivery, setting: Setting) -> Span:
         """One event; the environment (OUTPUTS, AWS_ENDPOINT_URL_S3) is the caller's."""
         event = {"Records": [delivery.record]}
         if method == "ours":
@@ -195,59 +199,59 @@ class EventMethods:
         s3 = self.client(setting.endpoint)
         return getattr(self, f"{method}_{case}")(event, s3)
 
-    def ours(self, handler: str, event: dict, case: str) -> float:
-        self._inner_render_s.clear()
+    def ours(self, handler: str, event: dict, case: str) -> Span:
+        self._inner_renders.clear()
         context = lambda_context(handler, STAGE)  # as Lambda calls it: memory, whole timeout
         payload = getattr(self.app, handler)(event, context)
-        if payload.get("written") != 1 or len(self._inner_render_s) != 1:
+        if payload.get("written") != 1 or len(self._inner_renders) != 1:
             raise RuntimeError(f"ours ({case}): not written once: {payload}")
-        return self._inner_render_s[0]
+        return self._inner_renders[0]
 
     # The baselines read the record as the tutorial does: bucket name, unquote_plus(key).
 
-    def libvips_thumbnail(self, event: dict, s3) -> float:
+    def libvips_thumbnail(self, event: dict, s3) -> Span:
         bucket, key = _location(event)
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         started = time.perf_counter()
         thumbnail = single.render_libvips(data, "JPEG")
-        render_s = time.perf_counter() - started
+        rendered_at = time.perf_counter()
         s3.put_object(Bucket=self.target_bucket, Key=_target_key("libvips", key, "thumbnail"),
                       Body=thumbnail, ContentType="image/jpeg")
         s3.head_object(Bucket=bucket, Key=key)  # the post-write check: still the upload rendered
-        return render_s
+        return started, rendered_at
 
-    def tutorial_thumbnail(self, event: dict, s3) -> float:
+    def tutorial_thumbnail(self, event: dict, s3) -> Span:
         bucket, key = _location(event)
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         started = time.perf_counter()
         thumbnail = single.render_tutorial(data, "JPEG")
-        render_s = time.perf_counter() - started
+        rendered_at = time.perf_counter()
         s3.put_object(Bucket=self.target_bucket, Key=_target_key("tutorial", key, "thumbnail"),
                       Body=thumbnail)
-        return render_s
+        return started, rendered_at
 
-    def libvips_outputs(self, event: dict, s3) -> float:
+    def libvips_outputs(self, event: dict, s3) -> Span:
         bucket, key = _location(event)
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         started = time.perf_counter()
         rendered = outputs_case.render_libvips(data, "JPEG")
-        render_s = time.perf_counter() - started
+        rendered_at = time.perf_counter()
         writes = [self._writers.submit(self._put_output, s3, "libvips", key, name, body)
                   for name, body in rendered.items()]
         for write in writes:
             write.result()
         s3.head_object(Bucket=bucket, Key=key)
-        return render_s
+        return started, rendered_at
 
-    def tutorial_outputs(self, event: dict, s3) -> float:
+    def tutorial_outputs(self, event: dict, s3) -> Span:
         bucket, key = _location(event)
         data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         started = time.perf_counter()
         rendered = outputs_case.render_tutorial(data, "JPEG")
-        render_s = time.perf_counter() - started
+        rendered_at = time.perf_counter()
         for name, body in rendered.items():
             self._put_output(s3, "tutorial", key, name, body)
-        return render_s
+        return started, rendered_at
 
     def _put_output(self, s3, method: str, key: str, name: str, body: bytes) -> None:
         pillow_format = _OUTPUT_FORMATS[name]
@@ -287,8 +291,8 @@ def _rotated(items: list, by: int) -> list:
 def time_latency_events(event_methods: EventMethods, deliveries: list[Delivery],
                         settings: list[Setting], methods: list[str], rounds: int
                         ) -> dict[tuple[str, str, str, str], list[dict]]:
-    """(case, setting, image, method) -> one sample per round: event, render and CPU seconds,
-    requests by HTTP method."""
+    """(case, setting, image, method) -> one sample per round: seconds of the event, of its
+    render, before and after the render, of CPU; requests by HTTP method."""
     samples_by: dict[tuple[str, str, str, str], list[dict]] = {}
     with event_methods.timing_our_render():
         for round_number in range(rounds + 1):  # round 0 warms every client and codec
@@ -300,15 +304,17 @@ def time_latency_events(event_methods: EventMethods, deliveries: list[Delivery],
                         for method in _rotated(methods, round_number):
                             before = setting.requests_so_far()
                             started, cpu_started = time.perf_counter(), time.process_time()
-                            render_s = event_methods.run(method, case, delivery, setting)
-                            event_s = time.perf_counter() - started
+                            render = event_methods.run(method, case, delivery, setting)
+                            ended = time.perf_counter()
                             cpu_s = time.process_time() - cpu_started
                             after = setting.requests_so_far()
                             if round_number:
                                 samples_by.setdefault(
                                     (case, setting.label, delivery.image.name, method), []
-                                ).append({"event_s": event_s, "render_s": render_s,
-                                          "cpu_s": cpu_s,
+                                ).append({"event_s": ended - started,
+                                          "render_s": render[1] - render[0],
+                                          "before_render_s": render[0] - started,
+                                          "after_render_s": ended - render[1], "cpu_s": cpu_s,
                                           "requests": {verb: after[verb] - before.get(verb, 0)
                                                        for verb in after
                                                        if after[verb] != before.get(verb, 0)}})
@@ -331,6 +337,8 @@ def summarize(samples_of_one: list[dict]) -> dict:
         "mean_ms": statistics.fmean(events),
         "render_ms": statistics.median(renders),
         "wait_ms": statistics.median(e - r for e, r in zip(events, renders)),
+        "before_render_ms": statistics.median(s["before_render_s"] * 1000 for s in samples_of_one),
+        "after_render_ms": statistics.median(s["after_render_s"] * 1000 for s in samples_of_one),
         "cpu_ms": statistics.median(s["cpu_s"] * 1000 for s in samples_of_one),
         "requests": samples_of_one[-1]["requests"],
         "samples_ms": [round(ms, 2) for ms in events],

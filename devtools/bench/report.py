@@ -180,13 +180,15 @@ def latency_report(latency: dict | None, methods: list[str]) -> list[str]:
         for image, per_image in numbers["images"].items():
             for method in methods:
                 at = per_image["methods"][method]["settings"][headline]
-                rows.append([case, image, method, _number(at["p50_ms"]), _number(at["render_ms"]),
-                             _number(at["wait_ms"]), _number(at["cpu_ms"])])
-    lines += ["", f"Where the time goes at {headline} (medians): render = inside the event; "
-              "wait = event - render (the requests, and the handler's own work); cpu = this "
+                rows.append([case, image, method, _number(at["p50_ms"]),
+                             _number(at["before_render_ms"]), _number(at["render_ms"]),
+                             _number(at["after_render_ms"]), _number(at["cpu_ms"])])
+    lines += ["", f"Where the time goes at {headline} (medians): before = event start to render "
+              "start (the fetch, the handler's setup); render = inside the event; after = render "
+              "end to event end (writes not yet done, the post-write check); cpu = this "
               "process's CPU time in the event, all threads",
-              format_table(["case", "image", "method", "event ms", "render ms", "wait ms",
-                            "cpu ms"], rows, "lllrrrr")]
+              format_table(["case", "image", "method", "event ms", "before ms", "render ms",
+                            "after ms", "cpu ms"], rows, "lllrrrrr")]
     lines += ["", f"Targets at {headline} (p50 ratio; p95 ratio in brackets):"]
     for image, checks in latency["targets"].items():
         texts = [f"{key} {c['value']:.2f} ({c['p95_value']:.2f}; <= {c['limit']:g}: "
