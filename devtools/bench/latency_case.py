@@ -191,18 +191,20 @@ class EventMethods:
         finally:
             self.record_flow.render_outputs = real
 
-    def run(self, method: str, case: str, delivery: Delivery, setting: Setting) -> Span:
-        """One event; the environment (OUTPUTS, AWS_ENDPOINT_URL_S3) is the caller's."""
+    def prepare(self, method: str, case: str, delivery: Delivery, setting: Setting
+                ) -> Callable[[], Span]:
+        """One event, ready to time; the environment (OUTPUTS, AWS_ENDPOINT_URL_S3) is the
+        caller's."""
         event = {"Records": [delivery.record]}
         if method == "ours":
-            return self.ours(delivery.handler, event, case)
+            context = lambda_context(delivery.handler, STAGE)  # memory, the whole timeout
+            return lambda: self.ours(delivery.handler, event, context, case)
         s3 = self.client(setting.endpoint)
-        return getattr(self, f"{method}_{case}")(event, s3)
+        return lambda: getattr(self, f"{method}_{case}")(event, s3)
 
-    def ours(self, handler: str, event: dict, case: str) -> Span:
+    def ours(self, handler: str, event: dict, context, case: str) -> Span:
         self._inner_renders.clear()
-        context = lambda_context(handler, STAGE)  # as Lambda calls it: memory, whole timeout
-        payload = getattr(self.app, handler)(event, context)
+        payload = getattr(self.app, handler)(event, context)  # as Lambda calls it
         if payload.get("written") != 1 or len(self._inner_renders) != 1:
             raise RuntimeError(f"ours ({case}): not written once: {payload}")
         return self._inner_renders[0]
@@ -302,9 +304,10 @@ def time_latency_events(event_methods: EventMethods, deliveries: list[Delivery],
                     for case, outputs in CASE_OUTPUTS.items():
                         os.environ["OUTPUTS"] = outputs
                         for method in _rotated(methods, round_number):
+                            handle = event_methods.prepare(method, case, delivery, setting)
                             before = setting.requests_so_far()
                             started, cpu_started = time.perf_counter(), time.process_time()
-                            render = event_methods.run(method, case, delivery, setting)
+                            render = handle()
                             ended = time.perf_counter()
                             cpu_s = time.process_time() - cpu_started
                             after = setting.requests_so_far()
