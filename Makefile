@@ -16,7 +16,7 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package deploy destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
@@ -44,6 +44,8 @@ help:
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
 	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
 	@echo "                          constraints fixed for today's Terraform, failure destination added"
+	@echo "make deploy STAGE=dev   - chalice deploy, with chalicelib/ and vendor/ compiled first (hash-checked"
+	@echo "                          .pyc: a cold start compiles none of them; uses AWS credentials)"
 	@echo "make destinations STAGE=dev - after chalice deploy: failure queue, retries and on-failure"
 	@echo "                          destination per function, sqs:SendMessage for the roles, alarms"
 	@echo "make redrive STAGE=dev   - replay the failed events in the failure queue (ARGS=--dry-run)"
@@ -117,6 +119,11 @@ package: $(STAMP)
 	rm -f build/$(STAGE)/chalice.tf.json build/$(STAGE)/deployment.zip build/$(STAGE)/layer-deployment.zip
 	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
 	$(PY) -m devtools.package --stage $(STAGE) build/$(STAGE)
+
+# Bytecode in the zip spares each cold start compiling our modules (devtools/bytecode.py).
+deploy: $(STAMP)
+	$(PY) -m devtools.bytecode chalicelib vendor
+	$(VENV)/bin/chalice deploy --stage $(STAGE)
 
 destinations: $(STAMP)
 	$(PY) -m devtools.destinations --stage $(STAGE)

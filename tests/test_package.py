@@ -23,6 +23,7 @@ from devtools.package import satisfies, terraform_alarm
 from devtools.policy import batch_policy_for, policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
+from tests.helpers.project_copy import project_copy
 from tests.helpers.uploads import upload
 
 pytestmark = pytest.mark.slow  # `chalice package` twice, handlers run in isolated layouts
@@ -320,7 +321,7 @@ def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[
         "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
     }
     run = subprocess.run(
-        [sys.executable, "-I", "-S", str(BOOTSTRAP), handler_string, str(event_file),
+        [sys.executable, "-I", "-S", "-B", str(BOOTSTRAP), handler_string, str(event_file),
          str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
          str(lambda_filesystem["runtime"])],
         cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
@@ -354,6 +355,8 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
     assert output["pi_heif"] is None  # libheif is loaded only for HEIF uploads
+    # A cold start on Lambda's read-only file system compiles nothing of the package.
+    assert output["compiled_from_source"] == []
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
     assert s3.head_object(Bucket=target_bucket, Key=thumbnail_key)["ContentLength"] > 0
 
@@ -379,6 +382,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
                           AWS_EXECUTION_ENV="AWS_Lambda_python3.13")
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}, output["stdout_lines"]
     assert output["pi_heif"].startswith(str(lambda_filesystem["opt"]))
+    assert output["compiled_from_source"] == []  # pi_heif's Python too
     [line] = [json.loads(line) for line in output["stdout_lines"]]
     assert "embedded 1000x750 thumbnail decoded instead of the 1600x1200 image" in line["notes"]
     key = "packaged/IMG_0001-thumbnail.HEIC.jpg"
@@ -567,3 +571,39 @@ def test_packaged_eventbridge_handler_runs_in_an_isolated_lambda_layout(
         deletion_type="Permanently Deleted")))
     output = run_packaged(f"app.{HANDLER}", event_file, filesystem, TRIGGER="eventbridge")
     assert output["result"] == {"written": 0, "skipped": 0, "deleted": 1}
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_make_deploy_leaves_only_app_py_and_chalices_own_files_to_compile(
+    s3, chalice_app, source_bucket, target_bucket, tmp_path
+):
+    """`make deploy` compiles chalicelib/ and vendor/ in place, then `chalice deploy` zips them
+    as `chalice package` does (the same packager; here without make package's
+    post-processing): only app.py and Chalice's
+    own chalice/ files, which Chalice copies without bytecode, are compiled at a cold start."""
+    project = project_copy(tmp_path / "project")
+    shutil.copytree(PROJECT_DIR / "vendor", project / "vendor")
+    shutil.copy(PROJECT_DIR / "requirements.txt", project / "requirements.txt")
+    subprocess.run([sys.executable, "-m", "devtools.bytecode", "chalicelib", "vendor"],
+                   cwd=project, check=True, capture_output=True, timeout=120)
+    chalice = Path(sys.executable).with_name("chalice")
+    out = tmp_path / "package"
+    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev",
+                    str(out)], cwd=project,
+                   env={**os.environ, **LOCAL_CREDENTIALS, "PIP_NO_INDEX": "1"}, check=True,
+                   capture_output=True, timeout=300)
+    filesystem = lay_out(out, tmp_path / "lambda")
+    [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
+    event_file = tmp_path / "event.json"
+    record = upload(s3, source_bucket, "deployed/photo.jpg",
+                    samples.jpeg_bytes(samples.photo_like((640, 480))))
+    event_file.write_text(json.dumps({"Records": [record]}))
+    output = run_packaged(source.handler_string, event_file, filesystem)
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
+    compiled = {Path(path).relative_to(tmp_path / "lambda").as_posix()
+                for path in output["compiled_from_source"]}
+    assert compiled == {"var/task/app.py", "var/task/chalice/__init__.py",
+                        "var/task/chalice/app.py"}
