@@ -145,3 +145,22 @@ def test_the_checks_see_what_they_check():
     assert github_slug("Triggers: `TRIGGER=s3` or `TRIGGER=eventbridge`") == (
         "triggers-triggers3-or-triggereventbridge")
     assert github_slug("Été 2026 — naïve") == "été-2026--naïve"
+
+
+def toml_examples(page: Path) -> list[str]:
+    return re.findall(r"^```toml\n(.*?)^```", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_every_outputs_toml_example_loads_beside_the_shipped_outputs(page):
+    """An example a user copies into outputs.toml must pass the same validation (key templates
+    that collide or lack {folder} are refused at load)."""
+    from chalicelib.config.outputs import ASSET_DIR, load_outputs
+
+    shipped = (ASSET_DIR / "outputs.toml").read_text()
+    for example in toml_examples(page):
+        load_outputs(shipped + "\n" + example)
+
+
+def test_the_toml_example_finder_finds_the_outputs_page_example():
+    assert any("[avatar]" in example for example in toml_examples(PROJECT_DIR / "docs/outputs.md"))

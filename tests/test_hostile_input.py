@@ -39,8 +39,8 @@ def test_the_corpus_is_a_few_hundred_files_mostly_with_a_definite_outcome():
 
 def function_for(chalice_app, key: str) -> str:
     """The S3 mode's function for .jpg/.jpeg/.png keys; the S3 mode delivers no HEIC, WebP or
-    AVIF (README, Input formats), so the .jpg function runs their records here: every function
-    runs the same pipeline, and the record's key decides the output."""
+    AVIF (docs/pipeline.md, Input formats), so the .jpg function runs their records here: every
+    function runs the same pipeline, and the record's key decides the output."""
     if key.lower().endswith(upload_suffixes()):
         return handler_for(chalice_app, key)
     return handler_for(chalice_app, "stand-in.jpg")
