@@ -16,13 +16,18 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package destinations redrive clean
+.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package deploy destinations redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
-	@echo "make test               - the test suite"
+	@echo "make test               - the test suite without the slow tests (under 3 minutes)"
+	@echo "make test-all           - every test, the slow ones too (CI runs this and make lint)"
+	@echo "make lint               - ruff, with the rules in pyproject.toml"
+	@echo "make check STAGE=dev    - validate outputs.toml and the stage's settings; print each output"
+	@echo "                          the stage makes and the features it turns on"
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
-	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers"
+	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers;"
+	@echo "                          reloads .chalice/config.json and chalicelib/ (outputs.toml) on change"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
@@ -30,14 +35,17 @@ help:
 	@echo "                          --reports s3://bucket/prefix --force --yes\")"
 	@echo "make batch-role STAGE=prod - create/update the S3 Batch Operations service role (idempotent)"
 	@echo "make bench              - ours vs AWS tutorial vs libvips: time, memory, quality, events,"
-	@echo "                          cold start; build/bench/results.json, docs/bench.png"
-	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --quick ...\")"
+	@echo "                          cold start, whole events at S3 round-trip times;"
+	@echo "                          build/bench/results.json, docs/bench*.png"
+	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --rtt 0,30,80 --quick ...\")"
 	@echo "                          --quick: build/bench/quick/ only, docs/ untouched"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
 	@echo "make policy             - regenerate .chalice/policy-<stage>.json and policy-<stage>-batch.json"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
 	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
 	@echo "                          constraints fixed for today's Terraform, failure destination added"
+	@echo "make deploy STAGE=dev   - chalice deploy, with chalicelib/ and vendor/ compiled first (hash-checked"
+	@echo "                          .pyc: a cold start compiles none of them; uses AWS credentials)"
 	@echo "make destinations STAGE=dev - after chalice deploy: failure queue, retries and on-failure"
 	@echo "                          destination per function, sqs:SendMessage for the roles, alarms"
 	@echo "make redrive STAGE=dev   - replay the failed events in the failure queue (ARGS=--dry-run)"
@@ -55,8 +63,24 @@ $(STAMP): requirements-dev.txt constraints-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
+# The slow tests (@pytest.mark.slow, registered in pyproject.toml) run in make test-all and CI.
+# pytest-xdist: one worker per core (TEST_WORKERS=0: one process, e.g. for pdb); whole files go
+# to one worker (--dist loadfile), so a module's fixtures (the 150 MP files, chalice package)
+# are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PYTEST) -m "not slow"
+
+test-all: $(STAMP)
+	$(PYTEST)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+check: $(STAMP)
+	$(PY) -m devtools.check --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
 
 # TRIGGER=eventbridge (make dev/demo/buckets): the EventBridge trigger mode for this run.
 demo: $(STAMP)
@@ -95,6 +119,11 @@ package: $(STAMP)
 	rm -f build/$(STAGE)/chalice.tf.json build/$(STAGE)/deployment.zip build/$(STAGE)/layer-deployment.zip
 	$(VENV)/bin/chalice package --pkg-format terraform --stage $(STAGE) build/$(STAGE)
 	$(PY) -m devtools.package --stage $(STAGE) build/$(STAGE)
+
+# Bytecode in the zip spares each cold start compiling our modules (devtools/bytecode.py).
+deploy: $(STAMP)
+	$(PY) -m devtools.bytecode chalicelib vendor
+	$(VENV)/bin/chalice deploy --stage $(STAGE)
 
 destinations: $(STAMP)
 	$(PY) -m devtools.destinations --stage $(STAGE)

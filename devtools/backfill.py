@@ -29,8 +29,8 @@ from botocore.exceptions import (
 from tqdm import tqdm
 
 from chalicelib.aws import events
-from chalicelib.config.settings import Settings
 from chalicelib.aws.clients import Clients
+from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
 from chalicelib.pipeline.handler import process_upload
 from chalicelib.pipeline.log import LOGGER_NAME

@@ -167,7 +167,9 @@ def read_completion_report(s3, job: dict) -> Report:
     (Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage)."""
     report_bucket = job["Report"]["Bucket"].rpartition(":::")[2]
     prefix = job["Report"].get("Prefix", "")
-    key = f"{prefix}/job-{job['JobId']}/manifest.json" if prefix else f"job-{job['JobId']}/manifest.json"
+    key = f"job-{job['JobId']}/manifest.json"
+    if prefix:
+        key = f"{prefix}/{key}"
     manifest = json.loads(s3.get_object(Bucket=report_bucket, Key=key)["Body"].read())
     report = Report()
     for result in manifest.get("Results", []):

@@ -4,8 +4,9 @@ the job, created or brought up to date (idempotent) with boto3 IAM.
 S3 Batch Operations assumes it (trust: batchoperations.s3.amazonaws.com, this account only) to
 read the manifest (s3:GetObject and s3:GetObjectVersion under the reports location, plus any
 S3 Inventory location given; s3:GetBucketLocation on those buckets, as AWS's examples grant),
-write the completion report (s3:PutObject under the reports location) and invoke the batch function (lambda:InvokeFunction on it alone). Nothing else: the
-role cannot read the uploads or write thumbnails; the function does that under its own policy.
+write the completion report (s3:PutObject under the reports location) and invoke the batch
+function (lambda:InvokeFunction on it alone). Nothing else: the role cannot read the uploads
+or write thumbnails; the function does that under its own policy.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def permissions_policy(stage: str, region: str, account: str, reports: S3Locatio
                 "Sid": "ReadManifests",
                 "Effect": "Allow",
                 "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                "Resource": sorted({location.objects_arn() for location in [reports, *inventories]}),
+                "Resource": sorted({location.objects_arn()
+                                    for location in [reports, *inventories]}),
             },
             {
                 # AWS's own example role policies for Batch Operations grant it on the manifest

@@ -7,11 +7,11 @@ then deletes one upload and runs its event too, prints one line per upload and w
 demo-output/index.html: each original beside every output made of it, with names, sizes,
 bytes, formats, labels, timing and outcome. The page needs no server.
 
-The demo turns every feature on (DEMO_SETTINGS), in this run's environment only: every output
+The demo turns every feature on (demo_settings), in this run's environment only: every output
 chalicelib/config/outputs.toml declares, the backup copy, labels and moderation, and the
 processed-image event (a rule on the bus sends it to a queue the demo reads, as a consumer
 would). The dev stage's config keeps them off, so tests, `make dev` and deployments are
-unchanged.
+unchanged. The settings are validated first and printed as `make check` prints them.
 """
 
 from __future__ import annotations
@@ -30,21 +30,23 @@ from urllib.parse import quote
 
 from PIL import Image
 
-from devtools import samples
+from devtools import check, samples
 from devtools.dev import Delivery, DevLoop
 from devtools.local_s3 import local_s3
 from devtools.stage import PROJECT_DIR, stage_environment
 
 STAGE = "dev"
-# Every declared output, so one upload shows them all: set for this run only.
-DEMO_OUTPUTS = "thumbnail,card,small,marked"
-DEMO_SETTINGS = {
-    "OUTPUTS": DEMO_OUTPUTS,
+DEMO_FEATURES = {
     "BACKUP_BUCKET": "thumbnailer-dev-backup",
     "LABELS": "labels,moderation",
     "EVENT_BUS": "thumbnailer-dev-events",
 }
 DELETED_LATER = "uploads/deleted later.jpg"
+
+
+def demo_settings() -> dict[str, str]:
+    """Every feature on and every output outputs.toml declares, so one upload shows them all."""
+    return {"OUTPUTS": ",".join(check.declared_outputs()), **DEMO_FEATURES}
 
 
 def sample_uploads(trigger: str = "s3") -> list[tuple[str, str, bytes]]:
@@ -119,10 +121,13 @@ def main() -> int:
     args = parser.parse_args()
     output_dir = args.out.resolve()
     started = time.perf_counter()
-    from chalicelib.config.settings import trigger
-
-    settings = {**DEMO_SETTINGS, **({"TRIGGER": args.trigger} if args.trigger else {})}
-    mode = trigger({**stage_environment(STAGE), **settings})
+    try:
+        settings = {**demo_settings(), **({"TRIGGER": args.trigger} if args.trigger else {})}
+        configuration = check.load(STAGE, settings)
+    except check.ConfigurationError as error:
+        print(f"make demo: not starting, stage {STAGE} is not valid:\n{error}", file=sys.stderr)
+        return 1
+    mode = configuration.settings.trigger
     uploads = sample_uploads(mode)
     deliveries: list[Delivery] = []
     with local_s3() as endpoint:
@@ -134,8 +139,9 @@ def main() -> int:
         loop = DevLoop(app, stage=STAGE, workers=2, report=deliveries.append,
                        overrides=settings)
         source, target = loop.buckets
+        print("\n".join(check.describe(configuration)))
         print(f"local S3 at {endpoint} (TRIGGER={mode}); uploading to s3://{source}, outputs "
-              f"({DEMO_OUTPUTS}) and labels to s3://{target}, backups to "
+              f"({settings['OUTPUTS']}) and labels to s3://{target}, backups to "
               f"s3://{loop.backup_bucket}\n")
         s3 = boto3.client("s3")
         for key, _, data in uploads:
@@ -173,15 +179,24 @@ def main() -> int:
         json.dumps(bus_events, indent=1, ensure_ascii=False), encoding="utf-8")
     on_bus: dict[str, list[str]] = {}
     for event in bus_events:
-        on_bus.setdefault(event["detail"]["key"], []).append(event["detail-type"])
+        on_bus.setdefault(event["detail"]["key"], []).append(_bus_event_name(event))
     rows = [(key, what, len(data), created.get(key), raised.get(key), removed.get(key),
              left.get(key), on_bus.get(key, [])) for key, what, data in uploads]
     _print_table(rows, backups, loop.backup_bucket, loop.event_bus, bus_events)
-    (output_dir / "index.html").write_text(contact_sheet(rows, output_dir, backups),
-                                           encoding="utf-8")
+    (output_dir / "index.html").write_text(
+        contact_sheet(rows, output_dir, backups, settings["OUTPUTS"].split(",")),
+        encoding="utf-8")
     print(f"\ncontact sheet: {output_dir / 'index.html'} (open it in a browser; "
           f"{time.perf_counter() - started:.1f} s in all)")
     return 0
+
+
+def _bus_event_name(event: dict) -> str:
+    """"Image processed" is sent for a skipped upload too: say which it was."""
+    outcome = event["detail"].get("outcome")
+    if event["detail-type"] == "Image processed" and outcome:
+        return f"Image processed ({outcome})"
+    return event["detail-type"]
 
 
 def _exists(s3, bucket: str, key: str) -> bool:
@@ -200,8 +215,8 @@ def _print_table(rows, backups: list[str], backup_bucket: str, bus: str,
               f"{'bytes in':>9} {'bytes out':>9} {'ms':>7}")
     print(header)
     print("-" * len(header))
-    for key, _, _, line, error, removed, left, _ in rows:
-        line = line or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
+    for key, _, _, logged, error, removed, left, _ in rows:
+        line = logged or {"outcome": "failed", "ms": 0.0, "reason": error or "no log line"}
         print(f"{key[:46]:<46} {line['outcome']:<11} {line.get('source_size', '-'):>10} "
               f"{len(line.get('outputs', ())) or '-':>7} {line.get('thumbnail_size', '-'):>9} "
               f"{line.get('bytes_in', 0):>9} {line.get('bytes_out', 0):>9} {line['ms']:>7.1f}")
@@ -216,7 +231,7 @@ def _print_table(rows, backups: list[str], backup_bucket: str, bus: str,
                   f"{len(left or ())} left")
     print("(outputs: how many were written; first: the first one's size; bytes out: all of them)")
     print(f"backup bucket s3://{backup_bucket}: {len(backups)} copies, the deleted upload's too")
-    kinds = Counter(event["detail-type"] for event in bus_events)
+    kinds = Counter(_bus_event_name(event) for event in bus_events)
     print(f"event bus {bus}: {len(bus_events)} events reached the rule's queue (" +
           ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())) + ")")
 
@@ -250,39 +265,35 @@ def _original(path: str, key: str) -> str:
     return f'<img src="{path}" alt="original">'
 
 
-def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
+# Outputs are drawn at one scale, so their sizes compare: the widest output on the page is
+# drawn this wide (CSS px), or narrower on a narrow screen.
+WIDEST_OUTPUT_PX = 360
+
+
+def contact_sheet(rows, output_dir: Path, backups: list[str] = (),
+                  output_names: list[str] = ()) -> str:
     """A self-contained page: relative links only, so it opens from the file system.
 
-    Each output's format is read back from the file written (what S3 holds), not assumed."""
+    Each output's format is read back from the file written (what S3 holds), not assumed.
+    Every output is drawn at the same scale (CSS px per output pixel: --px), so a 640x360
+    card is half as wide as a 1280x720 thumbnail on the page too."""
     from chalicelib.config.outputs import load_outputs
 
     declared = load_outputs()
+    widest = max((int(output["size"].split("x")[0]) for row in rows if row[3]
+                  for output in row[3].get("outputs", ())), default=1)
     cards = []
-    for key, what, size, line, error, removed, left, on_bus in rows:
-        line = line or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
+    for key, what, size, logged, error, removed, left, on_bus in rows:
+        line = logged or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
         outcome = line["outcome"]
         original = f"originals/{quote(key)}"
         extra = ""
         if outcome == "written":
             figures = [f'<figure class="original">{_original(original, key)}'
-                       f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
-                       f'</figcaption></figure>']
+                       f'<figcaption><b>original</b> {line["source_size"]}, not to scale'
+                       f'<br>{size:,} bytes</figcaption></figure>']
             for output in line.get("outputs", ()):
-                path = f"outputs/{output['key']}"
-                with Image.open(output_dir / path) as written:
-                    image_format = written.format
-                spec = declared.get(output["name"])
-                recipe = ""
-                if spec is not None:
-                    box = "x".join(map(str, spec.size))
-                    recipe = f"{spec.fit} {box}" + "".join(
-                        f", {effect.op}" for effect in spec.effects)
-                figures.append(
-                    f'<figure class="output"><img src="{quote(path)}" alt="{output["name"]}">'
-                    f'<figcaption><b>{html.escape(output["name"])}</b> {image_format} '
-                    f'{output["size"]}<br>{output["bytes"]:,} bytes'
-                    f'<br><span class="recipe">{html.escape(recipe)}</span>'
-                    f'<br><code>{html.escape(output["key"])}</code></figcaption></figure>')
+                figures.append(_output_figure(output, output_dir, declared))
             pictures = "".join(figures) + _labels_html(line)
         elif outcome == "quarantined":
             pictures = (f'<figure class="original">{_original(original, key)}'
@@ -313,41 +324,68 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = ()) -> str:
             f'<p class="what">{html.escape(what)}</p><div class="pair">{pictures}</div>'
             f'{extra}</section>'
         )
-    names = ", ".join(f"<b>{html.escape(name)}</b>" for name in DEMO_OUTPUTS.split(","))
+    names = ", ".join(f"<b>{html.escape(name)}</b>" for name in output_names)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>thumbnailer demo</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body {{ font: 15px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }}
+:root {{ --px: min({WIDEST_OUTPUT_PX / widest:.5f}px, calc((100vw - 5em) / {widest})); }}
+body {{ font: 15px/1.4 system-ui, sans-serif; margin: 2em auto; padding: 0 1em;
+  max-width: 1200px; color: #222; }}
 section {{ border: 1px solid #ddd; border-radius: 8px; padding: 0.5em 1em 1em; margin: 1em 0; }}
-h2 {{ font-size: 1.05em; }} .what {{ color: #555; margin-top: -0.5em; }}
+h2 {{ font-size: 1.05em; overflow-wrap: anywhere; }} .what {{ color: #555; margin-top: -0.5em; }}
 .badge {{ padding: 0.1em 0.6em; border-radius: 1em; color: white; font-size: 0.85em; }}
 .written .badge {{ background: #2a7d2e; }} .skipped .badge {{ background: #a66b00; }}
 .failed .badge {{ background: #b00020; }} .ms {{ color: #777; font-weight: normal; }}
 .quarantined .badge {{ background: #6a1b9a; }} .labels {{ color: #444; font-size: 0.9em;
   flex-basis: 100%; margin: 0.3em 0 0; }} .removed {{ color: #444; }}
 .pair {{ display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }}
-figure {{ margin: 0; max-width: 210px; }} figure img {{ max-width: 210px; max-height: 160px;
-  display: block; background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 0 0 / 16px 16px; }}
-figure.original {{ max-width: 170px; }} figure.original img {{ max-width: 170px; }}
+figure {{ margin: 0; }} figure img {{ display: block;
+  background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 0 0 / 16px 16px; }}
+figure.original {{ max-width: 170px; }}
+figure.original img {{ max-width: 100%; max-height: 160px; }}
+figure.output {{ width: max(9em, calc(var(--w) * var(--px))); }}
+figure.output img {{ width: calc(var(--w) * var(--px)); height: calc(var(--h) * var(--px)); }}
 figcaption {{ color: #555; font-size: 0.85em; overflow-wrap: anywhere; }}
 figcaption code {{ font-size: 0.85em; }} .recipe {{ color: #777; }}
-.reason {{ font-family: monospace; }}
+.reason {{ font-family: monospace; overflow-wrap: anywhere; }}
 </style></head><body>
 <h1>thumbnailer demo</h1>
 <p>Each upload to the local S3 source bucket went through the real Lambda handler, with
-<code>OUTPUTS={DEMO_OUTPUTS}</code>: every output declared in
-<code>chalicelib/config/outputs.toml</code>
-({names}), and with the backup copy (<code>BACKUP_BUCKET</code>) and labels and moderation
-(<code>LABELS=labels,moderation</code>) on. Locally the labels are the moto server's fixed answer
-and moderation is the stand-in's toy model (mostly pure red is flagged); on AWS both are Amazon
-Rekognition's. The backup bucket holds {len(backups)} copies. Each upload's processed-image
-events (<code>EVENT_BUS</code>) are listed as a rule on the bus delivered them to a queue,
-in <code>bus-events.json</code>. The original is on the left, then each output as stored in the target bucket: its
-name, format (read back from the file), size, bytes, fit, box and effects, and key. All are scaled
-down by your browser to fit the page. The checkerboard shows through transparent pixels.</p>
+<code>OUTPUTS={html.escape(",".join(output_names))}</code>: every output declared in
+<code>chalicelib/config/outputs.toml</code> ({names}), and with the backup copy
+(<code>BACKUP_BUCKET</code>) and labels and moderation (<code>LABELS=labels,moderation</code>) on.
+Locally the labels are the moto server's fixed answer and moderation is the stand-in's toy model
+(mostly pure red is flagged); on AWS both are Amazon Rekognition's. The backup bucket holds
+{len(backups)} copies. Each upload's processed-image events (<code>EVENT_BUS</code>) are listed
+as a rule on the bus delivered them to a queue, in <code>bus-events.json</code>; a skipped
+upload's event says so. The original is on the left, scaled to fit; then each output as stored
+in the target bucket: its name, format (read back from the file), size, bytes, fit, box and
+effects, and key. The outputs are all drawn at one scale, so their sizes compare (the widest,
+{widest} pixels, {WIDEST_OUTPUT_PX} CSS pixels wide, less on a narrow screen). The checkerboard
+shows through transparent pixels.</p>
 {''.join(cards)}
 </body></html>
 """
+
+
+def _output_figure(output: dict, output_dir: Path, declared: dict) -> str:
+    """One output at the page's common scale (--px), its size as written in the style."""
+    path = f"outputs/{output['key']}"
+    with Image.open(output_dir / path) as written:
+        image_format = written.format
+        width, height = written.size
+    spec = declared.get(output["name"])
+    recipe = ""
+    if spec is not None:
+        box = "x".join(map(str, spec.size))
+        recipe = f"{spec.fit} {box}" + "".join(f", {effect.op}" for effect in spec.effects)
+    return (f'<figure class="output" style="--w: {width}; --h: {height}">'
+            f'<img src="{quote(path)}" alt="{html.escape(output["name"])}">'
+            f'<figcaption><b>{html.escape(output["name"])}</b> {image_format} '
+            f'{output["size"]}<br>{output["bytes"]:,} bytes'
+            f'<br><span class="recipe">{html.escape(recipe)}</span>'
+            f'<br><code>{html.escape(output["key"])}</code></figcaption></figure>')
 
 
 if __name__ == "__main__":

@@ -6,6 +6,13 @@ app's own rule pattern -> SQS), and delivers each event to its handler through
 Chalice's test client with the stage's environment, as Lambda would. Handlers run in parallel in
 worker processes (each one like a Lambda execution environment); one line is printed per event.
 Ctrl-C or SIGTERM stops it cleanly.
+
+It validates the stage first (devtools/check.py, what `make check` prints) and will not start
+on a broken .chalice/config.json or outputs.toml. While it runs, a change to either, or to
+anything under chalicelib/, is validated again and, if valid, loaded by new worker processes
+for the next events; if not, the message is printed and the previous configuration keeps
+serving. Only the settings that decide the wiring (check.WIRING: the buckets, TRIGGER,
+DELETE_OUTPUTS) need a restart, and it says so.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -23,12 +31,13 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import unquote_plus
 
 from chalicelib.pipeline.log import LOGGER_NAME
+from devtools import check
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
-from devtools.stage import lambda_context, stage_environment
-
+from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
 
 @dataclass
@@ -106,23 +115,30 @@ class DevLoop:
     def __init__(self, app, stage: str = "dev", workers: int = 2,
                  report: Callable[[Delivery], None] | None = None,
                  overrides: dict[str, str] | None = None,
-                 report_event: Callable[[dict], None] | None = None):
+                 report_event: Callable[[dict], None] | None = None,
+                 watcher: ConfigWatcher | None = None):
         """`overrides`: settings on top of the stage's (the demo's OUTPUTS), this run only.
-        `report_event`: called with each processed-image event (EVENT_BUS) as it arrives."""
-        environment = {**stage_environment(stage), **(overrides or {})}
-        self.buckets = [environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]]
+        `report_event`: called with each processed-image event (EVENT_BUS) as it arrives.
+        `watcher`: reload the configuration when its files change (make dev)."""
+        self.stage, self.overrides, self.watcher = stage, dict(overrides or {}), watcher
+        self.environment = {**stage_environment(stage), **self.overrides}
+        self.buckets = [self.environment["SOURCE_BUCKET"], self.environment["TARGET_BUCKET"]]
         self.router = EventRouter.wire(app, self.buckets)
-        self.backup_bucket = _create_backup_bucket(environment)
-        self.event_bus, self._events_queue = _subscribe_to_event_bus(environment)
+        self.backup_bucket = _create_backup_bucket(self.environment)
+        self.event_bus, self._events_queue = _subscribe_to_event_bus(self.environment)
         self.report_event = report_event
         self.report = report or print_delivery
         self.stats = Stats()
         self._submitted = self._reported = 0
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers,
+        self._workers = workers
+        self._pool = self._start_workers(self.environment)
+
+    def _start_workers(self, environment: dict[str, str]) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(stage, {**environment, **_aws_environment()}),
+            initargs=(self.stage, {**environment, **_aws_environment()}),
         )
 
     def run(self, stop: threading.Event, until_idle: bool = False, close: bool = True) -> Stats:
@@ -133,8 +149,11 @@ class DevLoop:
         in_flight: set[Future] = set()
         try:
             while not stop.is_set():
+                if self.watcher and (changed := self.watcher.changed()):
+                    self.reload(changed)
                 submitted = 0
-                for handler, event in self.router.pending_events(wait_seconds=0 if until_idle else 1):
+                waiting = self.router.pending_events(wait_seconds=0 if until_idle else 1)
+                for handler, event in waiting:
                     future = self._pool.submit(_deliver, handler, event)
                     self._submitted += 1
                     future.add_done_callback(self._finished)
@@ -156,6 +175,36 @@ class DevLoop:
                     time.sleep(0.01)
             self.stats.seconds += time.perf_counter() - started
         return self.stats
+
+    def reload(self, changed: list[str]) -> bool:
+        """Validate the configuration afresh, in a child process (the code under chalicelib/
+        may have changed too); if valid, new workers run the next events with it."""
+        print(f"changed: {', '.join(changed)}; checking the stage again", flush=True)
+        trigger = ["--trigger", self.overrides["TRIGGER"]] if "TRIGGER" in self.overrides else []
+        validated = subprocess.run(
+            [sys.executable, "-m", "devtools.check", "--stage", self.stage, *trigger],
+            cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False)
+        if validated.returncode != 0:
+            print(f"NOT RELOADED, the previous configuration keeps serving:\n"
+                  f"{validated.stderr.strip()}", flush=True)
+            return False
+        environment = {**stage_environment(self.stage), **self.overrides}
+        before, after = check.wiring(self.environment), check.wiring(environment)
+        if before != after:
+            moved = ", ".join(f"{name} {before[name] or '(unset)'} -> {after[name] or '(unset)'}"
+                              for name in check.WIRING if before[name] != after[name])
+            print(f"NOT RELOADED: {moved} changes what the local S3 is wired to; restart "
+                  "make dev (Ctrl-C, then make dev) to use it. The previous configuration "
+                  "keeps serving.", flush=True)
+            return False
+        previous, self._pool = self._pool, self._start_workers(environment)
+        previous.shutdown(wait=False)  # what it runs now finishes and is reported
+        self.environment = environment
+        self.backup_bucket = _create_backup_bucket(environment)
+        self.event_bus, self._events_queue = _subscribe_to_event_bus(environment)
+        summary = validated.stdout.strip().splitlines()[1:]  # after "stage dev: ... valid"
+        print("reloaded; the next events run with:\n" + "\n".join(summary), flush=True)
+        return True
 
     def _report_events(self) -> None:
         if self.report_event:
@@ -190,6 +239,48 @@ class DevLoop:
             self._reported += 1
 
 
+class ConfigWatcher:
+    """The files whose change `make dev` reloads: .chalice/config.json and everything under
+    chalicelib/ (outputs.toml, its watermarks, the code). Polled: no dependency, a few dozen
+    stat calls a second."""
+
+    def __init__(self, project_dir: Path = PROJECT_DIR):
+        self.project_dir = project_dir
+        self._seen = self._snapshot()
+
+    def _snapshot(self) -> dict[Path, tuple[int, int]]:
+        files = [self.project_dir / check.CONFIG_FILE,
+                 *(path for path in (self.project_dir / "chalicelib").rglob("*")
+                   if "__pycache__" not in path.parts)]
+        found = {}
+        for path in files:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if path.is_file():
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def changed(self) -> list[str]:
+        """The files changed since last asked, once they stop changing (an editor's save can
+        take more than one write)."""
+        now = self._snapshot()
+        if now == self._seen:
+            return []
+        while True:
+            time.sleep(0.2)
+            settled = self._snapshot()
+            if settled == now:
+                break
+            now = settled
+        changed = sorted(str(path.relative_to(self.project_dir))
+                         for path in now.keys() | self._seen.keys()
+                         if now.get(path) != self._seen.get(path))
+        self._seen = now
+        return changed
+
+
 def _create_backup_bucket(environment: dict[str, str]) -> str | None:
     """BACKUP_BUCKET, versioned, when the stage sets it. Not `make buckets`' TLS-only policy:
     the local endpoint speaks plain HTTP on loopback, and the local S3 applies that policy."""
@@ -217,7 +308,8 @@ def _subscribe_to_event_bus(environment: dict[str, str]) -> tuple[str | None, st
 
     name = bus.rpartition("event-bus/")[2] if bus.startswith("arn:") else bus
     events, sqs = boto3.client("events"), boto3.client("sqs")
-    if name != "default" and name not in [b["Name"] for b in events.list_event_buses()["EventBuses"]]:
+    existing = [b["Name"] for b in events.list_event_buses()["EventBuses"]]
+    if name != "default" and name not in existing:
         events.create_event_bus(Name=name)
     queue_url = sqs.create_queue(QueueName="thumbnailer-local-processed-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
@@ -236,59 +328,81 @@ def print_event(event: dict) -> None:
 
 
 def _aws_environment() -> dict[str, str]:
-    names = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
+    names = ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_REKOGNITION", "AWS_ACCESS_KEY_ID",
+             "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
              "AWS_REGION", "AWS_EC2_METADATA_DISABLED")
     return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def print_delivery(delivery: Delivery) -> None:
+    """One line per record: the upload, its outcome, and each output written by name."""
     for line in delivery.lines:
-        sizes = (f"{line.get('source_size', '?')} -> {line['thumbnail_size']}"
-                 if "thumbnail_size" in line else "")
-        detail = (line.get("reason") or
-                  (", ".join(line["deleted"]) if "deleted" in line else
-                   f"{line.get('bytes_in', 0):,} B -> {line.get('bytes_out', 0):,} B"))
-        print(f"{line['key']}  {line['outcome']}  {sizes}  {detail}  {line['ms']:.0f} ms", flush=True)
+        print(f"{line['key']}  {line['outcome']}  {_what_happened(line)}  {line['ms']:.0f} ms",
+              flush=True)
     if delivery.error:
         print(f"{', '.join(delivery.keys)}  HANDLER RAISED ({delivery.handler}): {delivery.error}"
               "  -- Lambda would retry this event", flush=True)
 
 
+def _what_happened(line: dict) -> str:
+    parts = []
+    if line.get("outputs"):
+        written = ", ".join(f"{output['name']} {output['size']} ({output['bytes']:,} B)"
+                            for output in line["outputs"])
+        parts.append(f"{line.get('source_size', '?')} -> {written}")
+    if line.get("deleted") is not None:
+        parts.append(", ".join(line["deleted"]) or "no output to delete")
+    if line.get("reason"):
+        parts.append(line["reason"])
+    return "; ".join(parts)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
+    parser.add_argument("--port", type=int,
+                        default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--trigger", default=os.environ.get("TRIGGER") or None,
                         help="s3 or eventbridge (default: the stage's TRIGGER, else s3)")
     args = parser.parse_args()
     overrides = {"TRIGGER": args.trigger} if args.trigger else {}
+    try:
+        configuration = check.load(args.stage, overrides)
+    except check.ConfigurationError as error:
+        print(f"make dev: not starting, stage {args.stage} is not valid:\n{error}",
+              file=sys.stderr)
+        return 1
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with local_s3(port=args.port) as endpoint:
         os.environ.update(stage_environment(args.stage), **overrides)
         from app import app
-        from chalicelib.config.settings import trigger
 
         loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event,
-                       overrides=overrides)
+                       overrides=overrides, watcher=ConfigWatcher())
         source, target = loop.buckets
-        print(f"local S3 at {endpoint} (stage {args.stage}, TRIGGER={trigger()}); "
+        print("\n".join(check.describe(configuration)))
+        print(f"local S3 at {endpoint} (stage {args.stage}, "
+              f"TRIGGER={configuration.settings.trigger}); "
               f"upload to s3://{source}, "
               f"thumbnails appear in s3://{target}\n"
               f"In another shell, this points AWS clients (aws, boto3, make backfill) here:\n"
               f"  {client_exports(endpoint)}\n"
               f"  aws --endpoint-url {endpoint} s3 cp photo.jpg s3://{source}/photo.jpg\n"
               f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
-              f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg  # deletes its outputs\n"
+              f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg"
+              f"  # deletes its outputs\n"
+              f"Changes to .chalice/config.json and chalicelib/ (outputs.toml) are reloaded.\n"
               f"ready; Ctrl-C to stop", flush=True)
         try:
             stats = loop.run(stop)
         except KeyboardInterrupt:
             stop.set()
             stats = loop.stats
-    print(f"stopped: {stats.events} events, {dict(stats.outcomes)}, {stats.raised} raised", flush=True)
+    print(f"stopped: {stats.events} events, {dict(stats.outcomes)}, {stats.raised} raised",
+          flush=True)
     return 0
 
 

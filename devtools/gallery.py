@@ -42,8 +42,10 @@ def _box(size: tuple[int, int]) -> str:
 _CONTAIN = f"size = {_box(CELL)}\nfit = \"contain\""
 TILES: tuple[Tile, ...] = (
     Tile("source", "source 1200x800, subject off-centre", _CONTAIN),
-    Tile("contain", "contain 160x160: all of it, inside", f"size = {_box(FIT_BOX)}\nfit = \"contain\""),
-    Tile("cover", "cover 160x160: cropped to the detail", f"size = {_box(FIT_BOX)}\nfit = \"cover\""),
+    Tile("contain", "contain 160x160: all of it, inside",
+         f"size = {_box(FIT_BOX)}\nfit = \"contain\""),
+    Tile("cover", "cover 160x160: cropped to the detail",
+         f"size = {_box(FIT_BOX)}\nfit = \"cover\""),
     Tile("pad", f"pad 160x160, background {PAD_BACKGROUND}",
          f"size = {_box(FIT_BOX)}\nfit = \"pad\"\nbackground = \"{PAD_BACKGROUND}\""),
     Tile("flip", "flip direction=horizontal",

@@ -80,11 +80,13 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     # Outputs made on request (the renditions function writes them) are deleted by the upload's
     # event too: made from an earlier upload under the key, they are made again when asked for.
     requested = output_key_patterns(environment, sidecar=False, when="request")
-    everything = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
+    everything = [f"arn:aws:s3:::{target}/{pattern}"
+                  for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
     if batch:
-        log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{batch_function_name(stage, project_dir)}"
+        function = batch_function_name(stage, project_dir)
+        log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{function}"
     features = labels_features(environment)
     sync = delete_outputs(environment) and not batch
     deletes = [{

@@ -116,7 +116,7 @@ def heic_bytes(image: Image.Image, orientation: int = 1) -> bytes:
     """A HEIC as a phone writes it: the pixels stored turned, `irot` saying how to show them,
     and the same EXIF orientation. pillow-heif (a test and tooling dependency, never deployed)
     encodes; it turns the EXIF orientation it is given into irot/imir."""
-    import pillow_heif  # noqa: PLC0415 - only what makes HEIC samples needs the encoder
+    import pillow_heif  # lazily: only what makes HEIC samples needs the encoder
 
     stored = stored_with_orientation(image, orientation) if orientation != 1 else image
     heif = pillow_heif.from_pillow(stored)
@@ -130,7 +130,8 @@ def transparent_logo(size: tuple[int, int] = (900, 600)) -> Image.Image:
     """RGBA: an opaque disc with a soft edge on a fully transparent background."""
     width, height = size
     mask = Image.new("L", size, 0)
-    ImageDraw.Draw(mask).ellipse((width // 6, height // 8, width * 5 // 6, height * 7 // 8), fill=255)
+    ImageDraw.Draw(mask).ellipse((width // 6, height // 8, width * 5 // 6, height * 7 // 8),
+                                 fill=255)
     mask = mask.filter(ImageFilter.GaussianBlur(6))
     logo = Image.new("RGBA", size, (200, 40, 120, 0))
     logo.putalpha(mask)
@@ -141,7 +142,8 @@ def png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims width x height pixels (a decompression bomb's shape)."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)

@@ -47,7 +47,8 @@ def configured_architecture(project_dir: Path = PROJECT_DIR) -> str:
     default = config.get("lambda_architecture", "x86_64")
     found = {stage.get("lambda_architecture", default) for stage in config["stages"].values()}
     if len(found) != 1:
-        raise VendorError(f"stages disagree on lambda_architecture ({sorted(found)}); vendor/ holds one")
+        raise VendorError(f"stages disagree on lambda_architecture ({sorted(found)}); "
+                          "vendor/ holds one")
     architecture = found.pop()
     if architecture not in ARCHITECTURES:
         raise VendorError(f"lambda_architecture must be one of {sorted(ARCHITECTURES)}")
@@ -61,7 +62,7 @@ def pinned_requirements() -> list[tuple[str, str, list[str]]]:
     if not starts:
         raise VendorError(f"{PINS_FILE.name}: no 'name==version' line")
     pins = []
-    for match, following in zip(starts, [*starts[1:], None]):
+    for match, following in zip(starts, [*starts[1:], None], strict=True):
         block = text[match.start(): following.start() if following else len(text)]
         pins.append((canonicalize_name(match[1]), match[2],
                      re.findall(r"--hash=sha256:([0-9a-f]{64})", block)))
@@ -94,7 +95,7 @@ def vendor_problems(architecture: str, vendor_dir: Path = VENDOR_DIR) -> list[st
     """Everything wrong with vendor/ against the pins: files, hashes, tags, compiled machine."""
     wanted = sorted(f"{name}-{version}" for name, version, _ in pinned_requirements())
     dist_infos = sorted(vendor_dir.glob("*.dist-info"))
-    found = sorted("{}-{}".format(canonicalize_name(name), version) for name, version in
+    found = sorted(f"{canonicalize_name(name)}-{version}" for name, version in
                    (d.name.removesuffix(".dist-info").rsplit("-", 1) for d in dist_infos))
     if found != wanted:
         return [f"vendor/ should hold exactly the dist-info of {wanted}, has "
@@ -122,9 +123,10 @@ def vendor_problems(architecture: str, vendor_dir: Path = VENDOR_DIR) -> list[st
     problems += [f"not from the wheel: vendor/{p}" for p in sorted(extra)]
     machine, elf_machine = ARCHITECTURES[architecture]
     for module in vendor_dir.rglob("*.so*"):
-        if module.suffix == ".so" and ".cpython-" in module.name:
-            if f".cpython-313-{machine}-linux-gnu.so" not in module.name:
-                problems.append(f"compiled for another runtime: vendor/{module.relative_to(vendor_dir)}")
+        if (module.suffix == ".so" and ".cpython-" in module.name
+                and f".cpython-313-{machine}-linux-gnu.so" not in module.name):
+            problems.append(
+                f"compiled for another runtime: vendor/{module.relative_to(vendor_dir)}")
         if _elf_machine(module) != elf_machine:
             problems.append(f"not {machine} code: vendor/{module.relative_to(vendor_dir)}")
     return problems

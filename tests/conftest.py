@@ -1,17 +1,22 @@
 """Shared fixtures: a real S3 endpoint on loopback (moto server), the dev stage's buckets, the
-Chalice test client, and S3 events shaped exactly as S3 sends them."""
+Chalice test client, the stage's environment and event routing, IAM enforcement. Plain helper
+functions live in tests/helpers/."""
 
 from __future__ import annotations
 
+import logging
 import os
 import urllib.request
+from urllib.parse import unquote, urlparse
 
 import boto3
 import pytest
 
-from devtools.events import s3_record
-from devtools.local_s3 import local_s3, s3_event_sources
+from devtools.local_s3 import EventRouter, local_s3
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
+from tests.helpers.eventbridge import BUS, subscribe
+from tests.helpers.runs import LOGGER
+from tests.helpers.uploads import handler_for
 
 STAGE = "dev"
 
@@ -91,24 +96,6 @@ def target_bucket(stage_env) -> str:
     return stage_env["TARGET_BUCKET"]
 
 
-def upload(s3_client, bucket: str, key: str, data: bytes) -> dict:
-    """Put the object and return the record S3 would send for it."""
-    s3_client.put_object(Bucket=bucket, Key=key, Body=data)
-    head = s3_client.head_object(Bucket=bucket, Key=key)
-    return s3_record(bucket, key, head["ContentLength"], head["ETag"].strip('"'))
-
-
-def handler_for(chalice_app, key: str) -> str:
-    """The function S3 would invoke for `key`: the event source whose filters match it."""
-    matches = [
-        source.name
-        for source in s3_event_sources(chalice_app.app)
-        if key.endswith(source.suffix or "") and key.startswith(source.prefix or "")
-    ]
-    assert len(matches) == 1, f"{key!r} matches {matches}"
-    return matches[0]
-
-
 def _delivering(test_client, chalice_app):
     def _deliver(*records: dict):
         from urllib.parse import unquote_plus
@@ -131,3 +118,92 @@ def deliver(client, chalice_app):
 def deliver_deployed(deployed_client, chalice_app):
     """`deliver` with the deployed function's whole timeout (see deployed_client)."""
     return _delivering(deployed_client, chalice_app)
+
+
+@pytest.fixture
+def stage(stage_env, monkeypatch, caplog):
+    """The dev stage's environment as Lambda sets it; OUTPUTS or DELETE_OUTPUTS by the test."""
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    for name, value in stage_env.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch.setenv
+
+
+@pytest.fixture
+def router(s3, chalice_app, source_bucket, target_bucket):
+    return EventRouter.wire(chalice_app.app, [source_bucket, target_bucket])
+
+
+@pytest.fixture
+def enforced_iam(s3_endpoint):
+    """Turn on IAM enforcement in the local S3 for one test, and off again after it."""
+
+    def enforce(no_auth_requests: str) -> None:
+        request = urllib.request.Request(
+            f"{s3_endpoint}/moto-api/reset-auth", data=no_auth_requests.encode(),
+            headers={"Content-Type": "text/plain"},  # a form body would be parsed away
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+
+    yield lambda: enforce("0")
+    enforce("inf")
+
+
+@pytest.fixture
+def if_match_enforced(monkeypatch):
+    """CopySourceIfMatch on CopyObject and UploadPartCopy, answered as S3 answers it.
+
+    moto 5.2.5 ignores it (CopyObject checks only If-None-Match, UploadPartCopy neither).
+    Modules that copy with it turn this on for all their tests (pytestmark usefixtures)."""
+    from moto.s3.exceptions import PreconditionFailed
+    from moto.s3.responses import S3Response
+
+    def enforcing(original):
+        def method(self):
+            wanted = self.headers.get("x-amz-copy-source-if-match")
+            if wanted:
+                source = urlparse(self.headers["x-amz-copy-source"]).path
+                bucket, key = unquote(source).lstrip("/").split("/", 1)
+                current = self.backend.get_object(bucket, key)
+                if current is not None and current.etag.strip('"') != wanted.strip('"'):
+                    raise PreconditionFailed("x-amz-copy-source-If-Match")
+            return original(self)
+        return method
+
+    for name in ("copy_object", "upload_part_copy"):
+        monkeypatch.setattr(S3Response, name, enforcing(getattr(S3Response, name)))
+
+
+@pytest.fixture
+def iam_sees_the_bus(monkeypatch):
+    """moto's IAM check evaluates every action of a service without `_determine_resource`
+    (EventBridge among them) against resource "*", so a policy scoped to a bus would be denied
+    even on that bus. This gives moto's EventsHandler the bus ARN of each PutEvents request, as
+    AWS evaluates it; the in-process local S3 (ThreadedMotoServer) then checks the real one.
+    A fix of the test bench, not of the product."""
+    from moto.events.responses import EventsHandler
+
+    def _determine_resource(self) -> str:
+        if self._get_action() != "PutEvents":
+            return "*"
+        buses = {entry.get("EventBusName") or "default"
+                 for entry in self._get_param("Entries") or []}
+        assert len(buses) == 1, f"one bus per PutEvents in these tests, got {buses}"
+        [bus] = buses
+        if bus.startswith("arn:"):
+            return bus
+        return f"arn:aws:events:{self.region}:{self.current_account}:event-bus/{bus}"
+
+    monkeypatch.setattr(EventsHandler, "_determine_resource", _determine_resource,
+                        raising=False)
+
+
+@pytest.fixture
+def bus(s3, stage):
+    """The processed-image event's bus (tests.helpers.eventbridge.BUS), with a rule on source
+    thumbnailer into a queue (returned); EVENT_BUS names it."""
+    events = boto3.client("events")
+    events.create_event_bus(Name=BUS)
+    queue_url = subscribe(events, BUS, {"source": ["thumbnailer"]}, "all-thumbnailer-events")
+    stage("EVENT_BUS", BUS)
+    return queue_url

@@ -11,15 +11,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from devtools.policy import policy_for
-from tests.test_backup import BACKUP, if_match_enforced  # noqa: F401 - fixture
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    NONE, pending, photo, router, run_all, stage, target_keys,
-)
-from tests.test_labels import red
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
-from tests.test_processed_event import (  # noqa: F401 - fixture
-    BUS, iam_sees_the_bus, is_access_denied, received, subscribe,
-)
+from tests.helpers.backup import BACKUP
+from tests.helpers.eventbridge import BUS, is_access_denied, received, subscribe
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.pictures import red
+from tests.helpers.runs import NONE, pending, photo, run_all
+
+pytestmark = pytest.mark.usefixtures("if_match_enforced")
 
 ALL_ON = {"BACKUP_BUCKET": BACKUP, "LABELS": "labels,moderation", "EVENT_BUS": BUS,
           "OUTPUTS": "thumbnail,card"}
@@ -43,7 +41,8 @@ def test_every_feature_under_exactly_the_generated_policy(
     iam = boto3.client("iam")
     function = _user_with_policy(iam, "thumbnailer-fn", policy_for("dev", overrides=ALL_ON))
     admin = _user_with_policy(iam, "admin", {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                                                "Resource": "*"}]})
     s3.put_object(Bucket=source_bucket, Key="a/ok.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="a/gone.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="a/flagged.jpg", Body=red())

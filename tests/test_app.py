@@ -12,7 +12,7 @@ from chalicelib.config.keys import upload_suffixes
 from chalicelib.pipeline.setup import load_settings
 from devtools.local_s3 import s3_event_sources
 from devtools.stage import PROJECT_DIR, stage_environment
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 STAGES = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())["stages"]
 
@@ -46,7 +46,8 @@ def test_handler_called_the_way_lambda_calls_it(s3, chalice_app, stage_env, sour
 
     for name, value in stage_env.items():
         monkeypatch.setenv(name, value)
-    record = upload(s3, source_bucket, "raw/x.jpeg", samples.jpeg_bytes(samples.photo_like((300, 200))))
+    record = upload(s3, source_bucket, "raw/x.jpeg",
+                    samples.jpeg_bytes(samples.photo_like((300, 200))))
 
     result = chalice_app.thumbnail_jpeg({"Records": [record]}, None)
 
@@ -73,7 +74,7 @@ def test_importing_app_without_source_bucket_reads_the_dev_stage():
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_DIR)}
     script = "import app; print(app.app.event_sources[0].bucket)"
     run = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=env,
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == stage_environment("dev")["SOURCE_BUCKET"]
 
@@ -84,6 +85,6 @@ def test_importing_app_without_source_bucket_or_a_stage_config_names_the_variabl
     (tmp_path / "app.py").write_text((PROJECT_DIR / "app.py").read_text())
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_DIR)}
     run = subprocess.run([sys.executable, "-c", "import app"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=60, check=False)
     assert run.returncode != 0
     assert "SOURCE_BUCKET is not set" in run.stderr

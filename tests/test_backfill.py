@@ -1,5 +1,6 @@
 """Backfill of a bucket that already holds images: mixed objects, up-to-date ones skipped. And
-`make backfill` on a first run that is not set up yet: a message saying what to set, no traceback."""
+`make backfill` on a first run that is not set up yet: a message saying what to set, no
+traceback."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from devtools import samples
 from devtools.backfill import UP_TO_DATE, backfill, first_output_key
 from devtools.local_s3 import LOCAL_CREDENTIALS, client_exports
 from devtools.stage import PROJECT_DIR, stage_environment
-from tests.conftest import upload
+from tests.helpers.uploads import upload
 
 SETTINGS = load_settings(stage_environment("dev"))
 
@@ -43,7 +44,8 @@ def test_backfill_of_a_mixed_bucket(s3, deliver, source_bucket):
     summary = backfill(SETTINGS, prefix="old/", concurrency=4, progress=False)
 
     assert summary.counts == {"written": 2, UP_TO_DATE: 1, "skipped": 1}
-    assert summary.reasons["skipped"] == ["old/page.jpg: not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"]
+    assert summary.reasons["skipped"] == [
+        "old/page.jpg: not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image (looks like HTML/XML text)"]
     assert target_keys(s3) == {"old/done-thumbnail.jpg", "old/a photo-thumbnail.JPG",
                                "old/nested/b-thumbnail.png"}
 
@@ -79,7 +81,8 @@ def run_backfill(home, **aws) -> subprocess.CompletedProcess:
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env.update({"HOME": str(home), "AWS_EC2_METADATA_DISABLED": "true", **aws})
     return subprocess.run([sys.executable, "-m", "devtools.backfill", "--stage", "dev"],
-                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60)
+                          cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
 
 
 def one_clear_error(run: subprocess.CompletedProcess) -> str:
@@ -107,13 +110,15 @@ def test_with_the_local_endpoint_down_it_says_so(tmp_path):
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
-    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=endpoint, **LOCAL_CREDENTIALS))
+    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=endpoint,
+                                           **LOCAL_CREDENTIALS))
     assert endpoint in message and "make dev" in message
 
 
 def test_with_the_source_bucket_missing_it_says_so(tmp_path, s3, s3_endpoint, source_bucket):
     s3.delete_bucket(Bucket=source_bucket)
-    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=s3_endpoint, **LOCAL_CREDENTIALS))
+    message = one_clear_error(run_backfill(tmp_path, AWS_ENDPOINT_URL=s3_endpoint,
+                                           **LOCAL_CREDENTIALS))
     assert source_bucket in message and "make buckets STAGE=dev" in message
 
 

@@ -23,34 +23,11 @@ from chalicelib.pipeline.setup import load_settings
 from devtools import buckets, samples
 from devtools.events import s3_record
 from devtools.policy import policy_for, policy_path, render
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    LOGGER, NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
-)
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
+from tests.helpers.backup import BACKUP
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
-BACKUP = "thumbnailer-dev-backup"
-
-
-@pytest.fixture(autouse=True)
-def if_match_enforced(monkeypatch):
-    """CopySourceIfMatch on CopyObject and UploadPartCopy, answered as S3 answers it."""
-    from moto.s3.exceptions import PreconditionFailed
-    from moto.s3.responses import S3Response
-
-    def enforcing(original):
-        def method(self):
-            wanted = self.headers.get("x-amz-copy-source-if-match")
-            if wanted:
-                source = urlparse(self.headers["x-amz-copy-source"]).path
-                bucket, key = unquote(source).lstrip("/").split("/", 1)
-                current = self.backend.get_object(bucket, key)
-                if current is not None and current.etag.strip('"') != wanted.strip('"'):
-                    raise PreconditionFailed("x-amz-copy-source-If-Match")
-            return original(self)
-        return method
-
-    for name in ("copy_object", "upload_part_copy"):
-        monkeypatch.setattr(S3Response, name, enforcing(getattr(S3Response, name)))
+pytestmark = pytest.mark.usefixtures("if_match_enforced")
 
 
 @pytest.fixture
@@ -108,7 +85,8 @@ def test_local_s3_refuses_a_copy_of_another_version(s3, source_bucket):
     s3.create_bucket(Bucket=BACKUP)
     s3.put_object(Bucket=source_bucket, Key="a.jpg", Body=b"one")
     with pytest.raises(ClientError) as error:
-        s3.copy_object(Bucket=BACKUP, Key="a.jpg", CopySource={"Bucket": source_bucket, "Key": "a.jpg"},
+        s3.copy_object(Bucket=BACKUP, Key="a.jpg",
+                       CopySource={"Bucket": source_bucket, "Key": "a.jpg"},
                        CopySourceIfMatch='"0123456789abcdef0123456789abcdef"')
     assert error.value.response["Error"]["Code"] == "PreconditionFailed"
 
@@ -229,7 +207,7 @@ def test_a_transient_backup_failure_fails_the_record_and_the_retry_does_both(
     s3.delete_bucket(Bucket=BACKUP)  # NoSuchBucket: not a skip, the record fails
     s3.put_object(Bucket=source_bucket, Key="t.jpg", Body=photo())
     [(handler, event)] = pending(router)
-    with pytest.raises(Exception, match="retry the event: .*NoSuchBucket.*CopyObject"):
+    with pytest.raises(Exception, match=r"retry the event: .*NoSuchBucket.*CopyObject"):
         run(chalice_app, handler, event)
     assert backup_line(caplog)["outcome"] == "failed"
 
@@ -347,7 +325,7 @@ def test_settings_defaults_and_storage_classes():
 def test_make_buckets_creates_the_backup_bucket_locked_down_and_versioned(
     s3, stage_env, capsys, monkeypatch
 ):
-    from tests.test_buckets import object_ownership, tls_deny_statements
+    from tests.helpers.buckets import object_ownership, tls_deny_statements
 
     monkeypatch.setattr(buckets, "stage_environment",
                         lambda stage: {**stage_env, "BACKUP_BUCKET": BACKUP})

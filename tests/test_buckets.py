@@ -11,27 +11,7 @@ import pytest
 
 from devtools import buckets
 from devtools.buckets import create_locked_down_bucket
-
-
-def tls_deny_statements(s3, bucket: str) -> list[dict]:
-    """The bucket policy's statements that deny everything over plain HTTP, to anyone."""
-    policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-    arn = f"arn:aws:s3:::{bucket}"
-    found = []
-    for statement in policy["Statement"]:
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        if (statement["Effect"] == "Deny"
-                and statement["Principal"] in ("*", {"AWS": "*"})
-                and actions == ["s3:*"]
-                and sorted(statement["Resource"]) == [arn, f"{arn}/*"]
-                and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}):
-            found.append(statement)
-    return found
-
-
-def object_ownership(s3, bucket: str) -> list[str]:
-    rules = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
-    return [rule["ObjectOwnership"] for rule in rules]
+from tests.helpers.buckets import object_ownership, tls_deny_statements
 
 
 def test_new_bucket_gets_acls_disabled_and_a_tls_only_policy(s3_endpoint):

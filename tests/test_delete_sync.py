@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -19,55 +18,10 @@ from chalicelib.config import outputs
 from chalicelib.pipeline import setup
 from devtools import samples
 from devtools.events import removed_record
-from devtools.local_s3 import EventRouter, s3_event_sources
+from devtools.local_s3 import s3_event_sources
 from devtools.policy import policy_for
-from devtools.stage import PROJECT_DIR, lambda_context
-
-LOGGER = "chalicelib.pipeline"
-NONE = {"written": 0, "skipped": 0, "deleted": 0}
-
-
-@pytest.fixture
-def stage(stage_env, monkeypatch, caplog):
-    """The dev stage's environment as Lambda sets it; OUTPUTS or DELETE_OUTPUTS by the test."""
-    caplog.set_level(logging.INFO, logger=LOGGER)
-    for name, value in stage_env.items():
-        monkeypatch.setenv(name, value)
-    return monkeypatch.setenv
-
-
-@pytest.fixture
-def router(s3, chalice_app, source_bucket, target_bucket):
-    return EventRouter.wire(chalice_app.app, [source_bucket, target_bucket])
-
-
-def run(chalice_app, handler: str, event: dict) -> dict:
-    """Call the function as Lambda calls it: app.<handler>(event, context)."""
-    return getattr(chalice_app, handler)(event, lambda_context(handler))
-
-
-def pending(router) -> list[tuple[str, dict]]:
-    return list(router.pending_events())
-
-
-def run_all(chalice_app, events) -> dict:
-    totals = dict(NONE)
-    for handler, event in events:
-        for outcome, count in run(chalice_app, handler, event).items():
-            totals[outcome] = totals.get(outcome, 0) + count
-    return totals
-
-
-def photo() -> bytes:
-    return samples.jpeg_bytes(samples.photo_like((400, 300)))
-
-
-def target_keys(s3, bucket) -> list[str]:
-    return sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []))
-
-
-def lines(caplog) -> list[dict]:
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER]
+from devtools.stage import PROJECT_DIR
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
 
 def test_deleting_an_upload_deletes_every_output(
@@ -166,7 +120,8 @@ def test_versioned_bucket_outputs_follow_the_current_version(
     def shown() -> tuple[str, tuple[int, int, int]]:
         output = s3.get_object(Bucket=target_bucket, Key=thumbnail)
         pixel = Image.open(io.BytesIO(output["Body"].read())).convert("RGB").getpixel((5, 5))
-        name = min(colours, key=lambda c: sum(abs(a - b) for a, b in zip(colours[c], pixel)))
+        name = min(colours, key=lambda c: sum(
+            abs(a - b) for a, b in zip(colours[c], pixel, strict=True)))
         return output["Metadata"]["source-etag"], name
 
     def removed(version: str, event_name: str = "ObjectRemoved:Delete") -> dict:
@@ -200,7 +155,7 @@ def test_a_jpeg_and_a_heic_of_one_name_keep_outputs_of_their_own(
 ):
     """IMG_1.jpg beside IMG_1.heic (an export beside the phone's original) are two uploads:
     the thumbnail's {ext} keeps them apart, so deleting one leaves the other's output."""
-    from tests.conftest import upload
+    from tests.helpers.uploads import upload
 
     handler = "thumbnail_jpg"  # the S3 mode has no .heic function; all run the same pipeline
     heic = samples.heic_bytes(samples.photo_like((400, 300)))

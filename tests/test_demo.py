@@ -8,13 +8,16 @@ import json
 import subprocess
 import sys
 from html.parser import HTMLParser
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from PIL import Image
 
+from chalicelib.config.outputs import load_outputs
 from devtools.demo import MODE_SAMPLES
 from devtools.stage import PROJECT_DIR
+
+pytestmark = pytest.mark.slow  # two whole `make demo` runs
 
 
 class _Links(HTMLParser):
@@ -23,13 +26,21 @@ class _Links(HTMLParser):
         self.images: list[str] = []
         self.links: list[str] = []
         self.badges: list[str] = []
+        self.drawn: dict[str, tuple[int, int]] = {}  # output image -> its --w, --h on the page
         self._in_badge = False
+        self._figure_style = ""
         self.text = ""
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        if tag == "figure" and attributes.get("class") == "output":
+            self._figure_style = attributes["style"]
         if tag == "img":
             self.images.append(attributes["src"])
+            if self._figure_style:
+                style = dict(part.split(":") for part in self._figure_style.split(";"))
+                self.drawn[attributes["src"]] = (int(style["--w"]), int(style[" --h"]))
+                self._figure_style = ""
         elif tag == "a":
             self.links.append(attributes["href"])
         self._in_badge = attributes.get("class") == "badge"
@@ -47,7 +58,7 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
     samples (a .Jpg upload), delivered through S3 -> EventBridge -> the rule's pattern."""
     run = subprocess.run([sys.executable, "-m", "devtools.demo", "--out", str(tmp_path),
                           "--trigger", trigger],
-                         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+                         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     extra = len(MODE_SAMPLES[trigger])
     assert f"(TRIGGER={trigger})" in run.stdout
@@ -83,6 +94,8 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
                 image.load()
                 assert "{}x{}".format(*image.size) == output["size"], output
                 formats.add(image.format)
+            # drawn at the page's one scale: its own size times --px
+            assert page.drawn[quote(f"outputs/{output['key']}")] == image.size, output
             assert (tmp_path / "outputs" / output["key"]).stat().st_size == output["bytes"]
         assert f"outputs/{line['labels_key']}" in {unquote(link) for link in page.links}
         assert line["backup"] == "copied" and line["labels"]
@@ -102,8 +115,11 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
     kinds = sorted((event["detail"]["key"], event["detail-type"]) for event in bus)
     assert len(kinds) == 12 + extra and ("uploads/flagged.jpg", "Image quarantined") in kinds
     assert ("uploads/deleted later.jpg", "Image removed") in kinds
-    assert f"({10 + extra} Image processed, 1 Image quarantined, 1 Image removed)" in run.stdout
+    assert (f"(3 Image processed (skipped), {7 + extra} Image processed (written), "
+            "1 Image quarantined, 1 Image removed)") in run.stdout
     assert page.text.count("on the event bus: Image processed") == 10 + extra
+    # a skipped upload's "Image processed" says it was skipped
+    assert page.text.count("on the event bus: Image processed (skipped)") == 3
 
     assert "uploads/not-really-an-image.jpg" in run.stdout  # the console table stays
     table = run.stdout.splitlines()
@@ -117,4 +133,4 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
             assert thumbnail.format == "JPEG" and thumbnail.width > thumbnail.height
 
 
-DEMO_OUTPUTS = ["thumbnail", "card", "small", "marked"]
+DEMO_OUTPUTS = list(load_outputs())  # every output the project declares

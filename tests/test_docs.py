@@ -19,11 +19,6 @@ from devtools.stage import PROJECT_DIR
 
 PAGES = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
 
-# Targets another branch of issue 18 adds to the Makefile (make test-all, lint, check), which
-# docs/testing.md already names. REMOVE this set once that branch is merged:
-# test_pending_targets_are_not_in_the_makefile_yet fails as a reminder when they arrive.
-PENDING_TARGETS = {"test-all", "lint", "check"}
-
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -125,13 +120,8 @@ def test_every_relative_link_and_anchor_resolves(page):
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
 def test_every_make_target_the_docs_name_is_in_the_makefile(page):
-    unknown = make_targets_named(page) - makefile_targets() - PENDING_TARGETS
+    unknown = make_targets_named(page) - makefile_targets()
     assert unknown == set(), f"{page.name} names make targets the Makefile lacks"
-
-
-def test_pending_targets_are_not_in_the_makefile_yet():
-    assert PENDING_TARGETS & makefile_targets() == set(), (
-        "these targets are in the Makefile now: remove them from PENDING_TARGETS")
 
 
 def test_every_page_is_linked_from_the_readme_and_links_back():
@@ -155,3 +145,22 @@ def test_the_checks_see_what_they_check():
     assert github_slug("Triggers: `TRIGGER=s3` or `TRIGGER=eventbridge`") == (
         "triggers-triggers3-or-triggereventbridge")
     assert github_slug("Été 2026 — naïve") == "été-2026--naïve"
+
+
+def toml_examples(page: Path) -> list[str]:
+    return re.findall(r"^```toml\n(.*?)^```", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_every_outputs_toml_example_loads_beside_the_shipped_outputs(page):
+    """An example a user copies into outputs.toml must pass the same validation (key templates
+    that collide or lack {folder} are refused at load)."""
+    from chalicelib.config.outputs import ASSET_DIR, load_outputs
+
+    shipped = (ASSET_DIR / "outputs.toml").read_text()
+    for example in toml_examples(page):
+        load_outputs(shipped + "\n" + example)
+
+
+def test_the_toml_example_finder_finds_the_outputs_page_example():
+    assert any("[avatar]" in example for example in toml_examples(PROJECT_DIR / "docs/outputs.md"))

@@ -19,12 +19,10 @@ from chalicelib.pipeline.batch import _object_of
 from devtools.events import eventbridge_event
 from devtools.policy import policy_for
 from devtools.stage import lambda_context
-from tests.conftest import handler_for
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    NONE, lines, pending, photo, router, run, stage, target_keys,
-)
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
-from tests.test_processed_event import bus, received  # noqa: F401 - fixture
+from tests.helpers.eventbridge import received
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.runs import NONE, lines, pending, photo, run, target_keys
+from tests.helpers.uploads import handler_for
 
 SAMPLES = Path(__file__).parent / "samples"
 EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e"  # what AWS's Object Deleted samples carry
@@ -224,7 +222,7 @@ def test_eventbridge_mode_deletes_the_outputs_of_an_expired_upload_and_publishes
     """The user guide's lifecycle expiration on EventBridge, with its empty-MD5 etag: the
     outputs go, and the "Image removed" event names no ETag (S3 notifications carry none for
     a removal either, so both modes publish the same event)."""
-    from tests.test_trigger_eventbridge import HANDLER, import_app
+    from tests.helpers.app_modules import HANDLER, import_app
 
     stage("TRIGGER", "eventbridge")
     handler = getattr(import_app("app_eventbridge_lifecycle", TRIGGER="eventbridge"), HANDLER)

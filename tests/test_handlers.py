@@ -11,16 +11,16 @@ from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from chalice.local import LambdaContext
 from PIL import Image
 
-from chalice.local import LambdaContext
 from chalicelib.config.keys import upload_suffixes
 from chalicelib.pipeline.handler import RecordsFailed
 from devtools import samples
-from devtools.local_s3 import EventRouter
 from devtools.events import s3_record
-from tests.conftest import handler_for, upload
-from tests.s3_stand_ins import S3Error
+from devtools.local_s3 import EventRouter
+from tests.helpers.s3_stand_ins import S3Error
+from tests.helpers.uploads import handler_for, upload
 
 LOGGER = "chalicelib.pipeline"
 
@@ -127,7 +127,8 @@ def test_sideways_phone_photo_is_stored_upright_without_gps(
     assert image.size == (800, 600)
     assert not image.getexif()
     top_left = image.convert("RGB").getpixel((200, 150))
-    assert all(abs(a - b) < 40 for a, b in zip(top_left, samples.CARD_COLOURS["top_left"]))
+    expected = samples.CARD_COLOURS["top_left"]
+    assert all(abs(a - b) < 40 for a, b in zip(top_left, expected, strict=True))
 
 
 def test_png_named_jpg_gets_a_jpeg_thumbnail(s3, deliver, source_bucket, target_bucket):
@@ -140,7 +141,8 @@ def test_png_named_jpg_gets_a_jpeg_thumbnail(s3, deliver, source_bucket, target_
 @pytest.mark.parametrize(
     ("key", "data", "reason"),
     [
-        ("page.jpg", b"<!DOCTYPE html><html><body>not a photo</body></html>", "not a JPEG, PNG, HEIC/HEIF, WebP or AVIF"),
+        ("page.jpg", b"<!DOCTYPE html><html><body>not a photo</body></html>",
+         "not a JPEG, PNG, HEIC/HEIF, WebP or AVIF"),
         ("empty.jpg", b"", "empty file"),
         ("cut.jpg", samples.jpeg_bytes(samples.photo_like((600, 400)))[:4000], "truncated"),
         ("bomb.png", samples.png_header_only(100_000, 100_000), "pixel limit"),
@@ -152,14 +154,16 @@ def test_bad_input_is_a_logged_permanent_skip(
 ):
     response = deliver(upload(s3, source_bucket, key, data))
 
-    assert response.payload == {"written": 0, "skipped": 1, "deleted": 0}  # returned normally: no retry
+    # returned normally: no retry
+    assert response.payload == {"written": 0, "skipped": 1, "deleted": 0}
     assert target_keys(s3, target_bucket) == []
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING"
     assert line["outcome"] == "skipped" and reason in line["reason"]
 
 
-def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket, caplog):
+def test_object_deleted_since_the_event_is_skipped(s3, deliver, source_bucket, target_bucket,
+                                                   caplog):
     record = upload(s3, source_bucket, "gone.jpg", photo_for("gone.jpg", (300, 200)))
     s3.delete_object(Bucket=source_bucket, Key="gone.jpg")
 
@@ -208,7 +212,8 @@ MALFORMED_EVENTS = {
     "s3 test event": ({"Service": "Amazon S3", "Event": "s3:TestEvent",
                        "Time": "2024-05-01T12:00:00.000Z", "Bucket": "thumbnailer-dev-source",
                        "RequestId": "5582815E1AEA5ADF",
-                       "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE"},
+                       "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+"
+                                 "YstdA6Knx4Ip8EXAMPLE"},
                       "s3:TestEvent"),
     "record without s3": ({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3",
                                         "eventName": "ObjectCreated:Put"}]}, "not an S3 record"),
@@ -228,7 +233,8 @@ def test_malformed_event_is_a_logged_skip_through_the_test_client(client, caplog
     """Chalice's S3Event would raise on these before our code ran, and Lambda would retry."""
     event, reason = MALFORMED_EVENTS[shape]
 
-    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1, "deleted": 0}
+    assert client.lambda_.invoke("thumbnail_jpg", event).payload == {"written": 0, "skipped": 1,
+                                                                     "deleted": 0}
     [(level, line)] = log_lines(caplog)
     assert level == "WARNING" and line["outcome"] == "skipped" and reason in line["reason"]
 
@@ -327,7 +333,8 @@ def test_lookalike_transient_states_still_raise(
     assert f"An error occurred ({stand_in.code})" in line["reason"]
 
 
-def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket, caplog):
+def test_storage_failure_raises_so_lambda_retries(s3, deliver, source_bucket, target_bucket,
+                                                  caplog):
     ok = upload(s3, source_bucket, "ok.jpg", photo_for("ok.jpg", (300, 200)))
     s3.delete_bucket(Bucket=target_bucket)  # every PUT now fails
 
@@ -344,7 +351,8 @@ class _SlowDown(BaseHTTPRequestHandler):
 
     def _answer(self):
         type(self).requests_seen += 1
-        body = b"<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"
+        body = (b"<Error><Code>SlowDown</Code>"
+                b"<Message>Please reduce your request rate.</Message></Error>")
         self.send_response(503)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(body)))

@@ -1,7 +1,7 @@
 import pytest
 
-from chalicelib.errors import PermanentError
 from chalicelib.config.keys import output_format, split_key, upload_suffixes
+from chalicelib.errors import PermanentError
 
 
 @pytest.mark.parametrize(
@@ -20,7 +20,8 @@ def test_split_key_gives_folder_with_its_slash_stem_and_extension_as_written(key
 
 @pytest.mark.parametrize(
     ("key", "expected"),
-    [("x.jpg", "JPEG"), ("x.JPEG", "JPEG"), ("x.Jpg", "JPEG"), ("x.png", "PNG"), ("a.b/x.PNG", "PNG")],
+    [("x.jpg", "JPEG"), ("x.JPEG", "JPEG"), ("x.Jpg", "JPEG"), ("x.png", "PNG"),
+     ("a.b/x.PNG", "PNG")],
 )
 def test_output_format_follows_the_extension(key, expected):
     assert output_format(key) == expected

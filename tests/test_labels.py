@@ -19,12 +19,10 @@ from PIL import Image
 from chalicelib.config.settings import SettingsError
 from chalicelib.pipeline.setup import load_settings
 from devtools import rekognition_local, samples
-from devtools.events import removed_record
 from devtools.policy import policy_for
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
-)
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.pictures import red
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
 
 @pytest.fixture
@@ -40,13 +38,6 @@ def rekognition(s3):
 def labels_stage(stage):
     stage("LABELS", "labels,moderation")
     return stage
-
-
-def red(size=(600, 400)) -> bytes:
-    """Mostly pure red: the local stand-in's moderation flags it (confidence = red share)."""
-    image = Image.new("RGB", size, (230, 10, 10))
-    image.paste((40, 90, 160), (0, 0, size[0], size[1] // 5))  # 20 % not red
-    return samples.jpeg_bytes(image)
 
 
 def sidecar(s3, bucket: str, key: str) -> dict:
@@ -255,7 +246,8 @@ def test_labels_and_quarantine_under_exactly_the_generated_policy(
         iam, "thumbnailer-fn", policy_for("dev", overrides={"LABELS": "labels,moderation"}))
     without_labels = _user_with_policy(iam, "thumbnailer-plain", policy_for("dev"))
     admin = _user_with_policy(iam, "admin", {
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*",
+                                                "Resource": "*"}]})
     s3.put_object(Bucket=source_bucket, Key="ok.jpg", Body=photo())
     s3.put_object(Bucket=source_bucket, Key="bad.jpg", Body=red())
     s3.put_object(Bucket=target_bucket, Key="bad-thumbnail.jpg", Body=b"an earlier thumbnail")
@@ -285,7 +277,8 @@ def test_labels_and_quarantine_under_exactly_the_generated_policy(
         assert error.value.response["Error"]["Code"] == "AccessDeniedException"  # as AWS says
 
     as_admin = boto3.client("s3", **_as_kwargs(admin))
-    keys = sorted(item["Key"] for item in as_admin.list_objects_v2(Bucket=target_bucket)["Contents"])
+    listed = as_admin.list_objects_v2(Bucket=target_bucket)["Contents"]
+    keys = sorted(item["Key"] for item in listed)
     assert keys == ["bad-labels.json", "notes.json", "ok-labels.json", "ok-thumbnail.jpg"]
 
 

@@ -22,7 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from devtools.stage import PROJECT_DIR
-from tests import large_images
+from tests.helpers import large_images
+
+pytestmark = pytest.mark.slow  # children rendering 150 MP files: about 40 s
 
 WIDTH, HEIGHT = 15_000, 10_000  # 150 megapixels, exactly the default limit
 LAMBDA_MEMORY_MB = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())[
@@ -97,7 +99,7 @@ def render_in_child(path, memory_mb: int = LAMBDA_MEMORY_MB, box: tuple[int, int
     code = CHILD.format(root=str(PROJECT_DIR), path=str(path), memory_mb=memory_mb,
                         output="PNG" if path.suffix == ".png" else "JPEG", box=box, fit=fit)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=300)
+                         timeout=300, check=False)
     if run.returncode != 0:
         last = (run.stderr.strip().splitlines() or ["killed"])[-1]
         return {"outcome": "died", "reason": last}
@@ -117,7 +119,8 @@ def test_every_worst_case_renders_or_is_refused_within_the_functions_memory(
 ):
     names = list(WORST_CASES)
     with ThreadPoolExecutor(2) as pool:
-        results = dict(zip(names, pool.map(lambda n: render_in_child(worst_case_files / n), names)))
+        rendered = pool.map(lambda n: render_in_child(worst_case_files / n), names)
+        results = dict(zip(names, rendered, strict=True))
     with capsys.disabled():
         print(f"\nworst cases at {WIDTH}x{HEIGHT}, address space limited to {LAMBDA_MEMORY_MB} MB:")
         for name, result in results.items():
@@ -126,7 +129,7 @@ def test_every_worst_case_renders_or_is_refused_within_the_functions_memory(
     wrong = {name: result for name, result in results.items()
              if result["outcome"] != WORST_CASES[name][1]}
     assert wrong == {}
-    for name, result in results.items():
+    for result in results.values():
         if result["outcome"] == "skipped":  # the reason names the numbers
             assert "over the memory budget" in result["reason"]
             assert f"{WIDTH}x{HEIGHT}" in result["reason"] and " MB" in result["reason"]
@@ -172,7 +175,7 @@ def test_heic_webp_and_avif_full_decodes_peak_under_their_estimates(tmp_path, ca
     from PIL import Image
 
     from chalicelib.image import budget
-    from chalicelib.image.render import _decode_size, OutputRequest
+    from chalicelib.image.render import OutputRequest, _decode_size
     from chalicelib.image.structure import inspect
 
     size = (6000, 4000)
@@ -255,7 +258,7 @@ def test_deep_colour_and_alpha_decodes_peak_under_their_per_pixel_estimates(tmp_
         path.write_bytes(data)
         code = DECODE_PEAK_CHILD.format(root=str(PROJECT_DIR), path=str(path))
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=120)
+                             timeout=120, check=False)
         assert run.returncode == 0, run.stderr
         measured = json.loads(run.stdout)
         inspected = inspect(data)
@@ -318,7 +321,7 @@ def test_running_out_of_memory_is_rejected_for_good_not_retried(tmp_path, name, 
     code = OUT_OF_MEMORY_CHILD.format(root=str(PROJECT_DIR), path=str(path), box=box, fit=fit,
                                       headroom_mb=16)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+                         timeout=120, check=False)
     assert run.returncode == 0, run.stderr.strip().splitlines()[-1:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["outcome"] == "skipped"

@@ -1,7 +1,7 @@
 """`make destinations` and `make redrive` against the local endpoint (moto server): the failure
 queue, event invoke configs, role policies and alarms as set, idempotence counted in calls, and
 the redrive's handling of each kind of message. Lambda's Invoke comes from a loopback stand-in
-(tests/lambda_stand_in.py): the moto server would run it in Docker."""
+(tests/helpers/lambda_stand_in.py): the moto server would run it in Docker."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 
 from devtools import destinations, redrive
 from devtools.local_s3 import s3_event_sources
-from tests.lambda_stand_in import lambda_stand_in
+from tests.helpers.lambda_stand_in import lambda_stand_in
 
 STAGE = "dev"
 QUEUE = "thumbnailer-dev-failures"

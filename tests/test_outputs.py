@@ -9,7 +9,6 @@ import re
 import pytest
 
 from chalicelib.config import keys
-from chalicelib.errors import PermanentError
 from chalicelib.config.outputs import (
     ASSET_DIR,
     OutputsError,
@@ -18,6 +17,7 @@ from chalicelib.config.outputs import (
     select,
     with_overrides,
 )
+from chalicelib.errors import PermanentError
 
 MINIMAL = '[card]\nkey = "{folder}{stem}-card.{ext}"\nsize = "640x360"\n'
 

@@ -10,13 +10,13 @@ import logging
 import pytest
 from PIL import Image
 
-from chalicelib.image import decode
 from chalicelib.config import outputs
+from chalicelib.image import decode
 from chalicelib.pipeline import setup
 from devtools import samples
 from devtools.stage import lambda_context
-from tests.conftest import upload
-from tests.faulty_s3 import FaultyS3
+from tests.helpers.faulty_s3 import FaultyS3
+from tests.helpers.uploads import upload
 
 LOGGER = "chalicelib.pipeline"
 FOUR = "thumbnail,card,small,marked"
@@ -80,7 +80,7 @@ def test_one_upload_becomes_every_declared_output_from_one_download_and_one_deco
     [line] = log_lines(caplog)
     assert [(o["name"], o["key"], o["size"]) for o in line["outputs"]] == [
         (name, key, "{}x{}".format(*size))
-        for name, (key, (_, _, size)) in zip(FOUR.split(","), expected.items())]
+        for name, (key, (_, _, size)) in zip(FOUR.split(","), expected.items(), strict=True)]
     assert line["bytes_out"] == sum(o["bytes"] for o in line["outputs"])
 
 

@@ -10,12 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PIL import (Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageFont, ImageOps,
-                 ImageStat)
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageFont, ImageOps, ImageStat
 
-from chalicelib.image import effects
-from chalicelib.image import encode
-from chalicelib.image import fits
+from chalicelib.image import effects, encode, fits
 from chalicelib.image.decode import resize
 from devtools import samples
 
@@ -90,7 +87,8 @@ def test_cover_gives_exactly_the_box_and_never_a_border(source):
                for band, (low, high) in enumerate(covered.getextrema()))
 
 
-@pytest.mark.parametrize("size, box", [((960, 720), BOX), ((1280, 320), BOX), ((101, 50), (200, 100))])
+@pytest.mark.parametrize("size, box",
+                         [((960, 720), BOX), ((1280, 320), BOX), ((101, 50), (200, 100))])
 def test_pad_centres_the_image_on_the_background(size, box):
     background = (10, 200, 30)
     padded = fits.pad(Image.new("RGB", size, (250, 250, 250)), box, background)
@@ -176,7 +174,7 @@ def test_cover_ignores_detail_hidden_in_transparent_surroundings(scale):
     patch = (500 // scale, 700 // scale, 740 // scale, 940 // scale)
     alpha.paste(255, patch)  # ...but only this patch near the bottom is visible
     hidden.putalpha(alpha)
-    left, top, right, bottom = fits.crop_window(hidden, box)
+    _left, _top, _right, bottom = fits.crop_window(hidden, box)
     assert bottom >= patch[3]
 
 
@@ -249,8 +247,8 @@ def test_colorize_maps_dark_to_black_and_light_to_white(mode):
     assert toned.mode == ("RGBA" if "A" in mode else "RGB")
     dark = toned.getpixel((0, 32))[:3]
     light = toned.getpixel((255, 32))[:3]
-    assert all(abs(a - b) <= 3 for a, b in zip(dark, black))
-    assert all(abs(a - b) <= 3 for a, b in zip(light, white))
+    assert all(abs(a - b) <= 3 for a, b in zip(dark, black, strict=True))
+    assert all(abs(a - b) <= 3 for a, b in zip(light, white, strict=True))
 
 
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
@@ -304,7 +302,8 @@ def test_text_centre_is_centred_and_keeps_mode_and_opacity():
     assert written.mode == "LA"
     left, top, right, bottom = changed_bbox(source, written)
     assert abs(left - (400 - right)) <= 4 and abs(top - (200 - bottom)) <= 4
-    assert max(written.getchannel("L").get_flattened_data()) <= 50 + (255 - 50) * 0.5 + 2  # half opacity
+    half_opacity = 50 + (255 - 50) * 0.5 + 2
+    assert max(written.getchannel("L").get_flattened_data()) <= half_opacity
     coloured = effects.text(source.convert("L"), "Hi", "centre", 0.3, (255, 0, 0), 1.0)
     assert coloured.mode == "RGB"
 
@@ -474,8 +473,10 @@ def test_jpeg_flattens_alpha_onto_the_background():
     logo = samples.transparent_logo((320, 180))
     out = decode(encode.encode(logo, "JPEG", None, (10, 200, 30), None))
     assert out.mode == "RGB"
-    assert all(abs(a - b) <= 6 for a, b in zip(out.getpixel((2, 2)), (10, 200, 30)))
-    assert all(abs(a - b) <= 12 for a, b in zip(out.getpixel((160, 90)), (200, 40, 120)))
+    assert all(abs(a - b) <= 6
+               for a, b in zip(out.getpixel((2, 2)), (10, 200, 30), strict=True))
+    assert all(abs(a - b) <= 12
+               for a, b in zip(out.getpixel((160, 90)), (200, 40, 120), strict=True))
 
 
 @pytest.mark.parametrize("pillow_format", list(encode.CONTENT_TYPES))

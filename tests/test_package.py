@@ -18,17 +18,20 @@ import pytest
 from PIL import Image
 
 from devtools import destinations, samples
-from devtools.package import satisfies, terraform_alarm
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
+from devtools.package import satisfies, terraform_alarm
 from devtools.policy import batch_policy_for, policy_for, renditions_policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
-from tests.conftest import upload
+from tests.helpers.project_copy import project_copy
+from tests.helpers.uploads import upload
+
+pytestmark = pytest.mark.slow  # `chalice package` twice, handlers run in isolated layouts
 
 FAILURE_POLICY = destinations.POLICY_NAME
 # What the Lambda python3.13 runtime itself provides beside the standard library.
 RUNTIME_PACKAGES = ["boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six.py"]
-BOOTSTRAP = Path(__file__).with_name("lambda_bootstrap.py")
+BOOTSTRAP = Path(__file__).parent / "helpers" / "lambda_bootstrap.py"
 
 
 def test_vendor_is_exactly_the_pinned_wheel_for_the_configured_runtime():
@@ -36,7 +39,8 @@ def test_vendor_is_exactly_the_pinned_wheel_for_the_configured_runtime():
 
 
 def test_vendor_holds_pi_heif_with_its_lgpl_notice():
-    notices = list((PROJECT_DIR / "vendor").glob("pi_heif-*.dist-info/licenses/LICENSES_bundled.txt"))
+    notices = list((PROJECT_DIR / "vendor").glob(
+        "pi_heif-*.dist-info/licenses/LICENSES_bundled.txt"))
     assert len(notices) == 1
     text = notices[0].read_text()
     assert "LGPLv3" in text and "libheif" in text and "libde265" in text
@@ -78,7 +82,8 @@ def make_package(project_dir: Path, out: Path) -> Path:
         "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
     }
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev", str(out)],
+    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev",
+                    str(out)],
                    cwd=project_dir, env=env, check=True, capture_output=True, timeout=300)
     shutil.copy(out / "chalice.tf.json", out.parent / AS_GENERATED)  # before make package's fix
     # What `make package` runs next.
@@ -190,7 +195,8 @@ def _terraform_init(directory: Path, template: dict, tmp_path: Path) -> str:
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "TF_CLI_CONFIG_FILE": str(cli_config),
            "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
     run = subprocess.run([TERRAFORM, "init", "-backend=false", "-input=false", "-no-color"],
-                         cwd=directory, env=env, capture_output=True, text=True, timeout=120)
+                         cwd=directory, env=env, capture_output=True, text=True, timeout=120,
+                         check=False)
     return run.stdout + run.stderr
 
 
@@ -318,10 +324,11 @@ def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[
         "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
     }
     run = subprocess.run(
-        [sys.executable, "-I", "-S", str(BOOTSTRAP), handler_string, str(event_file),
+        [sys.executable, "-I", "-S", "-B", str(BOOTSTRAP), handler_string, str(event_file),
          str(lambda_filesystem["task"]), str(lambda_filesystem["opt"]),
          str(lambda_filesystem["runtime"])],
         cwd=lambda_filesystem["task"], env=env, capture_output=True, text=True, timeout=120,
+                         check=False,
     )
     assert run.returncode == 0, run.stderr
     *log_lines, last = run.stdout.strip().splitlines()
@@ -351,6 +358,8 @@ def test_packaged_handler_runs_in_an_isolated_lambda_layout(
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
     assert output["PIL"].startswith(str(lambda_filesystem["opt"]))  # Pillow came from the layer
     assert output["pi_heif"] is None  # libheif is loaded only for HEIF uploads
+    # A cold start on Lambda's read-only file system compiles nothing of the package.
+    assert output["compiled_from_source"] == []
     thumbnail_key = f"packaged/photo-thumbnail{suffix}"
     assert s3.head_object(Bucket=target_bucket, Key=thumbnail_key)["ContentLength"] > 0
 
@@ -365,7 +374,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
     """pi-heif and its libheif load from the layer, the embedded thumbnail is decoded through
     that libheif, and the HEIC becomes a JPEG under a .HEIC.jpg key. The S3 mode has no .heic
     function: the .jpg one runs the record, as the EventBridge mode's function would."""
-    from tests.test_formats import assert_upright, heic_with_irot, upright_picture
+    from tests.helpers.pictures import assert_upright, heic_with_irot, upright_picture
 
     [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
     record = upload(s3, source_bucket, "packaged/IMG_0001.HEIC",
@@ -376,6 +385,7 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
                           AWS_EXECUTION_ENV="AWS_Lambda_python3.13")
     assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}, output["stdout_lines"]
     assert output["pi_heif"].startswith(str(lambda_filesystem["opt"]))
+    assert output["compiled_from_source"] == []  # pi_heif's Python too
     [line] = [json.loads(line) for line in output["stdout_lines"]]
     assert "embedded 1000x750 thumbnail decoded instead of the 1600x1200 image" in line["notes"]
     key = "packaged/IMG_0001-thumbnail.HEIC.jpg"
@@ -388,7 +398,8 @@ def test_packaged_handler_decodes_a_heic_with_the_layers_pi_heif(
 @pytest.mark.parametrize(
     ("wheel", "architecture", "runs"),
     [
-        ("pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "x86_64", True),
+        ("pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", "x86_64",
+         True),
         ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "arm64", True),
         ("pillow-13.0.0-cp313-cp313-manylinux_2_28_aarch64.whl", "x86_64", False),
         ("pillow-13.0.0-cp312-cp312-manylinux_2_28_x86_64.whl", "x86_64", False),
@@ -441,7 +452,7 @@ def test_packaged_handler_logs_each_record_as_one_plain_json_line_with_its_metri
 ):
     """In Lambda (AWS_EXECUTION_ENV), the record's line goes to stdout as a bare JSON object,
     which CloudWatch reads EMF from, and not also through the runtime's prefixing handler."""
-    from tests.test_metrics import emf_problems
+    from tests.helpers.emf import emf_problems
 
     [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
     records = [upload(s3, source_bucket, "packaged/m.jpg",
@@ -493,7 +504,7 @@ def eventbridge_terraform(eventbridge_package) -> dict:
 def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     eventbridge_terraform
 ):
-    from tests.test_trigger_eventbridge import HANDLER, import_app
+    from tests.helpers.app_modules import HANDLER, import_app
 
     resources = eventbridge_terraform["resource"]
     assert sorted(resources["aws_lambda_function"]) == ["batch", "renditions", HANDLER]
@@ -507,7 +518,8 @@ def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     assert json.loads(rule["event_pattern"]) == source.event_pattern
     assert "event_bus_name" not in rule  # the default bus, where S3 sends its events
     # Named per stage, as `chalice deploy` names it (Chalice's Terraform would not).
-    assert rule["name"] == f"thumbnailer-dev-{rule_name}" == "thumbnailer-dev-thumbnail_eventbridge-event"
+    assert rule["name"] == f"thumbnailer-dev-{rule_name}"
+    assert rule["name"] == "thumbnailer-dev-thumbnail_eventbridge-event"
     target = resources["aws_cloudwatch_event_target"][rule_name]
     assert target["rule"] == f"${{aws_cloudwatch_event_rule.{rule_name}.name}}"
     assert target["arn"] == f"${{aws_lambda_function.{HANDLER}.arn}}"
@@ -544,7 +556,7 @@ def test_packaged_eventbridge_handler_runs_in_an_isolated_lambda_layout(
     s3, eventbridge_package, source_bucket, target_bucket, tmp_path
 ):
     from devtools.events import eventbridge_event
-    from tests.test_trigger_eventbridge import HANDLER
+    from tests.helpers.app_modules import HANDLER
 
     filesystem = lay_out(eventbridge_package, tmp_path / "lambda")
     key = "packaged/Mixed Case+1.Jpg"
@@ -563,3 +575,39 @@ def test_packaged_eventbridge_handler_runs_in_an_isolated_lambda_layout(
         deletion_type="Permanently Deleted")))
     output = run_packaged(f"app.{HANDLER}", event_file, filesystem, TRIGGER="eventbridge")
     assert output["result"] == {"written": 0, "skipped": 0, "deleted": 1}
+
+
+@pytest.mark.skipif(
+    ARCHITECTURES[configured_architecture()][0] != platform.machine(),
+    reason="the vendored wheel is for another architecture than this machine",
+)
+def test_make_deploy_leaves_only_app_py_and_chalices_own_files_to_compile(
+    s3, chalice_app, source_bucket, target_bucket, tmp_path
+):
+    """`make deploy` compiles chalicelib/ and vendor/ in place, then `chalice deploy` zips them
+    as `chalice package` does (the same packager; here without make package's
+    post-processing): only app.py and Chalice's
+    own chalice/ files, which Chalice copies without bytecode, are compiled at a cold start."""
+    project = project_copy(tmp_path / "project")
+    shutil.copytree(PROJECT_DIR / "vendor", project / "vendor")
+    shutil.copy(PROJECT_DIR / "requirements.txt", project / "requirements.txt")
+    subprocess.run([sys.executable, "-m", "devtools.bytecode", "chalicelib", "vendor"],
+                   cwd=project, check=True, capture_output=True, timeout=120)
+    chalice = Path(sys.executable).with_name("chalice")
+    out = tmp_path / "package"
+    subprocess.run([str(chalice), "package", "--pkg-format", "terraform", "--stage", "dev",
+                    str(out)], cwd=project,
+                   env={**os.environ, **LOCAL_CREDENTIALS, "PIP_NO_INDEX": "1"}, check=True,
+                   capture_output=True, timeout=300)
+    filesystem = lay_out(out, tmp_path / "lambda")
+    [source] = [s for s in s3_event_sources(chalice_app.app) if s.suffix == ".jpg"]
+    event_file = tmp_path / "event.json"
+    record = upload(s3, source_bucket, "deployed/photo.jpg",
+                    samples.jpeg_bytes(samples.photo_like((640, 480))))
+    event_file.write_text(json.dumps({"Records": [record]}))
+    output = run_packaged(source.handler_string, event_file, filesystem)
+    assert output["result"] == {"written": 1, "skipped": 0, "deleted": 0}
+    compiled = {Path(path).relative_to(tmp_path / "lambda").as_posix()
+                for path in output["compiled_from_source"]}
+    assert compiled == {"var/task/app.py", "var/task/chalice/__init__.py",
+                        "var/task/chalice/app.py"}

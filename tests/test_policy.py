@@ -3,8 +3,6 @@ the local S3 enforces IAM."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
 import warnings
 
 import boto3
@@ -15,7 +13,8 @@ from devtools import samples
 from devtools.events import removed_record
 from devtools.policy import batch_policy_for, policy_for, policy_path, render, stage_names
 from devtools.stage import lambda_context
-from tests.conftest import upload
+from tests.helpers.iam import _as_kwargs, _user_with_policy, lint
+from tests.helpers.uploads import upload
 
 
 @pytest.mark.parametrize("batch", [False, True], ids=["events", "batch"])
@@ -23,13 +22,6 @@ from tests.conftest import upload
 def test_committed_policy_is_what_the_generator_makes(stage, batch):
     assert policy_path(stage, batch=batch).read_text() == render(
         policy_for(stage, batch=batch)), "run `make policy`"
-
-
-def lint(policy_text: str) -> list[str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # parliament imports the deprecated pkg_resources
-        from parliament import analyze_policy_string
-    return [str(finding) for finding in analyze_policy_string(policy_text).findings]
 
 
 @pytest.mark.parametrize("batch", [False, True], ids=["events", "batch"])
@@ -81,28 +73,6 @@ def test_policy_names_only_the_stages_buckets_and_logs(stage):
     for statement in statements:
         assert statement["Effect"] == "Allow"
         assert "*" not in statement["Resource"]
-
-
-def _user_with_policy(iam, name: str, policy: dict) -> dict[str, str]:
-    iam.create_user(UserName=name)
-    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
-    key = iam.create_access_key(UserName=name)["AccessKey"]
-    return {"AWS_ACCESS_KEY_ID": key["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
-
-
-@pytest.fixture
-def enforced_iam(s3_endpoint):
-    """Turn on IAM enforcement in the local S3 for one test, and off again after it."""
-
-    def enforce(no_auth_requests: str) -> None:
-        request = urllib.request.Request(
-            f"{s3_endpoint}/moto-api/reset-auth", data=no_auth_requests.encode(),
-            headers={"Content-Type": "text/plain"},  # a form body would be parsed away
-        )
-        urllib.request.urlopen(request, timeout=10).close()
-
-    yield lambda: enforce("0")
-    enforce("inf")
 
 
 def test_handler_under_exactly_the_generated_policy(
@@ -159,11 +129,6 @@ def test_handler_under_exactly_the_generated_policy(
     assert as_admin.head_object(Bucket=target_bucket, Key="in/photo-thumbnail.jpg")["ContentLength"]
 
 
-def _as_kwargs(credentials: dict[str, str]) -> dict[str, str]:
-    return {"aws_access_key_id": credentials["AWS_ACCESS_KEY_ID"],
-            "aws_secret_access_key": credentials["AWS_SECRET_ACCESS_KEY"]}
-
-
 def test_bucket_command_creates_locked_down_buckets(s3_endpoint):
     from devtools.buckets import create_locked_down_bucket
 
@@ -215,7 +180,7 @@ def test_eventbridge_handler_under_exactly_the_generated_policy(
     s3, source_bucket, target_bucket, stage_env, monkeypatch, enforced_iam
 ):
     from devtools.events import eventbridge_event
-    from tests.test_trigger_eventbridge import HANDLER, import_app
+    from tests.helpers.app_modules import HANDLER, import_app
 
     eventbridge_app = import_app("app_eventbridge_iam", TRIGGER="eventbridge")
     iam = boto3.client("iam")

@@ -27,48 +27,16 @@ from devtools import samples
 from devtools.events import removed_record, s3_record
 from devtools.loopback import LoopbackServer
 from devtools.policy import policy_for, policy_path, render
-from tests.test_delete_sync import (  # noqa: F401 - fixtures
-    NONE, lines, pending, photo, router, run, run_all, stage, target_keys,
+from tests.helpers.eventbridge import (
+    ACCOUNT,
+    BUS,
+    REGION,
+    is_access_denied,
+    received,
+    subscribe,
 )
-from tests.test_policy import _as_kwargs, _user_with_policy, enforced_iam  # noqa: F401
-
-BUS = "thumbnailer-events"
-ACCOUNT, REGION = "123456789012", "us-east-1"  # moto's default account; the local region
-
-
-def subscribe(events, bus: str, pattern: dict, name: str, sqs=None) -> str:
-    """A rule on `bus` with `pattern` and an SQS queue as its target: the queue's URL."""
-    sqs = sqs or boto3.client("sqs")
-    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
-    events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern))
-    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "queue", "Arn": queue_arn}])
-    return queue_url
-
-
-def received(queue_url: str, sqs=None) -> list[dict]:
-    """Every event waiting in the queue (EventBridge's envelope, as a target gets it)."""
-    sqs = sqs or boto3.client("sqs")
-    got = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get(
-            "Messages", [])
-        if not messages:
-            return got
-        for message in messages:
-            got.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-
-@pytest.fixture
-def bus(s3, stage):
-    """A custom bus with a rule on source thumbnailer into a queue; EVENT_BUS names it."""
-    events = boto3.client("events")
-    events.create_event_bus(Name=BUS)
-    queue_url = subscribe(events, BUS, {"source": ["thumbnailer"]}, "all-thumbnailer-events")
-    stage("EVENT_BUS", BUS)
-    return queue_url
+from tests.helpers.iam import _as_kwargs, _user_with_policy
+from tests.helpers.runs import NONE, lines, pending, photo, run, run_all, target_keys
 
 
 def image_size(s3, bucket: str, key: str) -> str:
@@ -137,7 +105,8 @@ def test_a_delete_sends_image_removed_with_the_deleted_keys(
     s3, chalice_app, bus, stage, router, source_bucket, target_bucket, caplog
 ):
     stage("OUTPUTS", "thumbnail,card")
-    s3.put_object(Bucket=source_bucket, Key="d.png", Body=samples.png_bytes(samples.photo_like((300, 200))))
+    s3.put_object(Bucket=source_bucket, Key="d.png",
+                  Body=samples.png_bytes(samples.photo_like((300, 200))))
     run_all(chalice_app, pending(router))
     [created] = received(bus)
     written = sorted(o["key"] for o in created["detail"]["outputs"])
@@ -341,7 +310,7 @@ BASE = {"SOURCE_BUCKET": "src-bucket", "TARGET_BUCKET": "thumbs-bucket"}
     "arn:aws:events:us-east-1:123456789012:event-bus/" + "x" * 257,
 ])
 def test_settings_errors_name_event_bus(value):
-    with pytest.raises(SettingsError, match="^EVENT_BUS must be"):
+    with pytest.raises(SettingsError, match=r"^EVENT_BUS must be"):
         load_settings({**BASE, "EVENT_BUS": value})
 
 
@@ -393,30 +362,6 @@ def test_quarantined_records_send_image_quarantined_and_failed_ones_nothing():
     assert entry_for(failed, BUS) is None
 
 
-@pytest.fixture
-def iam_sees_the_bus(monkeypatch):
-    """moto's IAM check evaluates every action of a service without `_determine_resource`
-    (EventBridge among them) against resource "*", so a policy scoped to a bus would be denied
-    even on that bus. This gives moto's EventsHandler the bus ARN of each PutEvents request, as
-    AWS evaluates it; the in-process local S3 (ThreadedMotoServer) then checks the real one.
-    A fix of the test bench, not of the product."""
-    from moto.events.responses import EventsHandler
-
-    def _determine_resource(self) -> str:
-        if self._get_action() != "PutEvents":
-            return "*"
-        buses = {entry.get("EventBusName") or "default"
-                 for entry in self._get_param("Entries") or []}
-        assert len(buses) == 1, f"one bus per PutEvents in these tests, got {buses}"
-        [bus] = buses
-        if bus.startswith("arn:"):
-            return bus
-        return f"arn:aws:events:{self.region}:{self.current_account}:event-bus/{bus}"
-
-    monkeypatch.setattr(EventsHandler, "_determine_resource", _determine_resource,
-                        raising=False)
-
-
 def test_events_under_exactly_the_generated_policy(
     s3, chalice_app, bus, router, source_bucket, target_bucket, monkeypatch, enforced_iam,
     iam_sees_the_bus, caplog
@@ -461,11 +406,3 @@ def test_events_under_exactly_the_generated_policy(
         assert is_access_denied(error.value)
 
 
-def is_access_denied(error: ClientError) -> bool:
-    """EventBridge answers AccessDeniedException in JSON; moto's IAM check answers any service
-    in the XML of the query protocol, which botocore's JSON parser leaves unparsed (the code
-    becomes "403", the XML the message)."""
-    answer = error.response
-    return answer["ResponseMetadata"]["HTTPStatusCode"] == 403 and (
-        answer["Error"]["Code"] == "AccessDeniedException"
-        or "<Code>AccessDenied</Code>" in answer["Error"]["Message"])

@@ -15,15 +15,14 @@ from botocore.exceptions import EndpointConnectionError
 from chalice.local import LambdaContext
 from PIL import Image
 
-from chalicelib.aws import clients
-from chalicelib.aws import storage
-from chalicelib.pipeline import record as thumbnailer
+from chalicelib.aws import clients, storage
 from chalicelib.aws.deadline import Deadline
+from chalicelib.pipeline import record
 from chalicelib.pipeline.handler import RecordsFailed
 from devtools import samples
-from tests.conftest import upload
-from tests.faulty_s3 import FaultyS3
-from tests.s3_stand_ins import StalledS3
+from tests.helpers.faulty_s3 import FaultyS3
+from tests.helpers.s3_stand_ins import StalledS3
+from tests.helpers.uploads import upload
 
 RED, BLUE = (220, 30, 30), (30, 30, 220)
 LOGGER = "chalicelib.pipeline"
@@ -41,7 +40,7 @@ def thumbnail_of(s3, bucket, key) -> tuple[tuple[int, int, int], dict]:
 
 
 def close_to(colour, expected) -> bool:
-    return all(abs(a - b) < 30 for a, b in zip(colour, expected))
+    return all(abs(a - b) < 30 for a, b in zip(colour, expected, strict=True))
 
 
 class HeldRender:
@@ -50,7 +49,7 @@ class HeldRender:
 
     def __init__(self, monkeypatch, colour):
         self.started, self.release = threading.Event(), threading.Event()
-        real_render = thumbnailer.render_outputs
+        real_render = record.render_outputs
 
         def render_held(data, requests, limits, on_image=None, **options):
             def held_before_storing(image):
@@ -63,7 +62,7 @@ class HeldRender:
 
             return real_render(data, requests, limits, on_image=held_before_storing, **options)
 
-        monkeypatch.setattr(thumbnailer, "render_outputs", render_held)
+        monkeypatch.setattr(record, "render_outputs", render_held)
 
 
 @pytest.fixture(autouse=True)
@@ -91,7 +90,8 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     assert deliver(new).payload == {"written": 1, "skipped": 0, "deleted": 0}
     assert thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")[1]["source-sequencer"] == \
         new["s3"]["object"]["sequencer"]
-    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # stale: renders the new upload
+    # stale: renders the new upload
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "avatar-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -99,7 +99,8 @@ def test_newest_wins_when_events_arrive_newest_first(s3, deliver, source_bucket,
     assert "source-sequencer" not in metadata  # the old event knows no sequencer for the new one
 
 
-def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket, target_bucket):
+def test_the_same_event_twice_gives_one_correct_thumbnail(s3, deliver, source_bucket,
+                                                          target_bucket):
     record = upload(s3, source_bucket, "twice.jpg", solid_jpeg(RED))
     assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
     assert deliver(record).payload == {"written": 1, "skipped": 0, "deleted": 0}
@@ -156,7 +157,8 @@ def test_a_retried_stale_event_never_leaves_its_old_thumbnail(
             first_try.result()
     assert close_to(thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")[0], RED)  # unchecked
 
-    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}  # Lambda's retry of the event
+    # Lambda's retry of the event
+    assert deliver(old).payload == {"written": 1, "skipped": 0, "deleted": 0}
 
     colour, metadata = thumbnail_of(s3, target_bucket, "retry-thumbnail.jpg")
     assert close_to(colour, BLUE)
@@ -198,6 +200,7 @@ def test_provenance_names_the_version_rendered_not_the_event(
                         "source-version-id": new["s3"]["object"]["versionId"]}
 
 
+@pytest.mark.slow
 def test_a_warm_function_still_retries_after_an_s3_brownout(
     s3, deliver, s3_endpoint, source_bucket, monkeypatch
 ):
@@ -315,13 +318,13 @@ def run_events_under_faults(s3, client, s3_endpoint, source_bucket, target_bucke
     with FaultyS3(s3_endpoint, fault_rate=fault_rate, seed=seed) as proxy:
         monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
         with ThreadPoolExecutor(4) as pool:
-            outcomes = dict(zip(keys, pool.map(invoke_like_lambda, keys)))
+            outcomes = dict(zip(keys, pool.map(invoke_like_lambda, keys), strict=True))
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
 
     logged = {key: [] for key in keys}
-    for record in caplog.records:
-        if record.name == LOGGER:
-            line = json.loads(record.getMessage())
+    for log_record in caplog.records:
+        if log_record.name == LOGGER:
+            line = json.loads(log_record.getMessage())
             logged[line["key"]].append(line["outcome"])
     written = {item["Key"] for item in s3.list_objects_v2(Bucket=target_bucket).get("Contents", [])}
     bad_thumbnails = []
@@ -358,12 +361,14 @@ def fault_run_problems(run: FaultRun) -> list[str]:
     written = run.summary["written"]
     if written < MIN_WRITTEN_SHARE * len(run.outcomes):
         problems.append(f"only {written} of {len(run.outcomes)} events ended written "
-                        f"(at least {MIN_WRITTEN_SHARE:.0%} expected after {LAMBDA_ATTEMPTS} tries)")
+                        f"(at least {MIN_WRITTEN_SHARE:.0%} expected after {LAMBDA_ATTEMPTS} "
+                        "tries)")
     if sum(run.summary["faults"].values()) <= run.summary["requests"] // 4:
         problems.append(f"faults were not really injected: {run.summary}")
     return problems
 
 
+@pytest.mark.slow
 def test_under_injected_faults_no_upload_is_lost_and_nothing_corrupt_is_written(
     s3, client, s3_endpoint, source_bucket, target_bucket, monkeypatch, caplog, capsys
 ):
@@ -374,6 +379,7 @@ def test_under_injected_faults_no_upload_is_lost_and_nothing_corrupt_is_written(
     assert fault_run_problems(run) == []
 
 
+@pytest.mark.slow
 def test_the_fault_check_catches_thumbnails_that_never_get_written(
     s3, client, s3_endpoint, source_bucket, target_bucket, monkeypatch, caplog
 ):
@@ -400,7 +406,7 @@ def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
     has left (about 5 s on the 0.58 vCPU of a 1024 MB function; 2.4 s measured on a whole core):
     the record is logged as failed with the estimate, the handler raises for a retry with a
     fresh timeout, and the retry (a whole 60 s) writes the thumbnail."""
-    from tests import large_images
+    from tests.helpers import large_images
 
     for name, value in stage_env.items():
         monkeypatch.setenv(name, value)
@@ -415,4 +421,5 @@ def test_a_render_that_cannot_finish_before_the_timeout_is_not_started(
     assert "Contents" not in s3.list_objects_v2(Bucket=target_bucket)
 
     fresh = LambdaContext("thumbnail_png", 1024, max_runtime_ms=60_000)
-    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0, "deleted": 0}
+    assert chalice_app.thumbnail_png({"Records": [record]}, fresh) == {"written": 1, "skipped": 0,
+                                                                       "deleted": 0}

@@ -189,7 +189,8 @@ def _mode_sample(mode: str) -> Image.Image:
         image.info["transparency"] = (1, 2, 3)
         return image
     if mode == "I;16":
-        return Image.linear_gradient("L").resize((300, 200)).convert("I").point(lambda v: v * 257).convert("I;16")
+        ramp = Image.linear_gradient("L").resize((300, 200)).convert("I")
+        return ramp.point(lambda v: v * 257).convert("I;16")
     image = base.convert(mode)
     if mode in ("LA", "RGBA"):
         alpha = Image.new("L", image.size, 255)
@@ -271,7 +272,8 @@ def test_zero_bytes_is_rejected():
 
 
 def test_html_named_jpg_is_rejected():
-    with pytest.raises(ImageRejected, match="not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image.*HTML"):
+    with pytest.raises(ImageRejected,
+                       match=r"not a JPEG, PNG, HEIC/HEIF, WebP or AVIF image.*HTML"):
         render_one(b"<!DOCTYPE html><html><body>hello</body></html>", "JPEG", BOX)
 
 
@@ -292,7 +294,7 @@ def test_truncated_images_are_rejected(fraction, container):
 
 
 def test_header_claiming_100000x100000_is_rejected_before_decoding():
-    with pytest.raises(ImageRejected, match="pixel limit.*100000x100000"):
+    with pytest.raises(ImageRejected, match=r"pixel limit.*100000x100000"):
         render_one(samples.png_header_only(100_000, 100_000), "JPEG", BOX)
 
 

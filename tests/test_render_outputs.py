@@ -20,7 +20,7 @@ def decoded(image_bytes: bytes) -> Image.Image:
 
 
 def close_to(actual, expected, tolerance=45) -> bool:
-    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected))
+    return all(abs(a - e) <= tolerance for a, e in zip(actual, expected, strict=True))
 
 
 @pytest.mark.parametrize(

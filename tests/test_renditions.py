@@ -22,7 +22,6 @@ from devtools.events import function_url_event, removed_record, s3_record
 from devtools.latency import LatencyProxy
 from devtools.policy import policy_for, renditions_policy_for
 from devtools.stage import lambda_context
-from tests.test_policy import enforced_iam  # noqa: F401 - fixture
 
 ON_REQUEST = """
 [avatar]
@@ -224,7 +223,7 @@ def test_under_exactly_the_generated_policies(
 ):
     """The renditions function writes only outputs made on request; the event functions write
     only outputs made on upload, and delete both kinds."""
-    from tests.test_policy import _as_kwargs, _user_with_policy
+    from tests.helpers.iam import _as_kwargs, _user_with_policy
 
     iam = boto3.client("iam")
     renditions = _user_with_policy(iam, "renditions-fn", renditions_policy_for("dev", overrides={
@@ -262,7 +261,7 @@ def test_a_quarantined_upload_is_served_nothing_on_request(
 ):
     """With moderation on, the upload's own event decides (Rekognition); the function reads its
     verdict in the sidecar: quarantined is 403, not analysed yet is 503 (ask again soon)."""
-    from tests.test_policy import _user_with_policy
+    from tests.helpers.iam import _user_with_policy
 
     monkeypatch.setenv("LABELS", "moderation")
     for key, colour in (("m/red.jpg", (255, 0, 0)), ("m/calm.jpg", (40, 90, 160))):

@@ -20,7 +20,7 @@ from chalicelib.image.structure import (
     MAX_PNG_OVERSIZED_METADATA,
 )
 from devtools import samples
-from tests import large_images
+from tests.helpers import large_images
 from tests.helpers.render import render_one
 
 BOX = (200, 200)

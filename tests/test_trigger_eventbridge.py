@@ -8,7 +8,6 @@ turned into AWS's shape before the handler gets it."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
@@ -21,31 +20,16 @@ import pytest
 
 from chalicelib.aws import events
 from chalicelib.config import settings
-from chalicelib.pipeline.setup import load_settings
 from chalicelib.config.keys import supported_extensions, upload_suffixes
+from chalicelib.pipeline.setup import load_settings
 from devtools import buckets, samples
 from devtools.events import EMPTY_MD5
 from devtools.local_s3 import EventRouter, _drain, aws_shape, cw_event_sources, s3_event_sources
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
+from tests.helpers.app_modules import HANDLER, import_app
 
 LOGGER = "chalicelib.pipeline"
-HANDLER = "thumbnail_eventbridge"
 NONE = {"written": 0, "skipped": 0, "deleted": 0}
-
-
-def import_app(module_name: str, **environment: str):
-    """app.py imported afresh, as `chalice deploy` imports it, with the dev stage's environment
-    and `environment` on top (a module of its own: the session's `app` stays as it is)."""
-    saved = dict(os.environ)
-    os.environ.update({**stage_environment("dev"), **environment})
-    try:
-        spec = importlib.util.spec_from_file_location(module_name, PROJECT_DIR / "app.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +93,8 @@ def test_s3_mode_registers_the_same_six_functions_with_the_same_events(chalice_a
         assert sources == expected
         assert all(s.bucket == "thumbnailer-dev-source" and s.prefix is None
                    for s in module.app.event_sources)
-        assert sorted(module.app.handler_map) == sorted([*(n for n, *_ in expected), "batch", "renditions"])
+        assert sorted(module.app.handler_map) == sorted(
+            [*(n for n, *_ in expected), "batch", "renditions"])
     assert upload_suffixes() == (".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")
 
 
@@ -130,7 +115,8 @@ def test_eventbridge_mode_registers_one_function_on_the_apps_pattern(eventbridge
     }
     # Every extension the pipeline reads, so formats added to FORMAT_BY_EXTENSION match too.
     assert {".jpg", ".jpeg", ".png"} <= {
-        rule["suffix"]["equals-ignore-case"] for rule in source.event_pattern["detail"]["object"]["key"]}
+        rule["suffix"]["equals-ignore-case"]
+        for rule in source.event_pattern["detail"]["object"]["key"]}
     without_sync = import_app("app_eventbridge_no_sync", TRIGGER="eventbridge",
                               DELETE_OUTPUTS="false")
     [source] = without_sync.app.event_sources
@@ -367,13 +353,14 @@ def test_other_eventbridge_events_are_skipped_not_retried(eventbridge_app, stage
     assert handler(other_bucket, lambda_context(HANDLER)) == {**NONE, "skipped": 1}
 
 
+@pytest.mark.slow
 def test_make_dev_loop_in_eventbridge_mode_prints_the_mode(tmp_path):
     """`make dev TRIGGER=eventbridge` starts, says so, and serves a mixed-case upload."""
     import signal
     import threading
     import time
 
-    from tests.test_local_loop import free_port
+    from tests.helpers.ports import free_port
 
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TRIGGER": "eventbridge"}
@@ -410,7 +397,8 @@ def test_make_dev_loop_in_eventbridge_mode_prints_the_mode(tmp_path):
 
 def test_delivered_follows_the_trigger_mode():
     assert events.delivered("a/b.JPG", "s3") and not events.delivered("a/b.Jpg", "s3")
-    assert events.delivered("a/b.Jpg", "eventbridge") and events.delivered("a/b.jPEG", "eventbridge")
+    assert events.delivered("a/b.Jpg", "eventbridge")
+    assert events.delivered("a/b.jPEG", "eventbridge")
     assert not events.delivered("a/b.gif", "eventbridge")
     assert not events.delivered("a/b.jpg.txt", "eventbridge")
 

@@ -27,9 +27,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib.errors import PermanentError
 from chalicelib.config.keys import supported_extensions, upload_suffixes
-
+from chalicelib.errors import PermanentError
 
 # The event name of an Upload no event announced: rendered like a created object.
 CURRENT_OBJECT = "ObjectCreated:Current"

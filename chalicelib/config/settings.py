@@ -20,7 +20,7 @@ class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the environment variable."""
 
 
-# Overrides of the `thumbnail` output of chalicelib/outputs.toml, from before outputs were
+# Overrides of the `thumbnail` output of chalicelib/config/outputs.toml, from before outputs were
 # declared there: honoured when the stage makes only that output, an error otherwise.
 THUMBNAIL_OVERRIDES = ("THUMBNAIL_SIZE", "JPEG_QUALITY", "BACKGROUND_COLOR")
 
@@ -65,7 +65,7 @@ _EVENT_BUS_ARN = re.compile(
 class Settings:
     source_bucket: str
     target_bucket: str
-    outputs: tuple[outputs.Output, ...]  # what every upload becomes, from chalicelib/outputs.toml
+    outputs: tuple[outputs.Output, ...]  # what every upload becomes (config/outputs.toml)
     cache_control: str
     max_source_bytes: int
     max_source_pixels: int
@@ -124,7 +124,7 @@ def _outputs(env: Mapping[str, str],
         raise SettingsError(
             f"{', '.join(overridden)} set with OUTPUTS={names!r}: these variables only adjust "
             "the thumbnail output when it is the stage's only one; declare sizes, qualities "
-            "and backgrounds in chalicelib/outputs.toml instead"
+            "and backgrounds in chalicelib/config/outputs.toml instead"
         )
     return (outputs.with_overrides(
         selected[0],

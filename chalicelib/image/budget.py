@@ -120,7 +120,8 @@ def reduce_factors(size: tuple[int, int], target: tuple[int, int]) -> tuple[int,
             max(1, int(size[1] / target[1] / REDUCING_GAP)))
 
 
-def jpeg_draft_scale(size: tuple[int, int], target: tuple[int, int], frame: JpegFrame | None) -> int:
+def jpeg_draft_scale(size: tuple[int, int], target: tuple[int, int],
+                     frame: JpegFrame | None) -> int:
     """The 1/N scale Pillow's draft() picks: the smallest still at least `target`."""
     if frame is not None and frame.lossless:
         return 1  # libjpeg cannot scale lossless JPEGs

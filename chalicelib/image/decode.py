@@ -11,16 +11,16 @@ import io
 
 from PIL import Image
 
-from chalicelib.image import budget
 from chalicelib.errors import ImageRejected
+from chalicelib.image import budget
 
 # Decode JPEGs at the smallest 1/2, 1/4 or 1/8 scale that is still at least the final size
 # (libjpeg's scaled IDCT filters as it shrinks), then Lanczos the small remainder. Decoding at
-# twice the final size instead cost 1.5x the time for no visible gain (see README, Performance).
+# twice the final size instead cost 1.5x the time for no visible gain (see docs/performance.md).
 JPEG_DRAFT_MARGIN = 1.0
 # The resampling filter by reduction factor (after shrink-on-load): Lanczos for small factors,
 # where its sharpness shows; bicubic from 1.5x, where the two look the same at thumbnail size
-# and bicubic costs a third less (8-megapixel photos: 61 -> 52 ms, see README, Performance).
+# and bicubic costs a third less (8-megapixel photos: 61 -> 52 ms, see docs/performance.md).
 BICUBIC_FROM_FACTOR = 1.5
 # For large factors (PNG: no shrink-on-load), the image is first box-reduced to at least
 # budget.REDUCING_GAP (2) times the final size, then resampled: 2.5x faster than from full size
@@ -195,7 +195,7 @@ def _cmyk_to_srgb(
 ) -> tuple[Image.Image, None]:
     """CMYK pixels become sRGB: through their own profile when they have one."""
     if icc_profile and _icc_colour_space(icc_profile) == b"CMYK":
-        from PIL import ImageCms  # only CMYK sources pay for loading LittleCMS
+        from PIL import ImageCms  # noqa: PLC0415 - only CMYK sources pay for loading LittleCMS
 
         try:
             converted = ImageCms.profileToProfile(

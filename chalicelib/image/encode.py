@@ -15,7 +15,8 @@ from PIL import Image
 
 from chalicelib.image import decode
 
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "AVIF": "image/avif"}
+CONTENT_TYPES = {
+    "JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "AVIF": "image/avif"}
 DEFAULT_QUALITY = {"JPEG": 85, "WEBP": 80, "AVIF": 60}
 
 # PNG, as render.py does it: the fast zlib level first; content that compresses well (graphics,

@@ -15,14 +15,8 @@ from dataclasses import dataclass, field
 
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from chalicelib.image import budget
-from chalicelib.image import decode
-from chalicelib.image import effects
-from chalicelib.image import encode
-from chalicelib.image import fits
-from chalicelib.image import heif
-from chalicelib.errors import OutOfTime
-from chalicelib.errors import ImageRejected
+from chalicelib.errors import ImageRejected, OutOfTime
+from chalicelib.image import budget, decode, effects, encode, fits, heif
 from chalicelib.image.structure import Inspected, inspect
 
 # The pixel limit is ours (Limits.max_pixels), checked right after the header is read.

@@ -175,7 +175,8 @@ def _inspect_isobmff(data: bytes) -> Inspected:
     brand = container_brand(data)
     if brand is None:
         size = struct.unpack_from(">I", data)[0]
-        brands = sorted({data[8:12]} | {data[i:i + 4] for i in range(16, min(size, len(data)) - 3, 4)})
+        compatible = range(16, min(size, len(data)) - 3, 4)
+        brands = sorted({data[8:12]} | {data[i:i + 4] for i in compatible})
         named = ", ".join(b.decode("latin-1") for b in brands)
         raise ImageRejected(f"an ISO media file with brands {named}, not a HEIC/HEIF or AVIF "
                             "image (a video?)")

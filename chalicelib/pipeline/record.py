@@ -205,10 +205,11 @@ def plan_outputs(upload: Upload, settings: Settings, outputs: list | None = None
 
 
 def back_up(upload: Upload, settings: Settings, aws: Clients) -> str:
-    """BACKUP_BUCKET: a server-side copy of the announced upload, before rendering, so an
-    upload that is no renderable image is kept all the same; "" when off. A replaced or deleted
-    upload is a logged skip of the backup only; any other failure raises before rendering, and
-    the retry does both again (idempotent). An upload no event announced (S3 Batch Operations)
+    """BACKUP_BUCKET: a server-side copy of the announced upload, started beside the fetch and
+    render, so an upload that is no renderable image is kept all the same; "" when off. A
+    replaced or deleted upload is a logged skip of the backup only; any other failure fails the
+    record once the render is done (its outputs may be written), and the retry does both again
+    (idempotent). An upload no event announced (S3 Batch Operations)
     is copied as it is now: one HeadObject names its ETag, and the copy is exactly that."""
     if settings.backup_bucket is None:
         return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import platform
 import statistics
@@ -15,14 +16,19 @@ from pathlib import Path
 import PIL
 
 from chalicelib.image import render as render_module
-from devtools.bench import endtoend
-from devtools.bench.chart import write_chart, write_outputs_chart
+from devtools.bench import endtoend, latency_case
+from devtools.bench.chart import write_chart, write_latency_chart, write_outputs_chart
 from devtools.bench.images import IMAGE_CACHE, SourceImage, folder_images, generated_images
-from devtools.bench.measure import (Measurement, child_peak_memory, compare_quality,
-                                    peak_memory_mb, time_renders)
+from devtools.bench.measure import (
+    Measurement,
+    child_peak_memory,
+    compare_quality,
+    peak_memory_mb,
+    time_renders,
+)
 from devtools.bench.methods import BOX, JPEG_QUALITY, METHODS, _pyvips
 from devtools.bench.outputs_case import measure_outputs
-from devtools.bench.report import group_order, report, summarize_groups
+from devtools.bench.report import group_order, latency_report, report, summarize_groups
 from devtools.stage import PROJECT_DIR
 
 DEFAULT_OUT = PROJECT_DIR / "build" / "bench"
@@ -51,6 +57,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--outputs-chart", type=Path, help="chart PNG of the multi-output case "
                         "(beside --chart, its name + '-outputs': docs/bench-outputs.png for a "
                         "full run on the generated set)")
+    parser.add_argument("--rtt", help="comma-separated round-trip times in ms: every S3 "
+                        "request of an event delayed by each, beside loopback (0,30,80; "
+                        "--quick: 30)")
+    parser.add_argument("--latency-rounds", type=int, help="timed rounds of the latency events "
+                        f"after the warm-up ({latency_case.DEFAULT_ROUNDS}; --quick: 1): "
+                        "enough for a p95")
+    parser.add_argument("--proxy", choices=("process", "thread"), default="process",
+                        help="where the latency proxy runs: its own process (the default: it "
+                        "does not take this interpreter's GIL from the handler) or a thread here")
+    parser.add_argument("--latency-chart", type=Path, help="chart PNG of the latency events "
+                        "(beside --chart, its name + '-latency': docs/bench-latency.png for a "
+                        "full run on the generated set)")
+    parser.add_argument("--latency-only", action="store_true", help="only the latency events, "
+                        "to iterate on the handler: results.json and bench-latency.png in "
+                        "build/bench/latency (build/bench/quick/latency with --quick)")
+    parser.add_argument("--event-child", metavar="SPEC", help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--case", choices=("thumbnail", "outputs"), default="thumbnail",
                         help=argparse.SUPPRESS)  # which case a --child renders
@@ -65,13 +87,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.rounds = 1
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.latency_rounds is None:
+        args.latency_rounds = 1 if args.quick else latency_case.DEFAULT_ROUNDS
+    if args.latency_rounds < 1:
+        parser.error("--latency-rounds must be at least 1")
+    if args.rtt is None:
+        args.rtt = latency_case.QUICK_RTTS_MS if args.quick else latency_case.DEFAULT_RTTS_MS
+    else:
+        try:
+            args.rtt = tuple(dict.fromkeys(float(ms) for ms in args.rtt.split(",") if ms.strip()))
+        except ValueError:
+            parser.error(f"--rtt: milliseconds, comma-separated (got {args.rtt!r})")
+    if not args.rtt or not all(math.isfinite(ms) and ms >= 0 for ms in args.rtt):
+        parser.error("--rtt: at least one round-trip time, none negative")
     if args.out is None:
         args.out = QUICK_OUT if args.quick else DEFAULT_OUT
+        if args.latency_only:  # never beside, nor instead of, a whole run's results
+            args.out /= "latency"
     if args.chart is None:
-        full_generated_run = not args.quick and not args.images
+        full_generated_run = not args.quick and not args.images and not args.latency_only
         args.chart = COMMITTED_CHART if full_generated_run else args.out / "bench.png"
     if args.outputs_chart is None:
         args.outputs_chart = args.chart.with_name(f"{args.chart.stem}-outputs.png")
+    if args.latency_chart is None:
+        args.latency_chart = args.chart.with_name(f"{args.chart.stem}-latency.png")
     return args
 
 
@@ -111,13 +150,16 @@ def measure_methods(images: list[SourceImage], methods: list[str], rounds: int
     return measurements
 
 
+def source_images(args: argparse.Namespace) -> list[SourceImage]:
+    if args.images:
+        return folder_images(args.images)
+    return generated_images(args.out / "images" if args.quick else IMAGE_CACHE, args.quick)
+
+
 def run(args: argparse.Namespace) -> dict:
     """Every measurement, as the JSON that is written and printed."""
     methods, rounds = args.methods, args.rounds
-    if args.images:
-        images = folder_images(args.images)
-    else:
-        images = generated_images(args.out / "images" if args.quick else IMAGE_CACHE, args.quick)
+    images = source_images(args)
     measurements = measure_methods(images, methods, rounds)
     progress(f"event timing: local S3, 1 warm-up + {rounds} rounds")
     events = endtoend.time_events(images, rounds)
@@ -131,6 +173,8 @@ def run(args: argparse.Namespace) -> dict:
              f" 1 warm-up + {rounds} rounds, then {len(jpegs) * len(methods)} fresh processes")
     outputs_case = measure_outputs(jpegs, methods, rounds,
                                    {(m.method, m.image): m.peak_mb for m in measurements})
+    latency = latency_case.measure_latency(jpegs, methods, list(args.rtt), args.latency_rounds,
+                                           args.proxy, progress) if jpegs else None
     return {
         "settings": {
             "box": list(BOX), "jpeg_quality": JPEG_QUALITY, "rounds": rounds, "quick": args.quick,
@@ -162,6 +206,7 @@ def run(args: argparse.Namespace) -> dict:
         },
         "slowest_imports_of_app": endtoend.slowest_imports(8),
         "outputs_case": outputs_case,
+        "latency": latency,
     }
 
 
@@ -177,11 +222,47 @@ def _libvips_version() -> str:
 
 
 
+def latency_only(args: argparse.Namespace) -> int:
+    jpegs = [image for image in source_images(args) if image.format == "JPEG"]
+    if not jpegs:
+        raise SystemExit("error: the latency events need JPEG photos; none among the images")
+    results = {
+        "settings": {"methods": args.methods, "images_from": str(args.images or "generated"),
+                     "quick": args.quick, "render_py_sha256": _render_fingerprint(),
+                     "python": platform.python_version(), "pillow": PIL.__version__,
+                     "libvips": _libvips_version() if "libvips" in args.methods else None,
+                     "cpus": os.cpu_count(), "machine": platform.machine()},
+        "latency": latency_case.measure_latency(jpegs, args.methods, list(args.rtt),
+                                                args.latency_rounds, args.proxy, progress),
+    }
+    print("\n".join(latency_report(results["latency"], args.methods)))
+    args.out.mkdir(parents=True, exist_ok=True)
+    results_path = args.out / "results.json"
+    results_path.write_text(json.dumps(results, indent=2) + "\n")
+    _write_latency_chart(args, results)
+    print(f"results: {results_path}\nlatency chart: {args.latency_chart}")
+    return 0
+
+
+def _write_latency_chart(args: argparse.Namespace, results: dict) -> None:
+    settings = results["settings"]
+    source = Path(settings["images_from"]).name  # a folder's name only: the chart is committed
+    write_latency_chart(args.latency_chart, results["latency"], settings["methods"],
+                        f"images: {source}; render.py {settings['render_py_sha256']}; "
+                        f"Pillow {settings['pillow']}, libvips {settings['libvips'] or '-'}, "
+                        f"{settings['cpus']} CPUs")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         child_peak_memory(args.child[0], Path(args.child[1]), args.case)
         return 0
+    if args.event_child:
+        latency_case.child_event_peak(args.event_child)
+        return 0
+    if args.latency_only:
+        return latency_only(args)
     results = run(args)
     print(report(results))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -195,13 +276,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"{settings['cpus']} CPUs")
     summary = {m: results["methods"][m]["groups"] for m in settings["methods"]}
     write_chart(args.chart, summary, settings["methods"], group_order(results), subtitle)
+    written = [f"results: {results_path}", f"chart:   {args.chart}"]
     if results["outputs_case"]["images"]:
         write_outputs_chart(args.outputs_chart, results["outputs_case"], settings["methods"],
                             subtitle.replace(f"JPEG quality {settings['jpeg_quality']}, ", ""))
-        print(f"\nresults: {results_path}\nchart:   {args.chart}\n"
-              f"outputs chart: {args.outputs_chart}")
-    else:
-        print(f"\nresults: {results_path}\nchart:   {args.chart}")
+        written.append(f"outputs chart: {args.outputs_chart}")
+    if results["latency"]:
+        _write_latency_chart(args, results)
+        written.append(f"latency chart: {args.latency_chart}")
+    print("\n" + "\n".join(written))
     return 0
 
 

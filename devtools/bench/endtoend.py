@@ -100,12 +100,13 @@ def time_events(images: list[SourceImage], rounds: int) -> list[EventTiming]:
             thumbnailer.render_outputs = real_render
     timings = []
     for image in images:
-        events, renders, cpu_overheads = zip(*samples_s[image.name])
+        events, renders, cpu_overheads = zip(*samples_s[image.name], strict=True)
         timings.append(EventTiming(
             image.name, image.group,
             event_ms=statistics.median(events) * 1000,
             render_ms=statistics.median(renders) * 1000,
-            overhead_ms=statistics.median(e - r for e, r in zip(events, renders)) * 1000,
+            overhead_ms=statistics.median(
+                e - r for e, r in zip(events, renders, strict=True)) * 1000,
             cpu_overhead_ms=statistics.median(cpu_overheads) * 1000,
             event_samples_ms=[round(s * 1000, 2) for s in events],
             render_samples_ms=[round(s * 1000, 2) for s in renders]))

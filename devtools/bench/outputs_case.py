@@ -25,8 +25,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFont, ImageOps
 
-from chalicelib.image import encode
 from chalicelib.config import outputs
+from chalicelib.image import encode
 from chalicelib.image.render import OutputRequest, render_outputs
 from devtools.bench.methods import _pyvips
 
@@ -115,10 +115,11 @@ _TUTORIAL_EFFECTS: dict[str, Callable[..., Image.Image]] = {
 
 
 def _tutorial_one(data: bytes, request: OutputRequest) -> bytes:
-    with Image.open(io.BytesIO(data)) as image:
+    with Image.open(io.BytesIO(data)) as upload:
         if request.fit == "cover":
-            image = ImageOps.fit(image, request.box)
+            image = ImageOps.fit(upload, request.box)
         else:
+            image = upload
             image.thumbnail(request.box)
         for effect in request.effects:
             params = dict(effect.params)

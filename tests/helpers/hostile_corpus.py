@@ -21,7 +21,6 @@ from PIL import Image, ImageCms
 
 from devtools import samples
 
-
 Expected = Literal["written", "skipped", "any"]
 WRITTEN: Expected = "written"
 SKIPPED: Expected = "skipped"
@@ -119,14 +118,16 @@ def _modes(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
         yield f"mode-{mode}.jpg", samples.jpeg_bytes(photo.convert(mode))
     with_alpha = photo.convert("RGBA")
     with_alpha.putalpha(128)
-    yield "mode-P-alpha.png", samples.png_bytes(with_alpha.quantize(32, method=Image.Quantize.FASTOCTREE))
+    yield "mode-P-alpha.png", samples.png_bytes(
+        with_alpha.quantize(32, method=Image.Quantize.FASTOCTREE))
     keyed = photo.copy()
     yield "mode-RGB-trns.png", samples.png_bytes(keyed, transparency=keyed.getpixel((0, 0)))
     yield "mode-16bit-rgb.png", _png_16bit_rgb(64, 48)
 
 
 def _png_16bit_rgb(width: int, height: int) -> bytes:
-    rows = b"".join(b"\x00" + struct.pack(">" + "H" * width * 3, *([x * 1000 for x in range(width)] * 3))
+    rows = b"".join(b"\x00" + struct.pack(">" + "H" * width * 3,
+                                          *([x * 1000 for x in range(width)] * 3))
                     for _ in range(height))
     return _png(width, height, bit_depth=16, colour_type=2, raw=rows)
 
@@ -134,7 +135,8 @@ def _png_16bit_rgb(width: int, height: int) -> bytes:
 def _png(width: int, height: int, bit_depth: int, colour_type: int, raw: bytes,
          extra_chunks: list[tuple[bytes, bytes]] = ()) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
 
     header = struct.pack(">IIBBBBB", width, height, bit_depth, colour_type, 0, 0, 0)
     extras = b"".join(chunk(kind, body) for kind, body in extra_chunks)
@@ -171,7 +173,7 @@ def _bombs(max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
     small = bytearray(samples.jpeg_bytes(Image.new("RGB", (16, 16))))
     sof = small.index(b"\xff\xc0")
     small[sof + 5: sof + 9] = struct.pack(">HH", 65_000, 65_000)
-    assert 65_000 * 65_000 > max_pixels
+    assert max_pixels < 65_000 * 65_000
     yield "bomb-header-65000x65000.jpg", bytes(small), SKIPPED
     # By decompression: a valid 12000x12000 image of zeros, a few hundred kilobytes compressed,
     # and 144 megapixels: within the 150-megapixel default, so it must be rendered.
@@ -184,7 +186,8 @@ def _bombs(max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
     # these are "written". The code before that change refuses them (Pillow's MAX_TEXT_CHUNK
     # error becomes "corrupt"): these two entries fail there, as they should.
     inflating = zlib.compress(b"\x00" * 20_000_000, 9)
-    yield ("bomb-ztxt.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"zTXt", b"Comment\x00\x00" + inflating)]),
+    yield ("bomb-ztxt.png",
+           _png(1, 1, 8, 0, b"\x00\x00", [(b"zTXt", b"Comment\x00\x00" + inflating)]),
            WRITTEN)  # issue 9 item 5
     yield ("bomb-iccp.png", _png(1, 1, 8, 0, b"\x00\x00", [(b"iCCP", b"icc\x00\x00" + inflating)]),
            WRITTEN)  # issue 9 item 5
@@ -192,10 +195,12 @@ def _bombs(max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
 
 def _png_raw_idat(width: int, height: int, colour_type: int, compressed: bytes) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
 
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", compressed) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", compressed)
+            + chunk(b"IEND", b""))
 
 
 def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
@@ -216,7 +221,7 @@ def _other_formats(photo: Image.Image) -> Iterator[tuple[str, bytes]]:
 def _new_formats(photo: Image.Image, max_pixels: int) -> Iterator[tuple[str, bytes, Expected]]:
     """HEIC (made by pillow-heif, a test-only encoder), WebP and AVIF: valid, cut short,
     mislabelled, or claiming a canvas over the pixel limit."""
-    import pillow_heif  # noqa: PLC0415 (test-only dependency)
+    import pillow_heif  # lazily: a test-only dependency
 
     out = io.BytesIO()
     pillow_heif.from_pillow(photo).save(out, quality=80)
@@ -227,8 +232,10 @@ def _new_formats(photo: Image.Image, max_pixels: int) -> Iterator[tuple[str, byt
     for n, cut in enumerate(cuts):  # every box is checked against the end
         yield f"truncated-{n:02d}.heic", heic[:cut], SKIPPED
     yield "html.heic", b"<!DOCTYPE html><html><body>hi</body></html>", SKIPPED
-    yield "mp4-video.heic", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64, SKIPPED
-    yield "ftyp-heic-no-meta.heic", b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + b"\x00" * 8, SKIPPED
+    yield ("mp4-video.heic", b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64,
+           SKIPPED)
+    yield ("ftyp-heic-no-meta.heic", b"\x00\x00\x00\x10ftypheic\x00\x00\x00\x00" + b"\x00" * 8,
+           SKIPPED)
     rgba = photo.convert("RGBA")
     rgba.putalpha(128)
     for fmt, extension in (("WEBP", "webp"), ("AVIF", "avif")):
@@ -246,14 +253,16 @@ def _new_formats(photo: Image.Image, max_pixels: int) -> Iterator[tuple[str, byt
     Image.new("RGBA", (1, 1)).save(tiny, "WEBP", lossless=True)
     vp8l = tiny.getvalue()[12:]
     side = 16384
-    vp8x = b"VP8X" + struct.pack("<I", 10) + b"\x10\x00\x00\x00" + (side - 1).to_bytes(3, "little") * 2
+    vp8x = (b"VP8X" + struct.pack("<I", 10) + b"\x10\x00\x00\x00"
+            + (side - 1).to_bytes(3, "little") * 2)
     body = b"WEBP" + vp8x + vp8l
     huge = b"RIFF" + struct.pack("<I", len(body)) + body
     yield "huge-canvas.webp", huge, SKIPPED if side * side > max_pixels else ANY
 
 
 def _animations(photo: Image.Image) -> Iterator[tuple[str, bytes, Expected]]:
-    frames = [photo, photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT), photo.convert("L").convert("RGB")]
+    frames = [photo, photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT),
+              photo.convert("L").convert("RGB")]
     apng = io.BytesIO()
     frames[0].save(apng, "PNG", save_all=True, append_images=frames[1:], duration=100, loop=0)
     yield "animated.png", apng.getvalue(), WRITTEN  # an APNG is a PNG: its first frame
@@ -283,15 +292,19 @@ def _metadata_abuse(photo: Image.Image, rng: random.Random) -> Iterator[tuple[st
     big_profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     yield "huge-icc.jpg", samples.jpeg_bytes(photo, icc_profile=big_profile + b"\x00" * 1_000_000)
     texts = [(b"tEXt", b"key%d\x00" % n + b"v" * 1000) for n in range(1000)]
-    yield "many-text-chunks.png", _png(8, 8, 8, 0, b"".join(b"\x00" + b"\x80" * 8 for _ in range(8)), texts)
-    yield "exif-garbage.jpg", _with_app1(samples.jpeg_bytes(photo), b"Exif\x00\x00" + rng.randbytes(300))
-    yield "exif-truncated.jpg", _with_app1(samples.jpeg_bytes(photo), b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00")
+    yield "many-text-chunks.png", _png(8, 8, 8, 0,
+                                       b"".join(b"\x00" + b"\x80" * 8 for _ in range(8)), texts)
+    yield "exif-garbage.jpg", _with_app1(samples.jpeg_bytes(photo),
+                                         b"Exif\x00\x00" + rng.randbytes(300))
+    yield "exif-truncated.jpg", _with_app1(samples.jpeg_bytes(photo),
+                                           b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00")
     bad_offset = b"Exif\x00\x00II*\x00" + struct.pack("<I", 0x7FFFFFF0)
     yield "exif-bad-offset.jpg", _with_app1(samples.jpeg_bytes(photo), bad_offset)
     for orientation in (0, 9, 255, 65535):
         yield (f"exif-orientation-{orientation}.jpg",
                samples.jpeg_bytes(photo, exif=samples.exif_bytes(orientation=orientation)))
-    yield "exif-gps-big.jpg", samples.jpeg_bytes(photo, exif=samples.exif_bytes(orientation=6, gps=True))
+    yield "exif-gps-big.jpg", samples.jpeg_bytes(photo,
+                                                 exif=samples.exif_bytes(orientation=6, gps=True))
     yield "icc-garbage.jpg", samples.jpeg_bytes(photo, icc_profile=rng.randbytes(500))
     yield "icc-cmyk-on-rgb.jpg", samples.jpeg_bytes(photo, icc_profile=_cmyk_header(big_profile))
     yield "png-exif-garbage.png", samples.png_bytes(photo, exif=b"MM\x00*" + rng.randbytes(50))

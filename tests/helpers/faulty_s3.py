@@ -23,8 +23,10 @@ from devtools.loopback import LoopbackServer
 
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "cut_response", "cut_upload")
 _ERROR_BODIES = {
-    "slowdown": (503, b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"),
-    "internal": (500, b"<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message></Error>"),
+    "slowdown": (503, b"<Error><Code>SlowDown</Code>"
+                      b"<Message>Reduce your request rate.</Message></Error>"),
+    "internal": (500, b"<Error><Code>InternalError</Code>"
+                      b"<Message>We encountered an internal error.</Message></Error>"),
 }
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
@@ -106,7 +108,8 @@ class FaultyS3(LoopbackServer):
                     proxy.upstream.hostname, proxy.upstream.port, timeout=30
                 )
                 try:
-                    headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+                    headers = {k: v for k, v in self.headers.items()
+                               if k.lower() not in _HOP_BY_HOP}
                     headers["Content-Length"] = str(declared_length)
                     connection.putrequest(self.command, self.path, skip_host=True,
                                           skip_accept_encoding=True)

@@ -17,6 +17,18 @@ _runtime_handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s\t%
 logging.getLogger().addHandler(_runtime_handler)
 
 handler, event_file, task_dir, opt_dir, runtime_dir = sys.argv[1:6]
+
+# What the package's own code makes Python compile from source (/var/task and /opt are
+# read-only on Lambda, so this happens at every cold start; run with -B to keep it so here).
+compiled_from_source = []
+
+
+def _count_compiles(event, args):
+    if event == "compile" and isinstance(args[1], str) and args[1].startswith((task_dir, opt_dir)):
+        compiled_from_source.append(args[1])
+
+
+sys.addaudithook(_count_compiles)
 sys.path[:0] = [task_dir, f"{opt_dir}/python/lib/python3.13/site-packages", f"{opt_dir}/python",
                 runtime_dir]
 module_name, _, function_name = handler.rpartition(".")
@@ -26,4 +38,5 @@ with open(event_file) as file:
 result = getattr(module, function_name)(event, None)
 pil = sys.modules["PIL"].__file__
 pi_heif = getattr(sys.modules.get("pi_heif"), "__file__", None)  # loaded only for a HEIF
-print(json.dumps({"result": result, "PIL": pil, "pi_heif": pi_heif}))
+print(json.dumps({"result": result, "PIL": pil, "pi_heif": pi_heif,
+                  "compiled_from_source": compiled_from_source}))
