@@ -337,7 +337,10 @@ def run_packaged(handler_string: str, event_file: Path, lambda_filesystem: dict[
 
 def test_function_zip_holds_only_the_lambda_code(lambda_filesystem):
     top_level = {path.name for path in lambda_filesystem["task"].iterdir()}
-    assert top_level == {"app.py", "chalicelib", "chalice"}  # no tests, devtools or vendor
+    # No tests, devtools or vendor; __pycache__ holds app.py's bytecode only.
+    assert top_level == {"app.py", "chalicelib", "chalice", "__pycache__"}
+    cached = {path.name for path in (lambda_filesystem["task"] / "__pycache__").iterdir()}
+    assert cached == {"app.cpython-313.pyc"}
 
 
 @pytest.mark.skipif(
