@@ -402,10 +402,19 @@ def main() -> int:
         loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event,
                        overrides=overrides, watcher=ConfigWatcher())
         source, target = loop.buckets
-        renditions_port = args.renditions_port or args.port + DEFAULT_PORT_OFFSET
-        renditions = LocalRenditions(
-            boto3.client("s3"), target, lambda event: loop.invoke("renditions", event),
-            port=renditions_port, report=lambda line: print(line, flush=True))
+        def serve_renditions(port: int) -> LocalRenditions:
+            return LocalRenditions(
+                boto3.client("s3"), target, lambda event: loop.invoke("renditions", event),
+                port=port, report=lambda line: print(line, flush=True))
+
+        try:
+            renditions = serve_renditions(args.renditions_port or args.port + DEFAULT_PORT_OFFSET)
+        except OSError as taken:
+            if args.renditions_port:
+                print(f"make dev: port {args.renditions_port} for the renditions URL: {taken}",
+                      file=sys.stderr)
+                return 1
+            renditions = serve_renditions(0)  # port + 1 is taken: any free one, in the banner
         print("\n".join(check.describe(configuration)))
         print(f"local S3 at {endpoint} (stage {args.stage}, "
               f"TRIGGER={configuration.settings.trigger}); "
