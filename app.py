@@ -31,6 +31,7 @@ from chalicelib.config.settings import delete_outputs, source_bucket, trigger
 from chalicelib.config.stage import import_environment
 from chalicelib.pipeline.batch import handle_batch
 from chalicelib.pipeline.handler import handle_event
+from chalicelib.pipeline.renditions import handle_request
 
 app = Chalice(app_name="thumbnailer")
 _environment = import_environment(Path(__file__).resolve().parent, os.environ)
@@ -83,3 +84,8 @@ else:
 @app.lambda_function(name="batch")
 def batch(event, context):
     return handle_batch(event, context)
+
+
+@app.lambda_function(name="renditions")
+def renditions(event, context):
+    return handle_request(event, context)

@@ -100,7 +100,7 @@ def describe(configuration: StageConfiguration) -> list[str]:
     """What the stage makes of each upload and what it does besides: lines to print."""
     settings = configuration.settings
     names = ",".join(output.name for output in settings.outputs)
-    rows = [("name", "key", "size", "fit", "format", "quality", "effects")]
+    rows = [("name", "key", "size", "fit", "format", "quality", "when", "effects")]
     rows += [_output_row(output) for output in settings.outputs]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
     lines = [f"outputs (OUTPUTS={names}; {OUTPUTS_PATH} declares "
@@ -124,7 +124,7 @@ def _output_row(output: outputs.Output) -> tuple[str, ...]:
         fit += " on #{:02x}{:02x}{:02x}".format(*output.background)
     effects = " -> ".join(_effect(effect) for effect in output.effects) or "none"
     return (output.name, key, f"{width}x{height}", fit, output.format, _quality(output),
-            effects)
+            output.when, effects)
 
 
 def _quality(output: outputs.Output) -> str:

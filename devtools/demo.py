@@ -24,7 +24,9 @@ import shutil
 import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,6 +35,7 @@ from PIL import Image
 from devtools import check, samples
 from devtools.dev import Delivery, DevLoop
 from devtools.local_s3 import local_s3
+from devtools.renditions_local import LocalRenditions
 from devtools.stage import PROJECT_DIR, stage_environment
 
 STAGE = "dev"
@@ -158,6 +161,9 @@ def main() -> int:
                     [line["labels_key"]] if line.get("labels_key") else []):
                 body = s3.get_object(Bucket=target, Key=output_key)["Body"].read()
                 _save(output_dir / "outputs" / output_key, body)
+        for key, made in _made_on_request(loop, s3, target, created, settings["OUTPUTS"],
+                                          output_dir).items():
+            created[key] = {**created[key], "requested": made}
 
         # Second act: an upload deleted; its delete event runs through the same handlers.
         first_act = len(deliveries)
@@ -189,6 +195,43 @@ def main() -> int:
     print(f"\ncontact sheet: {output_dir / 'index.html'} (open it in a browser; "
           f"{time.perf_counter() - started:.1f} s in all)")
     return 0
+
+
+def _made_on_request(loop: DevLoop, s3, target: str, created: dict[str, dict], names: str,
+                     output_dir: Path) -> dict[str, list[dict]]:
+    """Each output made on request (`when = "request"`), asked for by URL as a browser would,
+    through the local renditions URL: the first request reaches the renditions function, which
+    renders and stores it; the second is the target bucket's. Per upload key, what was made."""
+    from chalicelib.config.outputs import load_outputs
+
+    on_request = [output for output in load_outputs().values()
+                  if output.on_request and output.name in names.split(",")]
+    made: dict[str, list[dict]] = {}
+    if not on_request:
+        return made
+    with LocalRenditions(s3, target, lambda event: loop.invoke("renditions", event),
+                         report=lambda line: None) as renditions:
+        for key, line in created.items():
+            for output in on_request:
+                if line["outcome"] != "written" or not output.applies_to(key):
+                    continue
+                output_key = output.key_for(key)
+                url = f"{renditions.url}/{quote(output_key)}"
+                with urllib.request.urlopen(url) as first:
+                    body, answered = first.read(), first.headers["x-served-by"]
+                with urllib.request.urlopen(urllib.request.Request(url, method="HEAD")) as again:
+                    answered += f", then {again.headers['x-served-by']}"
+                _save(output_dir / "outputs" / output_key, body)
+                with Image.open(BytesIO(body)) as image:
+                    size = "x".join(map(str, image.size))
+                made.setdefault(key, []).append({
+                    "name": output.name, "key": output_key, "size": size, "bytes": len(body),
+                    "served_by": answered})
+    count = sum(map(len, made.values()))
+    print(f"made on request: {count} outputs ({', '.join(o.name for o in on_request)}), each "
+          f"asked for by URL: the first request answered by the renditions function, which "
+          f"stored it; the next by the target bucket")
+    return made
 
 
 def _bus_event_name(event: dict) -> str:
@@ -281,7 +324,8 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = (),
 
     declared = load_outputs()
     widest = max((int(output["size"].split("x")[0]) for row in rows if row[3]
-                  for output in row[3].get("outputs", ())), default=1)
+                  for output in (*row[3].get("outputs", ()), *row[3].get("requested", ()))),
+                 default=1)
     cards = []
     for key, what, size, logged, error, removed, left, on_bus in rows:
         line = logged or {"outcome": "failed", "reason": error or "no log line", "ms": 0.0}
@@ -294,6 +338,10 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = (),
                        f'<br>{size:,} bytes</figcaption></figure>']
             for output in line.get("outputs", ()):
                 figures.append(_output_figure(output, output_dir, declared))
+            for output in line.get("requested", ()):
+                figures.append(_output_figure(
+                    output, output_dir, declared,
+                    f"made on its first request ({output['served_by']})"))
             pictures = "".join(figures) + _labels_html(line)
         elif outcome == "quarantined":
             pictures = (f'<figure class="original">{_original(original, key)}'
@@ -369,7 +417,7 @@ shows through transparent pixels.</p>
 """
 
 
-def _output_figure(output: dict, output_dir: Path, declared: dict) -> str:
+def _output_figure(output: dict, output_dir: Path, declared: dict, note: str = "") -> str:
     """One output at the page's common scale (--px), its size as written in the style."""
     path = f"outputs/{output['key']}"
     with Image.open(output_dir / path) as written:
@@ -385,7 +433,8 @@ def _output_figure(output: dict, output_dir: Path, declared: dict) -> str:
             f'<figcaption><b>{html.escape(output["name"])}</b> {image_format} '
             f'{output["size"]}<br>{output["bytes"]:,} bytes'
             f'<br><span class="recipe">{html.escape(recipe)}</span>'
-            f'<br><code>{html.escape(output["key"])}</code></figcaption></figure>')
+            f'<br><code>{html.escape(output["key"])}</code>'
+            + (f'<br><i>{html.escape(note)}</i>' if note else "") + '</figcaption></figure>')
 
 
 if __name__ == "__main__":

@@ -34,9 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_plus
 
+import boto3
+
 from chalicelib.pipeline.log import LOGGER_NAME
 from devtools import check
 from devtools.local_s3 import DEFAULT_PORT, EventRouter, client_exports, local_s3
+from devtools.renditions_local import DEFAULT_PORT_OFFSET, LocalRenditions, summarise
 from devtools.stage import PROJECT_DIR, lambda_context, stage_environment
 
 
@@ -107,6 +110,14 @@ def _deliver(handler: str, event: dict) -> Delivery:
     return delivery
 
 
+def _invoke(function: str, event: dict) -> tuple[dict, list[dict]]:
+    """A function that answers (the renditions function behind its URL): its response and its
+    log lines."""
+    _lines.clear()
+    response = _app.handler_map[function](event, lambda_context(function, _stage))
+    return response, list(_lines)
+
+
 # --- the loop ----------------------------------------------------------------------------------
 
 class DevLoop:
@@ -140,6 +151,12 @@ class DevLoop:
             initializer=_start_worker,
             initargs=(self.stage, {**environment, **_aws_environment()}),
         )
+
+    def invoke(self, function: str, event: dict) -> tuple[dict, str]:
+        """Run `function` on `event` in a worker, as Lambda would answer a function URL: its
+        response and a console summary of what it did."""
+        response, lines = self._pool.submit(_invoke, function, event).result(timeout=120)
+        return response, summarise(lines)
 
     def run(self, stop: threading.Event, until_idle: bool = False, close: bool = True) -> Stats:
         """Deliver events until `stop` is set (or, with until_idle, until none are left).
@@ -363,6 +380,8 @@ def main() -> int:
                         default=int(os.environ.get("LOCAL_S3_PORT", DEFAULT_PORT)))
     parser.add_argument("--stage", default="dev")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--renditions-port", type=int, default=None,
+                        help="where the renditions URL listens (default: --port + 1)")
     parser.add_argument("--trigger", default=os.environ.get("TRIGGER") or None,
                         help="s3 or eventbridge (default: the stage's TRIGGER, else s3)")
     args = parser.parse_args()
@@ -383,6 +402,19 @@ def main() -> int:
         loop = DevLoop(app, stage=args.stage, workers=args.workers, report_event=print_event,
                        overrides=overrides, watcher=ConfigWatcher())
         source, target = loop.buckets
+        def serve_renditions(port: int) -> LocalRenditions:
+            return LocalRenditions(
+                boto3.client("s3"), target, lambda event: loop.invoke("renditions", event),
+                port=port, report=lambda line: print(line, flush=True))
+
+        try:
+            renditions = serve_renditions(args.renditions_port or args.port + DEFAULT_PORT_OFFSET)
+        except OSError as taken:
+            if args.renditions_port:
+                print(f"make dev: port {args.renditions_port} for the renditions URL: {taken}",
+                      file=sys.stderr)
+                return 1
+            renditions = serve_renditions(0)  # port + 1 is taken: any free one, in the banner
         print("\n".join(check.describe(configuration)))
         print(f"local S3 at {endpoint} (stage {args.stage}, "
               f"TRIGGER={configuration.settings.trigger}); "
@@ -394,10 +426,14 @@ def main() -> int:
               f"  aws --endpoint-url {endpoint} s3 cp s3://{target}/photo-thumbnail.jpg .\n"
               f"  aws --endpoint-url {endpoint} s3 rm s3://{source}/photo.jpg"
               f"  # deletes its outputs\n"
+              f"renditions at {renditions.url}/<output key>: the target bucket first, the "
+              f"renditions function on a miss (outputs with when = \"request\"), as "
+              f"CloudFront serves them\n"
               f"Changes to .chalice/config.json and chalicelib/ (outputs.toml) are reloaded.\n"
               f"ready; Ctrl-C to stop", flush=True)
         try:
-            stats = loop.run(stop)
+            with renditions:
+                stats = loop.run(stop)
         except KeyboardInterrupt:
             stop.set()
             stats = loop.stats

@@ -85,3 +85,24 @@ def eventbridge_event(bucket: str, key: str, size: int | None = None, etag: str 
                    "source-ip-address": "127.0.0.1", "reason": reason,
                    **({"deletion-type": deletion_type} if deletion_type else {})},
     }
+
+
+def function_url_event(path: str, method: str = "GET") -> dict:
+    """A Lambda function URL request as AWS delivers it (payload format 2.0): `rawPath`
+    percent-encoded as the client sent it, the method in requestContext.http."""
+    return {
+        "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
+        "headers": {"host": "abcdefghij.lambda-url.us-east-1.on.aws", "accept": "image/*",
+                    "x-forwarded-proto": "https", "user-agent": "test"},
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "abcdefghij",
+            "domainName": "abcdefghij.lambda-url.us-east-1.on.aws", "domainPrefix": "abcdefghij",
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
+                     "sourceIp": "127.0.0.1", "userAgent": "test"},
+            "requestId": hashlib.md5(f"{method}{path}".encode()).hexdigest(),
+            "routeKey": "$default", "stage": "$default",
+            "time": datetime.now(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(datetime.now(UTC).timestamp() * 1000),
+        },
+        "isBase64Encoded": False,
+    }

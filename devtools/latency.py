@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import threading
 import time
+from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ class LatencyProxy(LoopbackServer):
         self.upstream = urlsplit(upstream)
         self.delay_s = delay_s
         self.requests = 0
+        self.requests_by_method: Counter[str] = Counter()
         self._lock = threading.Lock()
         super().__init__()
 
@@ -44,6 +46,7 @@ class LatencyProxy(LoopbackServer):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with proxy._lock:
                     proxy.requests += 1
+                    proxy.requests_by_method[self.command] += 1
                 time.sleep(proxy.delay_s)
                 connection = http.client.HTTPConnection(proxy.upstream.hostname,
                                                         proxy.upstream.port, timeout=60)

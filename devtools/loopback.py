@@ -13,8 +13,9 @@ from typing import Self
 
 
 class LoopbackServer:
-    def __init__(self) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+    def __init__(self, port: int = 0) -> None:
+        """`port` 0: a free one."""
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         # Handler threads wait on kept-alive client connections; closing must not wait for them.
         self._server.block_on_close = False

@@ -36,14 +36,16 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
     return json.loads((project_dir / ".chalice" / "config.json").read_text())["app_name"]
 
 
-def output_key_patterns(environment: dict[str, str], sidecar: bool = True) -> list[str]:
-    """The target keys the stage's outputs (and, unless `sidecar` is False, labels sidecars)
-    can have, as IAM resource patterns."""
+def output_key_patterns(environment: dict[str, str], sidecar: bool = True,
+                        when: str | None = None) -> list[str]:
+    """The target keys the stage's outputs (those made `when`, upload or request; all when
+    None) and, unless `sidecar` is False, labels sidecars can have, as IAM resource patterns."""
     from chalicelib.config import labels, outputs
     from chalicelib.config.settings import labels_features
+    from chalicelib.pipeline.setup import declared_outputs
 
-    selected = outputs.select(outputs.load_outputs(), environment.get("OUTPUTS", "thumbnail"))
-    templates = [output.key for output in selected]
+    selected = outputs.select(declared_outputs(), environment.get("OUTPUTS", "thumbnail"))
+    templates = [output.key for output in selected if when in (None, output.when)]
     if sidecar and labels_features(environment):
         templates.append(labels.SIDECAR_TEMPLATE)
     return sorted({outputs.resource_pattern(template) for template in templates})
@@ -73,7 +75,13 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
 
     environment = {**stage_environment(stage, project_dir), **(overrides or {})}
     source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
-    writes = [f"arn:aws:s3:::{target}/{pattern}" for pattern in output_key_patterns(environment)]
+    writes = [f"arn:aws:s3:::{target}/{pattern}"
+              for pattern in output_key_patterns(environment, when="upload")]
+    # Outputs made on request (the renditions function writes them) are deleted by the upload's
+    # event too: made from an earlier upload under the key, they are made again when asked for.
+    requested = output_key_patterns(environment, sidecar=False, when="request")
+    everything = [f"arn:aws:s3:::{target}/{pattern}"
+                  for pattern in output_key_patterns(environment)]
     # Chalice names each function <app>-<stage>-<handler>; Lambda logs to /aws/lambda/<function>.
     log_group = f"arn:aws:logs:*:*:log-group:/aws/lambda/{app_name(project_dir)}-{stage}-*"
     if batch:
@@ -82,13 +90,13 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     features = labels_features(environment)
     sync = delete_outputs(environment) and not batch
     deletes = [{
-        # Delete sync, and a quarantine's deletes: exactly the keys PutObject may write, so no
-        # other object can go.
+        # Delete sync, a quarantine's deletes, outputs made on request from an earlier upload:
+        # exactly the outputs' and sidecars' keys, so no other object can go.
         "Sid": "DeleteOutputs",
         "Effect": "Allow",
         "Action": ["s3:DeleteObject"],
-        "Resource": writes,
-    }] if sync or "moderation" in features else []
+        "Resource": everything,
+    }] if sync or "moderation" in features or requested else []
     provenance = [{
         # Delete sync reads which upload the outputs were made from (the first output's
         # source-etag metadata, one HeadObject) when a removal leaves an object under the key:
@@ -99,7 +107,8 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
         "Effect": "Allow",
         "Action": ["s3:GetObject"],
         "Resource": [f"arn:aws:s3:::{target}/{pattern}"
-                     for pattern in output_key_patterns(environment, sidecar=False)],
+                     for pattern in output_key_patterns(environment, sidecar=False,
+                                                        when="upload")],
     }] if sync else []
     operations = {"labels": "rekognition:DetectLabels",
                   "moderation": "rekognition:DetectModerationLabels"}
@@ -182,8 +191,54 @@ def policy_for(stage: str, project_dir: Path = PROJECT_DIR,
     }
 
 
-def policy_path(stage: str, project_dir: Path = PROJECT_DIR, batch: bool = False) -> Path:
-    return project_dir / ".chalice" / f"policy-{stage}{'-batch' if batch else ''}.json"
+RENDITIONS_FUNCTION = "renditions"  # app.py's @app.lambda_function(name=...)
+
+
+def renditions_policy_for(stage: str, project_dir: Path = PROJECT_DIR,
+                          overrides: dict[str, str] | None = None) -> dict:
+    """The renditions function's (outputs made on request): read and find uploads, write the
+    outputs made on request and nothing else, read the labels sidecars only with moderation
+    (a quarantined upload is served nothing), its own logs."""
+    from chalicelib.config.settings import labels_features
+
+    environment = {**stage_environment(stage, project_dir), **(overrides or {})}
+    source, target = environment["SOURCE_BUCKET"], environment["TARGET_BUCKET"]
+    requested = output_key_patterns(environment, sidecar=False, when="request")
+    log_group = (f"arn:aws:logs:*:*:log-group:/aws/lambda/"
+                 f"{app_name(project_dir)}-{stage}-{RENDITIONS_FUNCTION}")
+    sidecars = [pattern for pattern in output_key_patterns(environment)
+                if pattern not in output_key_patterns(environment, sidecar=False)]
+    statements = [
+        {"Sid": "ReadUploads", "Effect": "Allow", "Action": ["s3:GetObject"],
+         "Resource": [f"arn:aws:s3:::{source}/*"]},
+        # Finding the upload of an output whose key has no extension (one LIST on the prefix);
+        # and a 404, not a 403, for an upload that is not there.
+        {"Sid": "FindUploads", "Effect": "Allow", "Action": ["s3:ListBucket"],
+         "Resource": [f"arn:aws:s3:::{source}"]},
+    ]
+    if requested:
+        statements.append({"Sid": "WriteOutputsMadeOnRequest", "Effect": "Allow",
+                           "Action": ["s3:PutObject"],
+                           "Resource": [f"arn:aws:s3:::{target}/{p}" for p in requested]})
+    if "moderation" in labels_features(environment):
+        statements.append({"Sid": "ReadModerationVerdicts", "Effect": "Allow",
+                           "Action": ["s3:GetObject"],
+                           "Resource": [f"arn:aws:s3:::{target}/{p}" for p in sidecars]})
+    statements.append({
+        "Sid": "WriteOwnLogs", "Effect": "Allow",
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [log_group, f"{log_group}:log-stream:*"]})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+POLICIES = {"": policy_for, "-batch": batch_policy_for, "-renditions": renditions_policy_for}
+
+
+def policy_path(stage: str, project_dir: Path = PROJECT_DIR, batch: bool = False,
+                kind: str | None = None) -> Path:
+    """`kind`: "" (the event functions), "-batch" or "-renditions"."""
+    kind = ("-batch" if batch else "") if kind is None else kind
+    return project_dir / ".chalice" / f"policy-{stage}{kind}.json"
 
 
 def render(policy: dict) -> str:
@@ -196,8 +251,8 @@ def main() -> int:
                         help="fail if a committed policy differs from what would be generated")
     args = parser.parse_args()
     stale = []
-    for stage, batch in [(stage, batch) for stage in stage_names() for batch in (False, True)]:
-        path, text = policy_path(stage, batch=batch), render(policy_for(stage, batch=batch))
+    for stage, kind in [(stage, kind) for stage in stage_names() for kind in POLICIES]:
+        path, text = policy_path(stage, kind=kind), render(POLICIES[kind](stage))
         if args.check:
             if not path.exists() or path.read_text() != text:
                 stale.append(path.name)

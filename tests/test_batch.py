@@ -140,7 +140,7 @@ def test_the_batch_function_is_wired_with_its_own_policy(chalice_app, stage):
 
     from devtools.stage import PROJECT_DIR
 
-    [function] = chalice_app.app.pure_lambda_functions
+    [function] = [f for f in chalice_app.app.pure_lambda_functions if f.name == "batch"]
     assert (function.name, function.handler_string) == ("batch", "app.batch")
     config = Config(chalice_stage=stage, function_name="batch", config_from_disk=json.loads(
         (PROJECT_DIR / ".chalice" / "config.json").read_text()))

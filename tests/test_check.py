@@ -40,6 +40,13 @@ effects = [{ op = "greyscale" }, { op = "blur", radius = 2 }]
 key = "{folder}{stem}-unused.webp"
 size = "64x64"
 format = "webp"
+
+[avatar]
+key = "{folder}{stem}-avatar.webp"
+size = "64x64"
+fit = "cover"
+format = "webp"
+when = "request"
 """
 
 
@@ -67,21 +74,24 @@ def feature(output: str, name: str) -> str:
 
 
 def test_make_check_prints_each_output_the_stage_makes_and_the_features_on(project):
-    set_stage_variables(project, OUTPUTS="square,thumbnail", LABELS="moderation",
+    set_stage_variables(project, OUTPUTS="square,thumbnail,avatar", LABELS="moderation",
                         EVENT_BUS="thumbnailer-events")
     run = run_check(project)
     assert run.returncode == 0, run.stderr
 
-    assert "OUTPUTS=square,thumbnail" in run.stdout
-    assert "declares thumbnail, square, unused" in run.stdout
+    assert "OUTPUTS=square,thumbnail,avatar" in run.stdout
+    assert "declares thumbnail, square, unused, avatar" in run.stdout
     assert table_row(run.stdout, "name") == [
-        "name", "key", "size", "fit", "format", "quality", "effects"]
+        "name", "key", "size", "fit", "format", "quality", "when", "effects"]
     assert table_row(run.stdout, "square") == [
         "square", "squares/{folder}{stem}.png", "200x200", "pad on #102030", "png", "lossless",
-        "greyscale() -> blur(radius=2)"]
+        "upload", "greyscale() -> blur(radius=2)"]
     assert table_row(run.stdout, "thumbnail") == [
         "thumbnail", "{folder}{stem}-thumbnail.{ext}", "1280x720", "contain", "same", "85",
-        "none"]
+        "upload", "none"]
+    assert table_row(run.stdout, "avatar")[:7] == [  # made on its first request (renditions)
+        "avatar", "{folder}{stem}-avatar.webp", "64x64", "cover", "webp", "80 (default)",
+        "request"]
     assert "  unused  " not in run.stdout  # declared, not made by this stage
     assert feature(run.stdout, "delete sync").startswith("on: ")
     assert feature(run.stdout, "backup") == "off (BACKUP_BUCKET unset)"

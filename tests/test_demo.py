@@ -97,19 +97,32 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
             # drawn at the page's one scale: its own size times --px
             assert page.drawn[quote(f"outputs/{output['key']}")] == image.size, output
             assert (tmp_path / "outputs" / output["key"]).stat().st_size == output["bytes"]
+        for name in ON_REQUEST:  # made on its first request, drawn like the others
+            output_key = load_outputs()[name].key_for(line["key"])
+            assert f"outputs/{output_key}" in on_sheet, (name, line["key"])
+            with Image.open(tmp_path / "outputs" / output_key) as image:
+                assert page.drawn[quote(f"outputs/{output_key}")] == image.size
         assert f"outputs/{line['labels_key']}" in {unquote(link) for link in page.links}
         assert line["backup"] == "copied" and line["labels"]
     assert formats == {"JPEG", "PNG", "WEBP", "AVIF"}
     # nothing else on the sheet but the quarantined upload's original
-    assert len(page.images) == (7 + extra) * (1 + len(DEMO_OUTPUTS)) + 1 - len(heic)
+    assert len(page.images) == (
+        (7 + extra) * (1 + len(DEMO_OUTPUTS) + len(ON_REQUEST)) + 1 - len(heic))
+    # the first request reached the renditions function, the next one the target bucket
+    assert page.text.count("made on its first request (renditions, then bucket)") == (
+        (7 + extra) * len(ON_REQUEST))
+    assert f"made on request: {(7 + extra) * len(ON_REQUEST)} outputs" in run.stdout
 
     [quarantined] = [line for line in lines if line["outcome"] == "quarantined"]
     assert quarantined["key"] == "uploads/flagged.jpg" and "outputs" not in quarantined
     sidecar = json.loads((tmp_path / "outputs" / quarantined["labels_key"]).read_text())
     assert sidecar["quarantined"] is True and sidecar["reason"] == quarantined["reason"]
     [deleted] = [line for line in lines if line["outcome"] == "deleted"]
-    assert deleted["key"] == "uploads/deleted later.jpg" and len(deleted["deleted"]) == 5
-    assert "5 keys deleted from the target bucket, 0 left" in run.stdout
+    # its outputs, the one made on request among them, and its labels sidecar
+    deleted_keys = len(DEMO_OUTPUTS) + len(ON_REQUEST) + 1
+    assert deleted["key"] == "uploads/deleted later.jpg"
+    assert len(deleted["deleted"]) == deleted_keys
+    assert f"{deleted_keys} keys deleted from the target bucket, 0 left" in run.stdout
     assert f"backup bucket s3://thumbnailer-dev-backup: {11 + extra} copies" in run.stdout
     bus = json.loads((tmp_path / "bus-events.json").read_text(encoding="utf-8"))
     kinds = sorted((event["detail"]["key"], event["detail-type"]) for event in bus)
@@ -133,4 +146,7 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
             assert thumbnail.format == "JPEG" and thumbnail.width > thumbnail.height
 
 
-DEMO_OUTPUTS = list(load_outputs())  # every output the project declares
+# Every output the project declares: those made on upload, then those made on request (the
+# demo asks for each by URL once the uploads are done).
+DEMO_OUTPUTS = [name for name, output in load_outputs().items() if not output.on_request]
+ON_REQUEST = [name for name, output in load_outputs().items() if output.on_request]

@@ -51,7 +51,8 @@ def test_the_shipped_file_validates_and_its_thumbnail_is_todays_behaviour():
 
 def test_the_shipped_examples_load_with_their_effects():
     outputs = load_outputs()
-    assert set(outputs) == {"thumbnail", "card", "small", "marked"}
+    assert set(outputs) == {"thumbnail", "card", "small", "marked", "large"}
+    assert [name for name, output in outputs.items() if output.on_request] == ["large"]
     card = outputs["card"]
     assert (card.size, card.fit, card.format, card.quality) == ((640, 360), "cover", "webp", 80)
     assert [effect.op for effect in card.effects] == ["contrast", "text"]
@@ -160,7 +161,7 @@ def test_select_names_an_unknown_output_and_lists_the_known_ones(names):
         select(load_outputs(), names)
     message = str(raised.value)
     assert "'cards'" in message and "OUTPUTS" in message
-    assert "card, marked, small, thumbnail" in message
+    assert "card, large, marked, small, thumbnail" in message
 
 
 @pytest.mark.parametrize(("names", "problem"),

@@ -20,7 +20,7 @@ from PIL import Image
 from devtools import destinations, samples
 from devtools.local_s3 import LOCAL_CREDENTIALS, s3_event_sources
 from devtools.package import satisfies, terraform_alarm
-from devtools.policy import batch_policy_for, policy_for
+from devtools.policy import batch_policy_for, policy_for, renditions_policy_for
 from devtools.stage import PROJECT_DIR, stage_environment
 from devtools.vendor import ARCHITECTURES, configured_architecture, vendor_problems
 from tests.helpers.project_copy import project_copy
@@ -107,8 +107,9 @@ def terraform_as_generated(package) -> dict:
 
 def test_every_function_is_python313_with_the_layer_and_stage_settings(terraform):
     functions = terraform["resource"]["aws_lambda_function"]
-    assert len(functions) == 7  # six S3-triggered, one for S3 Batch Operations
+    assert len(functions) == 8  # six S3-triggered, S3 Batch Operations', outputs on request
     assert functions["batch"]["handler"] == "app.batch"
+    assert functions["renditions"]["handler"] == "app.renditions"
     expected_env = stage_environment("dev")
     for function in functions.values():
         assert function["runtime"] == "python3.13"
@@ -121,10 +122,10 @@ def test_every_role_carries_exactly_the_generated_policy(terraform):
     policies = {name: policy
                 for name, policy in terraform["resource"]["aws_iam_role_policy"].items()
                 if policy["name"] != FAILURE_POLICY}  # make package's own: see below
-    assert len(policies) == 7
+    assert len(policies) == 8
+    own = {"batch_role": batch_policy_for, "renditions_role": renditions_policy_for}
     for name, policy in policies.items():
-        expected = batch_policy_for("dev") if name == "batch_role" else policy_for("dev")
-        assert json.loads(policy["policy"]) == expected, name
+        assert json.loads(policy["policy"]) == own.get(name, policy_for)("dev"), name
     assert "batch_role" in policies
     roles = terraform["resource"]["aws_iam_role"]
     assert roles["batch_role"]["name"] == "thumbnailer-dev-batch"
@@ -243,11 +244,12 @@ def test_package_has_the_failure_destination_make_destinations_sets(terraform, c
                      "message_retention_seconds": 1209600}
     queue_arn = f"${{aws_sqs_queue.{queue_key}.arn}}"
     # The S3-triggered functions (invoked asynchronously); not `batch`, which S3 Batch
-    # Operations invokes synchronously and whose failures its completion report holds.
+    # Operations invokes synchronously and whose failures its completion report holds, nor
+    # `renditions`, whose caller (a function URL request) gets its answer.
     triggered = {source.name for source in s3_event_sources(chalice_app.app)}
     functions = {name: function for name, function in resources["aws_lambda_function"].items()
                  if name in triggered}
-    assert set(resources["aws_lambda_function"]) - set(functions) == {"batch"}
+    assert set(resources["aws_lambda_function"]) - set(functions) == {"batch", "renditions"}
     configs = resources["aws_lambda_function_event_invoke_config"]
     policies = {p["role"]: (name, p) for name, p in resources["aws_iam_role_policy"].items()
                 if p["name"] == FAILURE_POLICY}
@@ -280,11 +282,12 @@ def test_make_destinations_names_the_functions_and_roles_chalice_packages(terraf
     functions = destinations.stage_functions("dev", chalice_app.app)
     packaged = terraform["resource"]
     triggered = {name: function for name, function in packaged["aws_lambda_function"].items()
-                 if name != "batch"}  # invoked synchronously: no destination (see above)
+                 if name not in ("batch", "renditions")}  # invoked synchronously: see above
     assert ({f.function_name for f in functions}
             == {f["function_name"] for f in triggered.values()})
     assert ({f.role_name for f in functions}
-            == {r["name"] for key, r in packaged["aws_iam_role"].items() if key != "batch_role"})
+            == {r["name"] for key, r in packaged["aws_iam_role"].items()
+                if key not in ("batch_role", "renditions_role")})
     for function in triggered.values():
         role_key = re.fullmatch(r"\$\{aws_iam_role\.(.+)\.arn\}", function["role"]).group(1)
         [ours] = [f for f in functions if f.function_name == function["function_name"]]
@@ -507,7 +510,7 @@ def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     from tests.helpers.app_modules import HANDLER, import_app
 
     resources = eventbridge_terraform["resource"]
-    assert sorted(resources["aws_lambda_function"]) == ["batch", HANDLER]
+    assert sorted(resources["aws_lambda_function"]) == ["batch", "renditions", HANDLER]
     function = resources["aws_lambda_function"][HANDLER]
     assert function["handler"] == f"app.{HANDLER}"
     assert function["environment"]["variables"] == {**stage_environment("dev"),
@@ -532,7 +535,8 @@ def test_eventbridge_package_has_one_function_on_a_rule_with_the_apps_pattern(
     policies = {name: json.loads(policy["policy"])
                 for name, policy in resources["aws_iam_role_policy"].items()
                 if policy["name"] != FAILURE_POLICY}
-    assert policies == {f"{HANDLER}_role": policy_for("dev"), "batch_role": batch_policy_for("dev")}
+    assert policies == {f"{HANDLER}_role": policy_for("dev"), "batch_role": batch_policy_for("dev"),
+                        "renditions_role": renditions_policy_for("dev")}
     config = resources["aws_lambda_function_event_invoke_config"]
     assert list(config) == [f"{HANDLER}_failure_destination"]
 

@@ -18,7 +18,7 @@ def test_settings_come_from_the_outputs_they_are_given_not_from_a_patched_cache(
                                   'size = "100x100"\nformat = "png"\n')
     settings = Settings.from_env({**BUCKETS, "OUTPUTS": "poster"}, poster)
     assert [output.name for output in settings.outputs] == ["poster"]
-    with pytest.raises(SettingsError, match=r"OUTPUTS.*'poster'.*declares card, marked"):
+    with pytest.raises(SettingsError, match=r"OUTPUTS.*'poster'.*declares card, large, marked"):
         load_settings({**BUCKETS, "OUTPUTS": "poster"})  # the shipped file has none
 
 

@@ -93,7 +93,8 @@ def test_s3_mode_registers_the_same_six_functions_with_the_same_events(chalice_a
         assert sources == expected
         assert all(s.bucket == "thumbnailer-dev-source" and s.prefix is None
                    for s in module.app.event_sources)
-        assert sorted(module.app.handler_map) == sorted([*(n for n, *_ in expected), "batch"])
+        assert sorted(module.app.handler_map) == sorted(
+            [*(n for n, *_ in expected), "batch", "renditions"])
     assert upload_suffixes() == (".jpg", ".jpeg", ".png", ".JPG", ".JPEG", ".PNG")
 
 
@@ -102,7 +103,7 @@ def test_eventbridge_mode_registers_one_function_on_the_apps_pattern(eventbridge
     assert cw_event_sources(eventbridge_app.app) == [source]
     assert s3_event_sources(eventbridge_app.app) == []
     assert source.name == HANDLER and source.handler_string == f"app.{HANDLER}"
-    assert sorted(eventbridge_app.app.handler_map) == ["batch", HANDLER]
+    assert sorted(eventbridge_app.app.handler_map) == ["batch", "renditions", HANDLER]
     assert source.event_pattern == {
         "source": ["aws.s3"],
         "detail-type": ["Object Created", "Object Deleted"],

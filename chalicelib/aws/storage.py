@@ -81,10 +81,21 @@ def made_from(client: Any, bucket: str, key: str) -> str | None:
     try:
         head = client.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if _code(error) in _GONE or _code(error) in ("403", "AccessDenied"):
+        if _missing_output(error):
             return None
         raise
     return head.get("Metadata", {}).get("source-etag")
+
+
+def read_output(client: Any, bucket: str, key: str) -> bytes | None:
+    """An object the function itself wrote (a labels sidecar), or None when there is none
+    (403 or 404: without ListBucket on the target S3 answers 403 for a missing key)."""
+    try:
+        return client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as error:
+        if _missing_output(error):
+            return None
+        raise
 
 
 def store_object(
@@ -132,6 +143,11 @@ def permanent_reason(error: ClientError) -> str | None:
 def _mentions_kms(message: str) -> bool:
     lowered = message.lower()
     return "kms" in lowered or "customer master key" in lowered
+
+
+def _missing_output(error: ClientError) -> bool:
+    """No such output: 404, or 403 from a function that may read the key but not list."""
+    return _code(error) in _GONE or _code(error) in ("403", "AccessDenied")
 
 
 def _code(error: ClientError) -> str:

@@ -39,6 +39,9 @@ _FORMAT_OF_EXTENSION = {
     "gif": None, "tif": None, "tiff": None, "bmp": None, "heic": None, "heif": None,
 }
 PLACEHOLDERS = ("folder", "stem", "ext")
+# upload: made by the upload's own event (stored before anyone asks); request: made the first
+# time someone asks for its key (the renditions function), then stored like any other.
+WHEN = ("upload", "request")
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -73,6 +76,11 @@ class Output:
     background: tuple[int, int, int] | None
     prefix: str
     effects: tuple[Effect, ...]
+    when: str = "upload"  # WHEN: made by the upload's event, or on the first request for it
+
+    @property
+    def on_request(self) -> bool:
+        return self.when == "request"
 
     def applies_to(self, upload_key: str) -> bool:
         return upload_key.startswith(self.prefix)
@@ -221,7 +229,8 @@ def _output(name: str, table: object, asset_root: Path, problems: _Problems) -> 
         return None
     return Output(name=name, key=values["key"], size=values["size"], fit=values["fit"],
                   format=values["format"], quality=values["quality"],
-                  background=values["background"], prefix=values["prefix"], effects=effects)
+                  background=values["background"], prefix=values["prefix"], effects=effects,
+                  when=values["when"])
 
 
 def _string(value: object) -> str:
@@ -305,6 +314,7 @@ _FIELDS: dict[str, tuple[Callable[[object], object], object]] = {
     "background": (_color, None),
     "prefix": (_string, ""),
     "effects": (_pass_through, ()),
+    "when": (_choice(WHEN), "upload"),
 }
 
 

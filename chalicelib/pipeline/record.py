@@ -48,9 +48,17 @@ class SourceKeepsChanging(Exception):
 class Plan:
     """What one upload becomes: the render's requests and where each output goes."""
 
-    requests: tuple[OutputRequest, ...]  # the outputs', then (LABELS) Rekognition's picture
+    requests: tuple[OutputRequest, ...]  # (LABELS) Rekognition's picture, then the outputs'
     target_keys: dict[str, str]  # output name -> key in the target bucket
     after_render_s: float  # what the calls after the render are expected to take
+    # The keys of the outputs made on request (`when = "request"`): whatever is there was made
+    # from an earlier upload under the key, so it goes; the next request makes it again.
+    stale_keys: tuple[str, ...] = ()
+
+    @property
+    def analysed(self) -> bool:
+        """Whether Rekognition sees this render (LABELS)."""
+        return any(request.name == rekognition.ANALYSIS_NAME for request in self.requests)
 
 
 def create_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordResult:
@@ -61,7 +69,10 @@ def create_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordRe
     calls = Background()
     copied = calls.start(back_up, upload, settings, aws) if settings.backup_bucket else None
     try:
-        made = _make(upload, plan, settings, aws)
+        if plan.requests:
+            made, _ = make_outputs(upload, plan, settings, aws)
+        else:
+            made = _made_on_request(plan, settings, aws)
     except PermanentError as never_possible:
         made = RecordResult(Outcome.SKIPPED, reason=never_possible.reason)
     finally:
@@ -70,7 +81,19 @@ def create_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordRe
                    backup=copied.result() if copied else "", upload_of_stage=True)
 
 
-def _make(upload: Upload, plan: Plan, settings: Settings, aws: Clients) -> RecordResult:
+def _made_on_request(plan: Plan, settings: Settings, aws: Clients) -> RecordResult:
+    """Nothing to render now: every output that applies is made on request."""
+    for key in plan.stale_keys:
+        storage.delete_output(aws.s3, settings.target_bucket, key)
+    return RecordResult(Outcome.SKIPPED, deleted=plan.stale_keys, reason=(
+        "every output that applies is made on request (the renditions function); any made "
+        "from an earlier upload under this key were deleted"))
+
+
+def make_outputs(upload: Upload, plan: Plan, settings: Settings,
+                 aws: Clients) -> tuple[RecordResult, Rendered | None]:
+    """Fetch, render, analyse, store and verify until what was stored is the current upload's;
+    the result, and what was rendered last (None when the upload was no renderable image)."""
     if upload.size > settings.max_source_bytes:
         raise PermanentError(
             f"object is {upload.size:,} bytes, over the limit of {settings.max_source_bytes:,}")
@@ -81,26 +104,26 @@ def _make(upload: Upload, plan: Plan, settings: Settings, aws: Clients) -> Recor
         if attempt == 0 and upload.etag not in (None, source.etag):
             notes.append("stale event: the upload was replaced since; rendered the current one")
         try:
-            made = _render_and_store(upload, source, plan, settings, aws)
+            made, rendered = _render_and_store(upload, source, plan, settings, aws)
         except PermanentError as rejected:
             return RecordResult(Outcome.SKIPPED, reason=rejected.reason,
-                                source=_read(source), notes=tuple(notes))
+                                source=_read(source), notes=tuple(notes)), None
         render_ms += made.render_ms
         notes.extend(made.notes)
         if verify(upload, source, aws):
-            return replace(made, render_ms=render_ms, notes=tuple(notes))
+            return replace(made, render_ms=render_ms, notes=tuple(notes)), rendered
         notes.append("replaced while rendering; rendered the newer upload")
     raise SourceKeepsChanging(
         f"{upload.key!r} was replaced {MAX_RENDERS_PER_RECORD} times while rendering")
 
 
 def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
-                      settings: Settings, aws: Clients) -> RecordResult:
+                      settings: Settings, aws: Clients) -> tuple[RecordResult, Rendered]:
     """Render, analyse and store one read of the upload; every call it started has ended when
     it returns or raises."""
     calls = Background()
     # With moderation nothing may be served before Rekognition clears the upload.
-    gated = settings.labels is not None and settings.labels.moderation
+    gated = plan.analysed and settings.labels is not None and settings.labels.moderation
     analysing: list[Future] = []
     writes: list[Future] = []
 
@@ -114,18 +137,22 @@ def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
         rendered, render_ms = render(source, plan, settings, aws.deadline, on_image)
         analysis = analysing[0].result() if analysing else None
         quarantined = analysis is not None and bool(analysis.quarantine_reason)
-        deleted: tuple[str, ...] = ()
+        deleted = plan.stale_keys
         if quarantined:
-            deleted = tuple(plan.target_keys.values())
+            deleted = (*plan.target_keys.values(), *plan.stale_keys)
             writes = [calls.start(quarantine, key, settings, aws) for key in deleted]
         elif gated:
             writes = [calls.start(store, upload, source, plan, image, settings, aws)
                       for image in rendered.images if image.name != rekognition.ANALYSIS_NAME]
+        removals = [] if quarantined else [calls.start(quarantine, key, settings, aws)
+                                           for key in plan.stale_keys]
         sidecar = (calls.start(store_sidecar, upload, source, analysis, _analysis_picture(rendered),
                                settings, aws) if analysis is not None else None)
     finally:
         calls.wait()
     done = [write.result() for write in writes]  # a failed write or delete raises
+    for removal in removals:
+        removal.result()
     stored = () if quarantined else tuple(done)
     notes = (f"labels: {analysis.refused}",) if analysis is not None and analysis.refused else ()
     return RecordResult(
@@ -133,7 +160,7 @@ def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
         reason=analysis.quarantine_reason if quarantined else "",
         source=_read(source, rendered), outputs=stored, deleted=deleted, analysis=analysis,
         labels_key=sidecar.result() if sidecar else "", render_ms=render_ms,
-        notes=(*rendered.notes, *notes))
+        notes=(*rendered.notes, *notes)), rendered
 
 
 def check_bucket(upload: Upload, settings: Settings) -> None:
@@ -151,12 +178,20 @@ def applicable_outputs(upload_key: str, settings: Settings) -> list:
     return applying
 
 
-def plan_outputs(upload: Upload, settings: Settings) -> Plan:
-    outputs = applicable_outputs(upload.key, settings)
+def plan_outputs(upload: Upload, settings: Settings, outputs: list | None = None,
+                 analyse: bool = True) -> Plan:
+    """What the upload becomes: by default every output of the stage that applies and is made
+    on upload (those made on request are stale keys), and with LABELS (unless `analyse` is
+    False) Rekognition's picture; or exactly `outputs`."""
+    stale: tuple[str, ...] = ()
+    if outputs is None:
+        applying = applicable_outputs(upload.key, settings)
+        outputs = [output for output in applying if not output.on_request]
+        stale = tuple(output.key_for(upload.key) for output in applying if output.on_request)
     requests = [output.request_for(upload.key) for output in outputs]
     expected = clients.EXPECTED_CALL_S
     after_render = (len(outputs) + 1) * expected["s3"]  # the writes, and the check after them
-    if settings.labels is not None:  # first, so Rekognition works while the outputs are made
+    if analyse and settings.labels is not None:  # first: Rekognition works while outputs are made
         requests.insert(0, OutputRequest(
             name=rekognition.ANALYSIS_NAME, box=rekognition.ANALYSIS_BOX, pillow_format="JPEG",
             quality=rekognition.ANALYSIS_QUALITY))
@@ -166,7 +201,7 @@ def plan_outputs(upload: Upload, settings: Settings) -> Plan:
         after_render += expected["events"]
     return Plan(requests=tuple(requests),
                 target_keys={output.name: output.key_for(upload.key) for output in outputs},
-                after_render_s=after_render)
+                after_render_s=after_render, stale_keys=stale)
 
 
 def back_up(upload: Upload, settings: Settings, aws: Clients) -> str:

@@ -20,6 +20,8 @@ class DevProcess:
 
     def __init__(self, project: Path, *arguments: str):
         self.port = free_port()
+        if "--renditions-port" not in arguments:  # not port + 1, which may be taken
+            arguments = ("--renditions-port", str(free_port()), *arguments)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         for name in ("AWS_ENDPOINT_URL", "TRIGGER"):
             env.pop(name, None)
