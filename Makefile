@@ -16,7 +16,7 @@ endef
 STAGE ?= dev
 PORT ?= 4569
 
-.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package deploy destinations redrive clean
+.PHONY: help venv test test-all lint check demo gallery dev backfill batch-backfill batch-role bench vendor policy buckets package deploy destinations cdn redrive clean
 
 help:
 	@echo "make demo               - the thumbnailer on the embedded local S3, thumbnails in demo-output/"
@@ -49,6 +49,8 @@ help:
 	@echo "                          .pyc: a cold start compiles none of them; uses AWS credentials)"
 	@echo "make destinations STAGE=dev - after chalice deploy: failure queue, retries and on-failure"
 	@echo "                          destination per function, sqs:SendMessage for the roles, alarms"
+	@echo "make cdn STAGE=dev      - after make deploy: the renditions function URL (AWS_IAM) behind CloudFront,"
+	@echo "                          target bucket first, the function on a miss (docs/renditions.md)"
 	@echo "make redrive STAGE=dev   - replay the failed events in the failure queue (ARGS=--dry-run)"
 	@echo "make clean              - remove .venv, demo-output, build and caches"
 
@@ -128,6 +130,9 @@ deploy: $(STAMP)
 
 destinations: $(STAMP)
 	$(PY) -m devtools.destinations --stage $(STAGE)
+
+cdn: $(STAMP)
+	$(PY) -m devtools.cdn --stage $(STAGE)
 
 redrive: $(STAMP)
 	$(PY) -m devtools.redrive --stage $(STAGE) $(ARGS)

@@ -22,7 +22,9 @@ import re
 import sys
 from pathlib import Path
 
-from devtools import bytecode, destinations
+from devtools import bytecode, cdn, destinations
+from devtools.policy import RENDITIONS_FUNCTION
+from devtools.stage import stage_environment
 
 # Terraform 1.x keeps its compatibility promises for the language this file uses (JSON syntax,
 # "${...}" templates); checked offline with Terraform 1.11.4.
@@ -150,6 +152,19 @@ def name_rules_per_stage(template: dict, stage: str, app_name: str) -> dict:
     return template
 
 
+def add_renditions_cdn(template: dict, stage: str, app_name: str) -> dict:
+    """Outputs by URL (docs/renditions.md): the renditions function's URL, CloudFront with the
+    target bucket then the function, its OACs, permission and the bucket policy, as `make cdn`
+    sets them up on the `chalice deploy` route."""
+    resources = template.setdefault("resource", {})
+    if RENDITIONS_FUNCTION not in resources.get("aws_lambda_function", {}):
+        return template
+    for kind, entries in cdn.terraform_resources(
+            stage, app_name, stage_environment(stage)).items():
+        resources.setdefault(kind, {}).update(entries)
+    return template
+
+
 def postprocess(out_dir: Path, stage: str, app_name: str) -> dict:
     path = out_dir / "chalice.tf.json"
     template = json.loads(path.read_text())
@@ -157,6 +172,7 @@ def postprocess(out_dir: Path, stage: str, app_name: str) -> dict:
     name_rules_per_stage(template, stage, app_name)
     add_failure_destination(fix_constraints(template), stage, app_name,
                             destinations.handler_names(destinations.load_app(stage)))
+    add_renditions_cdn(template, stage, app_name)
     path.write_text(json.dumps(template, indent=2) + "\n")
     return template
 

@@ -614,3 +614,16 @@ def test_make_deploy_leaves_only_app_py_and_chalices_own_files_to_compile(
                 for path in output["compiled_from_source"]}
     assert compiled == {"var/task/app.py", "var/task/chalice/__init__.py",
                         "var/task/chalice/app.py"}
+
+
+def test_package_serves_outputs_through_cloudfront_to_the_renditions_function(terraform):
+    """make package adds devtools/cdn.py's wiring (tests/test_cdn.py checks its content) to the
+    Chalice package, on the functions and roles Chalice generated."""
+    resources = terraform["resource"]
+    url = resources["aws_lambda_function_url"]["renditions"]
+    assert url["function_name"] == "${aws_lambda_function.renditions.function_name}"
+    assert "renditions" in resources["aws_cloudfront_distribution"]
+    assert "renditions_from_cloudfront" in resources["aws_lambda_permission"]
+    assert len(resources["aws_lambda_permission"]) > 1  # Chalice's S3 ones kept beside it
+    assert resources["aws_s3_bucket_policy"]["renditions_target"]["bucket"] == (
+        stage_environment("dev")["TARGET_BUCKET"])
