@@ -411,7 +411,10 @@ upload's event says so. The original is on the left, scaled to fit; then each ou
 in the target bucket: its name, format (read back from the file), size, bytes, fit, box and
 effects, and key. The outputs are all drawn at one scale, so their sizes compare (the widest,
 {widest} pixels, {WIDEST_OUTPUT_PX} CSS pixels wide, less on a narrow screen). The checkerboard
-shows through transparent pixels.</p>
+shows through transparent pixels. Outputs made on request (<code>when = "request"</code>) were
+not made by the upload: they were asked for by URL afterwards, as a browser would, through the
+local renditions URL; the first request reached the renditions function, which rendered and
+stored the output, and the next was answered by the target bucket.</p>
 {''.join(cards)}
 </body></html>
 """
