@@ -9,17 +9,13 @@ waits. Everything else passes through untouched.
 
 from __future__ import annotations
 
-import http.client
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from devtools.loopback import LoopbackServer
-
-# Hop-by-hop headers (RFC 9110) and the length, which the proxy sets itself.
-_NOT_FORWARDED = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+from devtools.loopback import LoopbackServer, forward
 
 
 class LatencyProxy(LoopbackServer):
@@ -48,27 +44,11 @@ class LatencyProxy(LoopbackServer):
                     proxy.requests += 1
                     proxy.requests_by_method[self.command] += 1
                 time.sleep(proxy.delay_s)
-                connection = http.client.HTTPConnection(proxy.upstream.hostname,
-                                                        proxy.upstream.port, timeout=60)
-                try:
-                    connection.putrequest(self.command, self.path, skip_host=True,
-                                          skip_accept_encoding=True)
-                    for name, value in self.headers.items():
-                        if name.lower() not in _NOT_FORWARDED:
-                            connection.putheader(name, value)
-                    connection.putheader("Content-Length", str(len(body)))
-                    connection.endheaders()
-                    connection.send(body)
-                    response = connection.getresponse()
-                    answer = response.read()
-                finally:
-                    connection.close()
-                self.send_response(response.status)
-                for name, value in response.getheaders():
-                    # HEAD keeps the object's length from upstream; a body's is set below.
-                    if name.lower() not in _NOT_FORWARDED or (
-                            self.command == "HEAD" and name.lower() == "content-length"):
-                        self.send_header(name, value)
+                status, headers, answer = forward(proxy.upstream, self.command, self.path,
+                                                  self.headers.items(), body)
+                self.send_response(status)
+                for name, value in headers:  # a HEAD's length is upstream's; a body's below
+                    self.send_header(name, value)
                 if self.command != "HEAD":
                     self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()

@@ -12,14 +12,13 @@ attempts only, so every call that is retried at all succeeds on its second attem
 
 from __future__ import annotations
 
-import http.client
 import random
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from devtools.loopback import LoopbackServer
+from devtools.loopback import LoopbackServer, forward
 
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "cut_response", "cut_upload")
 _ERROR_BODIES = {
@@ -28,7 +27,6 @@ _ERROR_BODIES = {
     "internal": (500, b"<Error><Code>InternalError</Code>"
                       b"<Message>We encountered an internal error.</Message></Error>"),
 }
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
 
 class FaultyS3(LoopbackServer):
@@ -104,30 +102,9 @@ class FaultyS3(LoopbackServer):
                 self._reply(status, dict(headers), answer)
 
             def _forward(self, body: bytes, declared_length: int):
-                connection = http.client.HTTPConnection(
-                    proxy.upstream.hostname, proxy.upstream.port, timeout=30
-                )
-                try:
-                    headers = {k: v for k, v in self.headers.items()
-                               if k.lower() not in _HOP_BY_HOP}
-                    headers["Content-Length"] = str(declared_length)
-                    connection.putrequest(self.command, self.path, skip_host=True,
-                                          skip_accept_encoding=True)
-                    for name, value in headers.items():
-                        connection.putheader(name, value)
-                    connection.endheaders()
-                    connection.send(body)
-                    if len(body) < declared_length:  # the uploader died mid-body
-                        connection.sock.shutdown(2)
-                        return 0, [], b""
-                    response = connection.getresponse()
-                    answer = response.read()
-                    kept = [(k, v) for k, v in response.getheaders()
-                            if k.lower() not in _HOP_BY_HOP
-                            or (self.command == "HEAD" and k.lower() == "content-length")]
-                    return response.status, kept, answer
-                finally:
-                    connection.close()
+                forwarded = forward(proxy.upstream, self.command, self.path,
+                                    self.headers.items(), body, declared_length, timeout=30)
+                return forwarded or (0, [], b"")  # None: the uploader died mid-body
 
             def _reply(self, status: int, headers: dict, body: bytes):
                 self.send_response(status)
