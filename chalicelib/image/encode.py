@@ -39,7 +39,7 @@ AVIF_SPEED = 8
 # DEFAULT_TARGET, START_QUALITY and the slope are measured (docs/performance.md, "Quality chosen
 # per image"): the start is where a typical photo meets the default target, so most searches end
 # after one or two encodes.
-DEFAULT_TARGET = 0.92
+DEFAULT_TARGET = 0.90
 # The range searched unless the output says otherwise: below these the eye finds banding and
 # ringing that a luma score misses (smooth skin and sky score well at any quality).
 QUALITY_RANGE = {"JPEG": (50, 95), "WEBP": (50, 95), "AVIF": (35, 90)}
