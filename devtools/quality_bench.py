@@ -92,7 +92,7 @@ def chart(rows: list[dict], target: float, path: Path) -> None:
     from matplotlib import pyplot
 
     figure, axes = pyplot.subplots(1, 2, figsize=(13, 5))
-    for pillow_format, colour in zip(FORMATS, ("tab:blue", "tab:orange", "tab:green")):
+    for pillow_format, colour in zip(FORMATS, ("tab:blue", "tab:orange", "tab:green"), strict=True):
         some = [r for r in rows if r["format"] == pillow_format]
         axes[0].scatter([r["fixed_score"] for r in some], [r["auto_bytes"] / r["fixed_bytes"]
                                                            for r in some],
