@@ -41,7 +41,7 @@ help:
 	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --rtt 0,30,80 --quick ...\")"
 	@echo "                          --quick: build/bench/quick/ only, docs/ untouched"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
-	@echo "make policy             - regenerate .chalice/policy-<stage>.json and policy-<stage>-batch.json"
+	@echo "make policy             - regenerate .chalice/policy-<stage>.json, -batch.json and -renditions.json"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
 	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
 	@echo "                          constraints fixed for today's Terraform, failure destination added"
