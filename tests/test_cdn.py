@@ -114,12 +114,18 @@ def test_make_cdn_puts_the_bucket_first_and_the_function_on_a_miss_then_changes_
     behaviour = config["DefaultCacheBehavior"]
     assert behaviour["TargetOriginId"] == group["Id"]
     assert behaviour["AllowedMethods"]["Items"] == ["GET", "HEAD"]
-    # Only that distribution may invoke the function URL.
-    [permission] = json.loads(clients["lambda"].get_policy(FunctionName=FUNCTION)["Policy"])[
+    # Only that distribution may invoke the function URL: both actions, as function URLs made
+    # since October 2025 require; lambda:InvokeFunction only through the URL. (AddPermission's
+    # InvokedViaFunctionUrl: AWS writes a Bool condition, the moto server keeps the flag.)
+    statements = json.loads(clients["lambda"].get_policy(FunctionName=FUNCTION)["Policy"])[
         "Statement"]
-    assert permission["Action"] == "lambda:InvokeFunctionUrl"
-    assert permission["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == DISTRIBUTION_ARN
+    assert sorted(s["Action"] for s in statements) == [
+        "lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]
+    for permission in statements:
+        assert permission["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == DISTRIBUTION_ARN
+    [invoke] = [s for s in statements if s["Action"] == "lambda:InvokeFunction"]
+    assert cdn._via_function_url(invoke)
     # The bucket policy keeps TLS-only and lets that distribution read the outputs, no more.
     policy = json.loads(clients["s3"].get_bucket_policy(Bucket=target)["Policy"])
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
@@ -176,10 +182,12 @@ def test_package_puts_the_same_wiring_in_terraform():
     assert group["failover_criteria"]["status_codes"] == [403, 404]
     assert [m["origin_id"] for m in group["member"]] == [cdn.BUCKET_ORIGIN, cdn.FUNCTION_ORIGIN]
     assert distribution["default_cache_behavior"]["target_origin_id"] == group["origin_id"]
-    permission = resources["aws_lambda_permission"]["renditions_from_cloudfront"]
-    assert (permission["action"], permission["principal"]) == (
-        "lambda:InvokeFunctionUrl", "cloudfront.amazonaws.com")
-    assert permission["source_arn"] == "${aws_cloudfront_distribution.renditions.arn}"
+    permissions = resources["aws_lambda_permission"].values()
+    assert sorted((p["action"], p.get("invoked_via_function_url", False)) for p in permissions) == [
+        ("lambda:InvokeFunction", True), ("lambda:InvokeFunctionUrl", False)]
+    for permission in permissions:
+        assert permission["principal"] == "cloudfront.amazonaws.com"
+        assert permission["source_arn"] == "${aws_cloudfront_distribution.renditions.arn}"
     policy = json.loads(resources["aws_s3_bucket_policy"]["renditions_target"]["policy"])
     assert [statement["Sid"] for statement in policy["Statement"]] == [
         TLS_ONLY_SID, cdn.BUCKET_POLICY_SID]
