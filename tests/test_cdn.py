@@ -1,9 +1,10 @@
 """`make cdn` (devtools/cdn.py): the renditions function's URL, CloudFront in front of the target
-bucket and the function, the invoke permission and the bucket policy. Lambda, IAM and S3 are the
-local endpoint (moto server). CloudFront is botocore's Stubber: moto keeps origin groups but
-drops origin access controls from origins and refuses a cache behaviour that targets a group,
-so its answers would not say whether the distribution is right; the Stubber checks every
-request against CloudFront's service model and the test reads what was asked for."""
+bucket and the function, the invoke permissions and the bucket policy. Lambda, IAM and S3 are
+the local endpoint (moto server), and so are origin access controls, which moto keeps. For the
+whole run CloudFront is botocore's Stubber: moto keeps origin groups but drops origin access
+controls from origins and refuses a cache behaviour that targets a group, so its answers would
+not say whether the distribution is right; the Stubber checks every request against
+CloudFront's service model and the test reads what was asked for."""
 
 from __future__ import annotations
 
@@ -191,3 +192,40 @@ def test_package_puts_the_same_wiring_in_terraform():
     policy = json.loads(resources["aws_s3_bucket_policy"]["renditions_target"]["policy"])
     assert [statement["Sid"] for statement in policy["Statement"]] == [
         TLS_ONLY_SID, cdn.BUCKET_POLICY_SID]
+
+
+def test_origin_access_controls_are_made_once_on_the_local_endpoint(deployed):
+    """The moto server keeps origin access controls (not their use in a distribution's
+    origins), so ensure_oac runs against it: one per name and type, found again on a rerun."""
+    cloudfront = boto3.client("cloudfront")
+    wanted = [("thumbnailer-dev-target-bucket", "s3"), ("thumbnailer-dev-renditions", "lambda")]
+    first = [cdn.ensure_oac(cloudfront, name, kind) for name, kind in wanted]
+    again = [cdn.ensure_oac(cloudfront, name, kind) for name, kind in wanted]
+    assert [status for _, status in first] == ["created", "created"]
+    assert again == [(oac_id, "unchanged") for oac_id, _ in first]
+    listed = cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
+    assert sorted((oac["Name"], oac["OriginAccessControlOriginType"], oac["SigningBehavior"])
+                  for oac in listed) == sorted((name, kind, "always") for name, kind in wanted)
+
+
+def test_a_new_distribution_moves_both_invoke_permissions_to_it(deployed):
+    """A distribution made again (a new ARN) takes both permissions over; the old one keeps
+    none, and nothing else in the function's policy is touched."""
+    lambda_client = boto3.client("lambda")
+    lambda_client.add_permission(FunctionName=FUNCTION, StatementId="someone-elses",
+                                 Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+    old, new = DISTRIBUTION_ARN, DISTRIBUTION_ARN.replace("E2RENDITIONS", "E3RENDITIONS")
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, old).values()) == {
+        "created"}
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, new).values()) == {
+        "updated"}
+    statements = json.loads(lambda_client.get_policy(FunctionName=FUNCTION)["Policy"])[
+        "Statement"]
+    by_sid = {statement["Sid"]: statement for statement in statements}
+    assert set(by_sid) == {"someone-elses", *cdn.PERMISSIONS}
+    for sid, action in cdn.PERMISSIONS.items():
+        assert by_sid[sid]["Action"] == action
+        assert by_sid[sid]["Condition"]["ArnLike"]["AWS:SourceArn"] == new
+    assert cdn._via_function_url(by_sid[cdn.INVOKE_PERMISSION_SID])
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, new).values()) == {
+        "unchanged"}
