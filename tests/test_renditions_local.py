@@ -72,6 +72,7 @@ def test_a_miss_is_rendered_by_the_function_then_served_by_the_bucket(dev):
     status, headers, nothing = get(url, "HEAD")
     assert (status, headers["x-served-by"], headers["Content-Length"], nothing) == (
         200, "bucket", str(len(body)), b"")
+    assert dev.output.count("from the renditions function") == 1  # the first request only
     # What the upload made is the bucket's from the start.
     status, headers, _ = get(f"{base}trip/my%20photo-thumbnail.jpg")
     assert (status, headers["x-served-by"]) == (200, "bucket")
