@@ -111,8 +111,8 @@ def test_the_renditions_url_is_beside_the_s3_port_or_any_free_one_when_that_is_t
     port, neighbour = _port_with_a_free_neighbour()
     neighbour.close()  # free: make dev takes it
     dev = DevProcess(project, port=port, choose_renditions_port=True)
-    dev.wait_for("ready; Ctrl-C to stop")
     try:
+        dev.wait_for("ready; Ctrl-C to stop")
         assert _banner_url(dev) == f"http://127.0.0.1:{port + 1}"
         assert get(f"{_banner_url(dev)}/trip/nobody-large.webp")[0] == 404
     finally:
@@ -121,8 +121,8 @@ def test_the_renditions_url_is_beside_the_s3_port_or_any_free_one_when_that_is_t
     port, neighbour = _port_with_a_free_neighbour()
     with neighbour:  # taken: make dev says where it went instead
         dev = DevProcess(project, port=port, choose_renditions_port=True)
-        dev.wait_for("ready; Ctrl-C to stop")
         try:
+            dev.wait_for("ready; Ctrl-C to stop")
             url = _banner_url(dev)
             assert url != f"http://127.0.0.1:{port + 1}"
             status, headers, _ = get(f"{url}/trip/nobody-large.webp")
