@@ -40,8 +40,9 @@ from chalicelib.pipeline.background import Background
 from chalicelib.pipeline.result import Outcome, RecordResult, SourceRead, StoredOutput
 
 MAX_RENDERS_PER_RECORD = 3
-# MANIFEST: describing the placeholder picture (ThumbHash in pure Python, ~30 ms on one core).
-PLACEHOLDER_S = 0.05
+# MANIFEST: describing the 32x32 placeholder picture (ThumbHash and the dominant colour, in
+# pure Python: about 3 ms on one core here), with room for Lambda's share of a CPU.
+PLACEHOLDER_S = 0.02
 
 
 class SourceKeepsChanging(Exception):
