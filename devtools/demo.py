@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from PIL import Image
 
-from devtools import check, samples
+from devtools import check, samples, thumbhash_preview
 from devtools.dev import Delivery, DevLoop
 from devtools.local_s3 import local_s3
 from devtools.renditions_local import LocalRenditions
@@ -43,6 +43,7 @@ DEMO_FEATURES = {
     "BACKUP_BUCKET": "thumbnailer-dev-backup",
     "LABELS": "labels,moderation",
     "EVENT_BUS": "thumbnailer-dev-events",
+    "MANIFEST": "true",
 }
 DELETED_LATER = "uploads/deleted later.jpg"
 
@@ -157,8 +158,8 @@ def main() -> int:
         for key, _, data in uploads:
             _save(output_dir / "originals" / key, data)
             line = created.get(key, {})
-            for output_key in [o["key"] for o in line.get("outputs", ())] + (
-                    [line["labels_key"]] if line.get("labels_key") else []):
+            for output_key in [o["key"] for o in line.get("outputs", ())] + [
+                    line[extra] for extra in ("labels_key", "manifest_key") if line.get(extra)]:
                 body = s3.get_object(Bucket=target, Key=output_key)["Body"].read()
                 _save(output_dir / "outputs" / output_key, body)
         for key, made in _made_on_request(loop, s3, target, created, settings["OUTPUTS"],
@@ -300,6 +301,39 @@ def _labels_html(line: dict) -> str:
     return f'<p class="labels">{" · ".join(parts)}</p>'
 
 
+def _manifest_html(line: dict, output_dir: Path) -> str:
+    """MANIFEST: the placeholder a page shows while loading (the ThumbHash drawn, on the
+    dominant colour), and the responsive <picture> the manifest's srcset strings make."""
+    if not line.get("manifest_key"):
+        return ""
+    path = f"outputs/{line['manifest_key']}"
+    manifest = json.loads((output_dir / path).read_text(encoding="utf-8"))
+    placeholder = manifest["placeholder"]
+    width, height = manifest["source"]["width"], manifest["source"]["height"]
+    sources = "".join(
+        f'<source type="image/{image_format}" srcset="{html.escape(_under_outputs(srcset))}" '
+        f'sizes="200px">' for image_format, srcset in manifest["srcset"].items()
+        if image_format != "jpeg")
+    fallback = manifest["srcset"].get("jpeg") or next(iter(manifest["srcset"].values()))
+    picture = (f'<picture>{sources}<img srcset="{html.escape(_under_outputs(fallback))}" '
+               f'sizes="200px" width="200" height="{round(200 * height / width)}" '
+               f'alt="responsive" style="background: {placeholder["color"] or "#ddd"}"></picture>')
+    return (f'<div class="manifest"><figure><img class="placeholder" alt="placeholder" '
+            f'src="{thumbhash_preview.data_uri(placeholder["thumbhash"])}" '
+            f'style="background: {placeholder["color"] or "transparent"}">'
+            f'<figcaption>placeholder: ThumbHash <code>{html.escape(placeholder["thumbhash"])}'
+            f'</code> ({len(placeholder["thumbhash"])} characters) on the dominant colour '
+            f'{html.escape(placeholder["color"])}</figcaption></figure>'
+            f'<figure>{picture}<figcaption><code>&lt;picture&gt;</code> from '
+            f'<a href="{quote(path)}">the manifest</a>\'s srcset: the browser picks the '
+            f'output that fits</figcaption></figure></div>')
+
+
+def _under_outputs(srcset: str) -> str:
+    """A manifest's srcset (keys relative to the bucket's root) as the page's relative URLs."""
+    return ", ".join(f"outputs/{entry.strip()}" for entry in srcset.split(","))
+
+
 def _original(path: str, key: str) -> str:
     """The upload as the page shows it: browsers cannot show HEIC/HEIF, so a link to it."""
     if key.rpartition(".")[2].lower() in ("heic", "heif"):
@@ -342,7 +376,7 @@ def contact_sheet(rows, output_dir: Path, backups: list[str] = (),
                 figures.append(_output_figure(
                     output, output_dir, declared,
                     f"made on its first request ({output['served_by']})"))
-            pictures = "".join(figures) + _labels_html(line)
+            pictures = "".join(figures) + _labels_html(line) + _manifest_html(line, output_dir)
         elif outcome == "quarantined":
             pictures = (f'<figure class="original">{_original(original, key)}'
                         f'<figcaption><b>original</b> {line["source_size"]}<br>{size:,} bytes'
@@ -391,6 +425,9 @@ h2 {{ font-size: 1.05em; overflow-wrap: anywhere; }} .what {{ color: #555; margi
 figure {{ margin: 0; }} figure img {{ display: block;
   background: repeating-conic-gradient(#ccc 0 25%, #fff 0 50%) 0 0 / 16px 16px; }}
 figure.original {{ max-width: 170px; }}
+.manifest {{ display: flex; gap: 1.5em; flex-wrap: wrap; align-items: flex-start;
+  margin-top: 0.5em; }}
+.manifest figure {{ max-width: 260px; }} img.placeholder {{ width: 200px; height: auto; }}
 figure.original img {{ max-width: 100%; max-height: 160px; }}
 figure.output {{ width: max(9em, calc(var(--w) * var(--px))); }}
 figure.output img {{ width: calc(var(--w) * var(--px)); height: calc(var(--h) * var(--px)); }}
