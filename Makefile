@@ -28,7 +28,8 @@ help:
 	@echo "make gallery            - docs/gallery.png: every fit and effect on one photo"
 	@echo "make dev                - the local S3 on 127.0.0.1:\$$PORT (4569); uploads trigger the handlers;"
 	@echo "                          reloads .chalice/config.json and chalicelib/ (outputs.toml) on change;"
-	@echo "                          outputs by URL on PORT+1: the bucket, then the renditions function"
+	@echo "                          outputs by URL on PORT+1 (RENDITIONS_PORT=...): the bucket, then the"
+	@echo "                          renditions function"
 	@echo "                          (TRIGGER=eventbridge for dev, demo and buckets: the EventBridge mode)"
 	@echo "make backfill STAGE=dev - thumbnails for images already in the source bucket (ARGS=\"--prefix P --force\")"
 	@echo "make batch-backfill STAGE=prod - the same on S3 Batch Operations, for big buckets: manifest,"
@@ -41,7 +42,7 @@ help:
 	@echo "                          (BENCH_ARGS=\"--images DIR --rounds N --rtt 0,30,80 --quick ...\")"
 	@echo "                          --quick: build/bench/quick/ only, docs/ untouched"
 	@echo "make vendor             - recreate vendor/ (Pillow for Lambda) from requirements-vendor.txt"
-	@echo "make policy             - regenerate .chalice/policy-<stage>.json and policy-<stage>-batch.json"
+	@echo "make policy             - regenerate .chalice/policy-<stage>.json, -batch.json and -renditions.json"
 	@echo "make buckets STAGE=dev  - create the stage's two buckets, locked down (uses AWS credentials)"
 	@echo "make package STAGE=dev  - chalice package --pkg-format terraform into build/<stage>/,"
 	@echo "                          constraints fixed for today's Terraform, failure destination added"
@@ -93,7 +94,8 @@ gallery: $(STAMP)
 	$(PY) -m devtools.gallery
 
 dev: $(STAMP)
-	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER))
+	$(PY) -m devtools.dev --port $(PORT) --stage $(STAGE) $(if $(TRIGGER),--trigger $(TRIGGER)) \
+	  $(if $(RENDITIONS_PORT),--renditions-port $(RENDITIONS_PORT))
 
 backfill: $(STAMP)
 	$(PY) -m devtools.backfill --stage $(STAGE) $(ARGS)

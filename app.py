@@ -11,7 +11,9 @@ Object Created (and Deleted) events for every extension the pipeline reads, in a
 (chalicelib/aws/events.py eventbridge_pattern); the source bucket must send its events to
 EventBridge (`make buckets` turns that on).
 `batch` is the S3 Batch Operations function (`make batch-backfill`): same pipeline, its own
-policy (.chalice/policy-<stage>-batch.json).
+policy (.chalice/policy-<stage>-batch.json). `renditions` makes outputs declared with
+`when = "request"` behind a function URL (docs/renditions.md), with its own policy
+(.chalice/policy-<stage>-renditions.json).
 
 SOURCE_BUCKET, DELETE_OUTPUTS and TRIGGER are read at import: they shape the event sources.
 `chalice deploy` and Lambda set them; a test that imports this module with nothing set gets the

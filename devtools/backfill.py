@@ -95,11 +95,12 @@ def _list(s3, bucket: str, prefix: str):
 
 
 def first_output_key(key: str, settings: Settings) -> str | None:
-    """Where the first output of the stage that applies to the upload goes (the log line's
-    thumbnail_key), or None: no output applies, or the key can have none (process_record
-    reports why)."""
+    """Where the first output of the stage that applies to the upload and is made on upload goes
+    (the log line's thumbnail_key), or None: none applies, or the key can have none
+    (process_record reports why). Outputs made on request are not made by the upload: judged by
+    one, every upload would look out of date."""
     for output in settings.outputs:
-        if output.applies_to(key):
+        if output.applies_to(key) and not output.on_request:
             try:
                 return output.key_for(key)
             except PermanentError:

@@ -9,7 +9,9 @@ the Terraform (`terraform_resources`):
 - a CloudFront distribution whose default behaviour targets an origin group: the target bucket
   first, the function URL on a 403 or 404 from it (GET and HEAD only, the managed
   CachingOptimized cache policy);
-- `lambda:InvokeFunctionUrl` for `cloudfront.amazonaws.com`, on that distribution only;
+- `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` (the latter only through the function
+  URL, `lambda:InvokedViaFunctionUrl`) for `cloudfront.amazonaws.com`, on that distribution
+  only: function URLs created since October 2025 need both, or every request gets a 403;
 - the target bucket policy: CloudFront (that distribution only) may `s3:GetObject` the stage's
   output key patterns, nothing else of the bucket (not the labels sidecars, not the batch
   reports); the bucket's other statements, such as `make buckets`' TLS-only one, are kept.
@@ -36,7 +38,12 @@ CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 FAILOVER_STATUS_CODES = [403, 404]  # S3 answers 403 for a missing key it may not list
 BUCKET_ORIGIN, FUNCTION_ORIGIN = "target-bucket", "renditions-function"
 GROUP = "bucket-then-function"
+# Function URLs made since October 2025 check both actions (AWS Lambda's "Control access to
+# function URLs"): without lambda:InvokeFunction, CloudFront's signed requests get a 403.
 PERMISSION_SID = "AllowCloudFrontInvokeFunctionUrl"
+INVOKE_PERMISSION_SID = "AllowCloudFrontInvokeFunctionViaUrl"
+PERMISSIONS = {PERMISSION_SID: "lambda:InvokeFunctionUrl",
+               INVOKE_PERMISSION_SID: "lambda:InvokeFunction"}
 BUCKET_POLICY_SID = "CloudFrontReadsOutputs"
 
 
@@ -143,24 +150,41 @@ def ensure_distribution(cloudfront, wanted: dict) -> tuple[str, str, str, str]:
     return created["Id"], created["ARN"], created["DomainName"], "created"
 
 
-def ensure_invoke_permission(lambda_client, function: str, distribution_arn: str) -> str:
+def _via_function_url(statement: dict) -> bool:
+    """Whether a lambda:InvokeFunction statement holds only through the function URL: the
+    `lambda:InvokedViaFunctionUrl` condition AddPermission writes (the moto server keeps the
+    request's flag as it came instead)."""
+    condition = statement.get("Condition", {}).get("Bool", {})
+    return (str(condition.get("lambda:InvokedViaFunctionUrl", "")).lower() == "true"
+            or statement.get("InvokedViaFunctionUrl") is True)
+
+
+def ensure_invoke_permissions(lambda_client, function: str,
+                              distribution_arn: str) -> dict[str, str]:
+    """Both statements CloudFront needs to call the function URL; {Sid: status}."""
     try:
         policy = json.loads(lambda_client.get_policy(FunctionName=function)["Policy"])
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
         policy = {"Statement": []}
-    [ours] = [s for s in policy["Statement"] if s.get("Sid") == PERMISSION_SID] or [None]
-    if ours is not None:
-        source = ours.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
-        if source == distribution_arn and ours.get("Action") == "lambda:InvokeFunctionUrl":
-            return "unchanged"
-        lambda_client.remove_permission(FunctionName=function, StatementId=PERMISSION_SID)
-    lambda_client.add_permission(FunctionName=function, StatementId=PERMISSION_SID,
-                                 Action="lambda:InvokeFunctionUrl",
-                                 Principal="cloudfront.amazonaws.com",
-                                 SourceArn=distribution_arn)
-    return "created" if ours is None else "updated"
+    statuses = {}
+    for sid, action in PERMISSIONS.items():
+        [ours] = [s for s in policy["Statement"] if s.get("Sid") == sid] or [None]
+        via_url = action == "lambda:InvokeFunction"
+        if ours is not None:
+            source = ours.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn")
+            if (source == distribution_arn and ours.get("Action") == action
+                    and (not via_url or _via_function_url(ours))):
+                statuses[sid] = "unchanged"
+                continue
+            lambda_client.remove_permission(FunctionName=function, StatementId=sid)
+        lambda_client.add_permission(FunctionName=function, StatementId=sid, Action=action,
+                                     Principal="cloudfront.amazonaws.com",
+                                     SourceArn=distribution_arn,
+                                     **({"InvokedViaFunctionUrl": True} if via_url else {}))
+        statuses[sid] = "created" if ours is None else "updated"
+    return statuses
 
 
 def ensure_bucket_policy(s3, target: str, statement: dict) -> str:
@@ -202,8 +226,9 @@ def apply(stage: str, app_name: str, clients: dict, report=print) -> dict[str, s
     _, arn, domain, status = ensure_distribution(clients["cloudfront"], wanted)
     note(f"CloudFront distribution {domain} (the target bucket, then the function on "
          f"{'/'.join(map(str, FAILOVER_STATUS_CODES))})", status)
-    note(f"permission {PERMISSION_SID} (lambda:InvokeFunctionUrl, that distribution only)",
-         ensure_invoke_permission(clients["lambda"], named["function"], arn))
+    for sid, status in ensure_invoke_permissions(clients["lambda"], named["function"],
+                                                 arn).items():
+        note(f"permission {sid} ({PERMISSIONS[sid]}, that distribution only)", status)
     patterns = output_key_patterns(environment, sidecar=False)
     note(f"bucket policy of {target}: {BUCKET_POLICY_SID} (s3:GetObject on "
          f"{', '.join(patterns)}, that distribution only)",
@@ -262,10 +287,17 @@ def terraform_resources(stage: str, app_name: str, environment: dict[str, str]) 
             "restrictions": {"geo_restriction": {"restriction_type": "none"}},
             "viewer_certificate": {"cloudfront_default_certificate": True},
         }},
-        "aws_lambda_permission": {"renditions_from_cloudfront": {
-            "statement_id": PERMISSION_SID, "action": "lambda:InvokeFunctionUrl",
-            "function_name": function, "principal": "cloudfront.amazonaws.com",
-            "source_arn": distribution_arn}},
+        "aws_lambda_permission": {
+            "renditions_from_cloudfront": {
+                "statement_id": PERMISSION_SID, "action": PERMISSIONS[PERMISSION_SID],
+                "function_name": function, "principal": "cloudfront.amazonaws.com",
+                "source_arn": distribution_arn},
+            # invoked_via_function_url: AWS provider 6.28.0 on (devtools/package.py)
+            "renditions_from_cloudfront_via_url": {
+                "statement_id": INVOKE_PERMISSION_SID,
+                "action": PERMISSIONS[INVOKE_PERMISSION_SID],
+                "function_name": function, "principal": "cloudfront.amazonaws.com",
+                "source_arn": distribution_arn, "invoked_via_function_url": True}},
         "aws_s3_bucket_policy": {"renditions_target": {
             "bucket": target, "policy": json.dumps(policy)}},
     }

@@ -12,10 +12,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from devtools.loopback import LoopbackServer, forward
+from devtools.loopback import LoopbackServer, QuietHandler, forward
 
 
 class LatencyProxy(LoopbackServer):
@@ -32,12 +31,7 @@ class LatencyProxy(LoopbackServer):
     def _handler_class(self):
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with proxy._lock:

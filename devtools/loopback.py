@@ -10,12 +10,21 @@ from __future__ import annotations
 import http.client
 import threading
 from collections.abc import Iterable
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 from urllib.parse import SplitResult
 
 # Hop-by-hop headers (RFC 9110) and the length, which a proxy sets itself.
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 (kept-alive connections, as AWS endpoints keep them), no access log lines."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
 
 
 class LoopbackServer:

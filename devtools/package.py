@@ -29,10 +29,12 @@ from devtools.stage import stage_environment
 # Terraform 1.x keeps its compatibility promises for the language this file uses (JSON syntax,
 # "${...}" templates); checked offline with Terraform 1.11.4.
 REQUIRED_VERSION = ">= 1.0.0, < 2.0.0"
-# python3.13 as a runtime (aws_lambda_function, aws_lambda_layer_version) is accepted from about
-# 5.77 (5.75 still refuses it); 5.80 leaves a margin. Provider 6.x deprecates data.aws_region's
-# `name`, which Chalice only uses for API Gateway apps; nothing this file uses was removed in 6.
-AWS_PROVIDER = {"source": "hashicorp/aws", "version": ">= 5.80.0, < 7.0.0"}
+# aws_lambda_permission's `invoked_via_function_url` (the lambda:InvokeFunction statement that
+# function URLs made since October 2025 need, devtools/cdn.py) is in the AWS provider from
+# 6.28.0 (its CHANGELOG, #44858); python3.13 as a runtime has been accepted since about 5.77.
+# Provider 6.x deprecates data.aws_region's `name` (still there; cdn.py reads it for the
+# bucket's regional domain); nothing this file uses was removed in 6.
+AWS_PROVIDER = {"source": "hashicorp/aws", "version": ">= 6.28.0, < 7.0.0"}
 NULL_PROVIDER = {"source": "hashicorp/null", "version": ">= 3.0.0, < 4.0.0"}
 
 QUEUE_RESOURCE = "failure_queue"

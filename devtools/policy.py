@@ -39,15 +39,20 @@ def app_name(project_dir: Path = PROJECT_DIR) -> str:
 def output_key_patterns(environment: dict[str, str], sidecar: bool = True,
                         when: str | None = None) -> list[str]:
     """The target keys the stage's outputs (those made `when`, upload or request; all when
-    None) and, unless `sidecar` is False, labels sidecars can have, as IAM resource patterns."""
+    None) and, unless `sidecar` is False, labels sidecars can have, as IAM resource patterns;
+    with every output (`when` None) and MANIFEST, the manifests too."""
     from chalicelib.config import labels, outputs
+    from chalicelib.config.manifest import MANIFEST_TEMPLATE
     from chalicelib.config.settings import labels_features
+    from chalicelib.config.settings import manifest as manifest_enabled
     from chalicelib.pipeline.setup import declared_outputs
 
     selected = outputs.select(declared_outputs(), environment.get("OUTPUTS", "thumbnail"))
     templates = [output.key for output in selected if when in (None, output.when)]
     if sidecar and labels_features(environment):
         templates.append(labels.SIDECAR_TEMPLATE)
+    if when in (None, "upload") and manifest_enabled(environment):  # the upload's event writes it
+        templates.append(MANIFEST_TEMPLATE)
     return sorted({outputs.resource_pattern(template) for template in templates})
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 
 from botocore.exceptions import ClientError
 
 from devtools.events import function_url_event
-from devtools.loopback import LoopbackServer
+from devtools.loopback import LoopbackServer, QuietHandler
 
 DEFAULT_PORT_OFFSET = 1  # beside the local S3: 4569 -> 4570
 # What the bucket's answer carries on to the browser, as CloudFront forwards an origin's headers.
@@ -43,12 +42,7 @@ class LocalRenditions(LoopbackServer):
     def _handler_class(self):
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self):
                 path = urlsplit(self.path).path
                 if self.command in ("GET", "HEAD"):

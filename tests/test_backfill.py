@@ -61,6 +61,9 @@ def test_up_to_date_is_judged_by_the_first_output_of_the_stage_that_applies():
     assert first_output_key("old/x.jpg", stage) == "old/x-card.webp"  # what the log names
     assert first_output_key("old/readme", stage) is None  # process_record says why
     assert first_output_key("old/x.gif", stage) is None
+    # `large` is made on request: never by an upload, so never what up to date is judged by.
+    on_request_first = load_settings({**stage_environment("dev"), "OUTPUTS": "large,card"})
+    assert first_output_key("old/x.jpg", on_request_first) == "old/x-card.webp"
 
 
 def test_a_replaced_upload_is_backfilled_again(s3, deliver, source_bucket):

@@ -1,9 +1,10 @@
 """`make cdn` (devtools/cdn.py): the renditions function's URL, CloudFront in front of the target
-bucket and the function, the invoke permission and the bucket policy. Lambda, IAM and S3 are the
-local endpoint (moto server). CloudFront is botocore's Stubber: moto keeps origin groups but
-drops origin access controls from origins and refuses a cache behaviour that targets a group,
-so its answers would not say whether the distribution is right; the Stubber checks every
-request against CloudFront's service model and the test reads what was asked for."""
+bucket and the function, the invoke permissions and the bucket policy. Lambda, IAM and S3 are
+the local endpoint (moto server), and so are origin access controls, which moto keeps. For the
+whole run CloudFront is botocore's Stubber: moto keeps origin groups but drops origin access
+controls from origins and refuses a cache behaviour that targets a group, so its answers would
+not say whether the distribution is right; the Stubber checks every request against
+CloudFront's service model and the test reads what was asked for."""
 
 from __future__ import annotations
 
@@ -114,12 +115,18 @@ def test_make_cdn_puts_the_bucket_first_and_the_function_on_a_miss_then_changes_
     behaviour = config["DefaultCacheBehavior"]
     assert behaviour["TargetOriginId"] == group["Id"]
     assert behaviour["AllowedMethods"]["Items"] == ["GET", "HEAD"]
-    # Only that distribution may invoke the function URL.
-    [permission] = json.loads(clients["lambda"].get_policy(FunctionName=FUNCTION)["Policy"])[
+    # Only that distribution may invoke the function URL: both actions, as function URLs made
+    # since October 2025 require; lambda:InvokeFunction only through the URL. (AddPermission's
+    # InvokedViaFunctionUrl: AWS writes a Bool condition, the moto server keeps the flag.)
+    statements = json.loads(clients["lambda"].get_policy(FunctionName=FUNCTION)["Policy"])[
         "Statement"]
-    assert permission["Action"] == "lambda:InvokeFunctionUrl"
-    assert permission["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == DISTRIBUTION_ARN
+    assert sorted(s["Action"] for s in statements) == [
+        "lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]
+    for permission in statements:
+        assert permission["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == DISTRIBUTION_ARN
+    [invoke] = [s for s in statements if s["Action"] == "lambda:InvokeFunction"]
+    assert cdn._via_function_url(invoke)
     # The bucket policy keeps TLS-only and lets that distribution read the outputs, no more.
     policy = json.loads(clients["s3"].get_bucket_policy(Bucket=target)["Policy"])
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
@@ -176,10 +183,49 @@ def test_package_puts_the_same_wiring_in_terraform():
     assert group["failover_criteria"]["status_codes"] == [403, 404]
     assert [m["origin_id"] for m in group["member"]] == [cdn.BUCKET_ORIGIN, cdn.FUNCTION_ORIGIN]
     assert distribution["default_cache_behavior"]["target_origin_id"] == group["origin_id"]
-    permission = resources["aws_lambda_permission"]["renditions_from_cloudfront"]
-    assert (permission["action"], permission["principal"]) == (
-        "lambda:InvokeFunctionUrl", "cloudfront.amazonaws.com")
-    assert permission["source_arn"] == "${aws_cloudfront_distribution.renditions.arn}"
+    permissions = resources["aws_lambda_permission"].values()
+    assert sorted((p["action"], p.get("invoked_via_function_url", False)) for p in permissions) == [
+        ("lambda:InvokeFunction", True), ("lambda:InvokeFunctionUrl", False)]
+    for permission in permissions:
+        assert permission["principal"] == "cloudfront.amazonaws.com"
+        assert permission["source_arn"] == "${aws_cloudfront_distribution.renditions.arn}"
     policy = json.loads(resources["aws_s3_bucket_policy"]["renditions_target"]["policy"])
     assert [statement["Sid"] for statement in policy["Statement"]] == [
         TLS_ONLY_SID, cdn.BUCKET_POLICY_SID]
+
+
+def test_origin_access_controls_are_made_once_on_the_local_endpoint(deployed):
+    """The moto server keeps origin access controls (not their use in a distribution's
+    origins), so ensure_oac runs against it: one per name and type, found again on a rerun."""
+    cloudfront = boto3.client("cloudfront")
+    wanted = [("thumbnailer-dev-target-bucket", "s3"), ("thumbnailer-dev-renditions", "lambda")]
+    first = [cdn.ensure_oac(cloudfront, name, kind) for name, kind in wanted]
+    again = [cdn.ensure_oac(cloudfront, name, kind) for name, kind in wanted]
+    assert [status for _, status in first] == ["created", "created"]
+    assert again == [(oac_id, "unchanged") for oac_id, _ in first]
+    listed = cloudfront.list_origin_access_controls()["OriginAccessControlList"]["Items"]
+    assert sorted((oac["Name"], oac["OriginAccessControlOriginType"], oac["SigningBehavior"])
+                  for oac in listed) == sorted((name, kind, "always") for name, kind in wanted)
+
+
+def test_a_new_distribution_moves_both_invoke_permissions_to_it(deployed):
+    """A distribution made again (a new ARN) takes both permissions over; the old one keeps
+    none, and nothing else in the function's policy is touched."""
+    lambda_client = boto3.client("lambda")
+    lambda_client.add_permission(FunctionName=FUNCTION, StatementId="someone-elses",
+                                 Action="lambda:InvokeFunction", Principal="s3.amazonaws.com")
+    old, new = DISTRIBUTION_ARN, DISTRIBUTION_ARN.replace("E2RENDITIONS", "E3RENDITIONS")
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, old).values()) == {
+        "created"}
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, new).values()) == {
+        "updated"}
+    statements = json.loads(lambda_client.get_policy(FunctionName=FUNCTION)["Policy"])[
+        "Statement"]
+    by_sid = {statement["Sid"]: statement for statement in statements}
+    assert set(by_sid) == {"someone-elses", *cdn.PERMISSIONS}
+    for sid, action in cdn.PERMISSIONS.items():
+        assert by_sid[sid]["Action"] == action
+        assert by_sid[sid]["Condition"]["ArnLike"]["AWS:SourceArn"] == new
+    assert cdn._via_function_url(by_sid[cdn.INVOKE_PERMISSION_SID])
+    assert set(cdn.ensure_invoke_permissions(lambda_client, FUNCTION, new).values()) == {
+        "unchanged"}

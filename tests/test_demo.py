@@ -4,6 +4,8 @@ features at work: labels sidecars, a quarantine, backups, and a deleted upload's
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import subprocess
 import sys
@@ -24,6 +26,8 @@ class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
         self.images: list[str] = []
+        self.placeholders: list[str] = []  # data: URIs (MANIFEST's ThumbHash, drawn)
+        self.srcsets: list[str] = []  # every URL of every srcset (the manifest's <picture>)
         self.links: list[str] = []
         self.badges: list[str] = []
         self.drawn: dict[str, tuple[int, int]] = {}  # output image -> its --w, --h on the page
@@ -35,7 +39,11 @@ class _Links(HTMLParser):
         attributes = dict(attrs)
         if tag == "figure" and attributes.get("class") == "output":
             self._figure_style = attributes["style"]
-        if tag == "img":
+        if tag in ("img", "source") and "srcset" in attributes:
+            self.srcsets += [entry.split()[0] for entry in attributes["srcset"].split(",")]
+        if tag == "img" and attributes.get("src", "").startswith("data:"):
+            self.placeholders.append(attributes["src"])
+        elif tag == "img" and "src" in attributes:
             self.images.append(attributes["src"])
             if self._figure_style:
                 style = dict(part.split(":") for part in self._figure_style.split(";"))
@@ -104,6 +112,19 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
                 assert page.drawn[quote(f"outputs/{output_key}")] == image.size
         assert f"outputs/{line['labels_key']}" in {unquote(link) for link in page.links}
         assert line["backup"] == "copied" and line["labels"]
+        # MANIFEST: the manifest is saved beside the outputs and linked from the sheet
+        assert f"outputs/{line['manifest_key']}" in linked
+        manifest = json.loads((tmp_path / "outputs" / line["manifest_key"]).read_text())
+        assert {o["name"] for o in manifest["outputs"]} == {*DEMO_OUTPUTS, *ON_REQUEST}
+    # Each written upload's placeholder drawn from its ThumbHash, and a <picture> whose every
+    # srcset URL is a file the sheet has.
+    assert len(page.placeholders) == 7 + extra
+    for uri in page.placeholders:
+        assert uri.startswith("data:image/png;base64,")
+        Image.open(io.BytesIO(base64.b64decode(uri.partition(",")[2]))).load()
+    assert page.srcsets
+    for reference in page.srcsets:
+        assert (tmp_path / unquote(reference)).is_file(), reference
     assert formats == {"JPEG", "PNG", "WEBP", "AVIF"}
     # nothing else on the sheet but the quarantined upload's original
     assert len(page.images) == (
@@ -118,8 +139,8 @@ def test_demo_writes_a_contact_sheet_whose_files_all_exist(tmp_path, trigger):
     sidecar = json.loads((tmp_path / "outputs" / quarantined["labels_key"]).read_text())
     assert sidecar["quarantined"] is True and sidecar["reason"] == quarantined["reason"]
     [deleted] = [line for line in lines if line["outcome"] == "deleted"]
-    # its outputs, the one made on request among them, and its labels sidecar
-    deleted_keys = len(DEMO_OUTPUTS) + len(ON_REQUEST) + 1
+    # its outputs, the one made on request among them, its labels sidecar and its manifest
+    deleted_keys = len(DEMO_OUTPUTS) + len(ON_REQUEST) + 2
     assert deleted["key"] == "uploads/deleted later.jpg"
     assert len(deleted["deleted"]) == deleted_keys
     assert f"{deleted_keys} keys deleted from the target bucket, 0 left" in run.stdout

@@ -163,9 +163,12 @@ def test_make_package_constraints_accept_todays_terraform_and_providers(terrafor
     assert not satisfies("2.0.0", block["required_version"])
     aws = block["required_providers"]["aws"]
     assert aws["source"] == "hashicorp/aws"
-    for version in ("5.80.0", "5.100.0", "6.0.0", "6.20.0"):
+    for version in ("6.28.0", "6.40.0"):
         assert satisfies(version, aws["version"]), version
-    assert not satisfies("5.75.1", aws["version"])  # refuses runtime python3.13
+    # 6.27 lacks aws_lambda_permission's invoked_via_function_url (CloudFront's second
+    # permission on the renditions function URL); 5.75.1 refuses runtime python3.13.
+    for version in ("6.27.0", "5.100.0", "5.75.1"):
+        assert not satisfies(version, aws["version"]), version
     assert not satisfies("7.0.0", aws["version"])  # not checked against: a major may remove
     # Chalice's null_data_source (deprecated in null 3.x) is unused here: gone with its provider.
     assert set(block["required_providers"]) == {"aws"}
@@ -214,7 +217,7 @@ def test_terraform_itself_refuses_chalices_constraints_and_reads_make_packages(
     # depends_on fails here), on to installing the providers, which offline it cannot.
     assert "Unsupported Terraform Core version" not in fixed, fixed
     assert "must be valid before initialization" not in fixed, fixed
-    assert 'Finding hashicorp/aws versions matching ">= 5.80.0, < 7.0.0"' in fixed, fixed
+    assert 'Finding hashicorp/aws versions matching ">= 6.28.0, < 7.0.0"' in fixed, fixed
     assert "hashicorp/null" not in fixed
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import urllib.error
 import urllib.request
@@ -71,6 +72,7 @@ def test_a_miss_is_rendered_by_the_function_then_served_by_the_bucket(dev):
     status, headers, nothing = get(url, "HEAD")
     assert (status, headers["x-served-by"], headers["Content-Length"], nothing) == (
         200, "bucket", str(len(body)), b"")
+    assert dev.output.count("from the renditions function") == 1  # the first request only
     # What the upload made is the bucket's from the start.
     status, headers, _ = get(f"{base}trip/my%20photo-thumbnail.jpg")
     assert (status, headers["x-served-by"]) == (200, "bucket")
@@ -82,6 +84,51 @@ def test_what_nothing_makes_is_the_functions_404_with_a_reason(dev):
     assert "no upload in thumbnailer-dev-source makes" in json.loads(body)["reason"]
     status, _, body = get(f"{dev.renditions}/not/an/output.txt")
     assert status == 404 and "no output of this stage makes" in json.loads(body)["reason"]
+
+
+def _port_with_a_free_neighbour() -> tuple[int, socket.socket]:
+    """A free port P and a socket listening on P + 1 (closed by the caller)."""
+    for _ in range(50):
+        port, neighbour = free_port(), socket.socket()
+        try:
+            neighbour.bind(("127.0.0.1", port + 1))
+        except OSError:
+            neighbour.close()
+            continue
+        neighbour.listen()
+        return port, neighbour
+    raise AssertionError("no free port with a free neighbour")
+
+
+def _banner_url(dev) -> str:
+    found = re.search(r"renditions at (http://127\.0\.0\.1:\d+)/", dev.output)
+    assert found, dev.output
+    return found.group(1)
+
+
+def test_the_renditions_url_is_beside_the_s3_port_or_any_free_one_when_that_is_taken(tmp_path):
+    project = project_copy(tmp_path / "project")
+    port, neighbour = _port_with_a_free_neighbour()
+    neighbour.close()  # free: make dev takes it
+    dev = DevProcess(project, port=port, choose_renditions_port=True)
+    try:
+        dev.wait_for("ready; Ctrl-C to stop")
+        assert _banner_url(dev) == f"http://127.0.0.1:{port + 1}"
+        assert get(f"{_banner_url(dev)}/trip/nobody-large.webp")[0] == 404
+    finally:
+        assert dev.stop() == 0
+
+    port, neighbour = _port_with_a_free_neighbour()
+    with neighbour:  # taken: make dev says where it went instead
+        dev = DevProcess(project, port=port, choose_renditions_port=True)
+        try:
+            dev.wait_for("ready; Ctrl-C to stop")
+            url = _banner_url(dev)
+            assert url != f"http://127.0.0.1:{port + 1}"
+            status, headers, _ = get(f"{url}/trip/nobody-large.webp")
+            assert (status, headers["x-served-by"]) == (404, "renditions")
+        finally:
+            assert dev.stop() == 0
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

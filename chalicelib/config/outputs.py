@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 from PIL import Image, ImageFont, UnidentifiedImageError
 
-from chalicelib.config import keys, labels
+from chalicelib.config import keys, labels, manifest
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 from chalicelib.image.effects import GRAVITIES
@@ -411,6 +411,10 @@ def _check_key_against_format(where: str, template: str, output_format: str,
 # outputs of a template without {ext} (a-card.webp), as outputs.toml says.
 
 _SIDECAR = object()  # the labels sidecar among the outputs' names; no output is called that
+_MANIFEST = object()  # the manifest (MANIFEST=true), likewise
+# The files written beside the outputs: what a message calls each, and when it is written.
+_BESIDE = {_SIDECAR: ("the labels sidecar", "written with LABELS"),
+           _MANIFEST: ("the manifest", "written with MANIFEST=true")}
 
 
 def _probe_uploads(templates: Iterable[str]) -> list[str]:
@@ -481,7 +485,8 @@ def _placeholder_values(name: str, key: str, position: int, follows: str) -> Ite
 
 
 def _check_keys_apart(templates: Mapping[str, str], problems: _Problems) -> None:
-    owners: dict[object, str] = {**templates, _SIDECAR: labels.SIDECAR_TEMPLATE}
+    owners: dict[object, str] = {**templates, _SIDECAR: labels.SIDECAR_TEMPLATE,
+                                 _MANIFEST: manifest.MANIFEST_TEMPLATE}
     order = list(owners)
     reported: set[frozenset] = set()
     probes = _probe_uploads(owners.values())
@@ -517,13 +522,13 @@ def _self_clash(name: object, template: str, upload: str, other: str, key: str,
 
 def _pair_clash(reported: tuple[object, str], other: tuple[object, str],
                 owners: Mapping[object, str], key: str, problems: _Problems) -> None:
-    """Named at the later output of the two; the labels sidecar, last, is never the one."""
+    """Named at the later output of the two; the files beside the outputs, last, never are."""
     (name, upload), (other_name, other_upload) = reported, other
-    if name is _SIDECAR:
+    if name in _BESIDE:
         (name, upload), (other_name, other_upload) = other, reported
-    if other_name is _SIDECAR:
-        called, described = "the labels sidecar", (f"the labels sidecar's {owners[_SIDECAR]!r} "
-                                                   "(written with LABELS)")
+    if other_name in _BESIDE:
+        called, when = _BESIDE[other_name]
+        described = f"{called}'s {owners[other_name]!r} ({when})"
     else:
         called, described = f"[{other_name}]", f"[{other_name}]'s {owners[other_name]!r}"
     if upload == other_upload:

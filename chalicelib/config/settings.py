@@ -30,6 +30,8 @@ DEFAULTS = {
     "STAGE": "unnamed",
     # Deleting an upload deletes its outputs (issue 11); "false" keeps them, as before.
     "DELETE_OUTPUTS": "true",
+    # A JSON manifest per upload for web pages (sizes, srcset, a placeholder); off by default.
+    "MANIFEST": "false",
     # What invokes the function (issue 13): S3 event notifications, or S3's events on EventBridge.
     "TRIGGER": "s3",
     "CACHE_CONTROL": "public, max-age=86400",
@@ -71,6 +73,7 @@ class Settings:
     max_source_pixels: int
     function_memory_mb: int
     delete_outputs: bool = True  # an upload's deletion deletes its outputs (DELETE_OUTPUTS)
+    manifest: bool = False  # {folder}{stem}-manifest.json beside the outputs (MANIFEST)
     backup_bucket: str | None = None  # every upload is copied there (BACKUP_BUCKET); None: off
     backup_storage_class: str = "STANDARD_IA"  # BACKUP_STORAGE_CLASS
     labels: labels.LabelSettings | None = None  # Rekognition (LABELS); None: off
@@ -101,6 +104,7 @@ class Settings:
             max_source_pixels=_int(environ, "MAX_SOURCE_PIXELS", 1, 10**10),
             function_memory_mb=_int(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 128, 10240),
             delete_outputs=delete_outputs(environ),
+            manifest=manifest(environ),
             backup_bucket=backup_bucket(environ),
             backup_storage_class=_choice(environ, "BACKUP_STORAGE_CLASS", STORAGE_CLASSES),
             labels=_label_settings(environ),
@@ -174,6 +178,16 @@ def delete_outputs(environ: Mapping[str, str] | None = None) -> bool:
     value = _raw(env, "DELETE_OUTPUTS")
     if value.lower() not in ("true", "false"):
         raise SettingsError(f"DELETE_OUTPUTS must be true or false, got {value!r}")
+    return value.lower() == "true"
+
+
+def manifest(environ: Mapping[str, str] | None = None) -> bool:
+    """MANIFEST: whether each upload also gets {folder}{stem}-manifest.json (config/manifest.py);
+    devtools/policy.py reads it for the key pattern the functions may write and delete."""
+    env = os.environ if environ is None else environ
+    value = _raw(env, "MANIFEST")
+    if value.lower() not in ("true", "false"):
+        raise SettingsError(f"MANIFEST must be true or false, got {value!r}")
     return value.lower() == "true"
 
 

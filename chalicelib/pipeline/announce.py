@@ -73,6 +73,8 @@ def entry_for(result: RecordResult, event_bus: str, event_etag: str | None = Non
         detail["moderation_labels"] = list(moderation_labels)
     if result.labels_key:
         detail["labels_key"] = result.labels_key
+    if result.manifest_key:
+        detail["manifest_key"] = result.manifest_key
     entry = {
         "Source": SOURCE,
         "DetailType": detail_type,

@@ -21,6 +21,7 @@ from chalicelib.aws import storage
 from chalicelib.aws.clients import Clients
 from chalicelib.aws.events import Upload
 from chalicelib.config.labels import SIDECAR_TEMPLATE
+from chalicelib.config.manifest import MANIFEST_TEMPLATE
 from chalicelib.config.outputs import fill_key
 from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
@@ -60,10 +61,13 @@ def delete_outputs(upload: Upload, settings: Settings, aws: Clients) -> RecordRe
 
 def output_keys(upload_key: str, settings: Settings) -> list[str]:
     """Every target key an upload under `upload_key` can have: each output of the stage whose
-    prefix matches, whether or not it was written, and with LABELS its sidecar (last)."""
+    prefix matches, whether or not it was written, then with LABELS its sidecar and with
+    MANIFEST its manifest."""
     templates = [(output.key, output.name) for output in applicable_outputs(upload_key, settings)]
     if settings.labels is not None:
         templates.append((SIDECAR_TEMPLATE, "labels sidecar"))
+    if settings.manifest:
+        templates.append((MANIFEST_TEMPLATE, "manifest"))
     keys = []
     for template, name in templates:
         try:

@@ -7,7 +7,7 @@
     analyse   (LABELS) Rekognition on a picture of the same render, made first and sent while
               the outputs are encoded; moderation may quarantine
     store     each output as soon as it is encoded (after moderation clears the upload), and the
-              labels sidecar; or, quarantined, delete earlier outputs
+              labels sidecar and (MANIFEST) the manifest; or, quarantined, delete earlier outputs
     verify    once every write has ended: the upload is still the one rendered; if it was
               replaced, render the newer one
 
@@ -33,11 +33,16 @@ from chalicelib.config.labels import SIDECAR_TEMPLATE
 from chalicelib.config.outputs import fill_key
 from chalicelib.config.settings import Settings
 from chalicelib.errors import PermanentError
+from chalicelib.image import placeholder
 from chalicelib.image.render import Limits, OutputRequest, Rendered, RenderedImage, render_outputs
+from chalicelib.pipeline import manifest
 from chalicelib.pipeline.background import Background
 from chalicelib.pipeline.result import Outcome, RecordResult, SourceRead, StoredOutput
 
 MAX_RENDERS_PER_RECORD = 3
+# MANIFEST: describing the 32x32 placeholder picture (ThumbHash and the dominant colour, in
+# pure Python: about 3 ms on one core here), with room for Lambda's share of a CPU.
+PLACEHOLDER_S = 0.02
 
 
 class SourceKeepsChanging(Exception):
@@ -54,6 +59,10 @@ class Plan:
     # The keys of the outputs made on request (`when = "request"`): whatever is there was made
     # from an earlier upload under the key, so it goes; the next request makes it again.
     stale_keys: tuple[str, ...] = ()
+    # MANIFEST: where the manifest goes ("" for none: off, or one output made on request), and
+    # every output it lists (those made on request too).
+    manifest_key: str = ""
+    listed: tuple = ()
 
     @property
     def analysed(self) -> bool:
@@ -130,6 +139,8 @@ def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
     def on_image(image: RenderedImage) -> None:
         if image.name == rekognition.ANALYSIS_NAME:
             analysing.append(calls.start(analyse, image.data, settings, aws))
+        elif image.name == placeholder.NAME:
+            return  # described below, stored in the manifest only
         elif not gated:
             writes.append(calls.start(store, upload, source, plan, image, settings, aws))
 
@@ -139,11 +150,16 @@ def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
         quarantined = analysis is not None and bool(analysis.quarantine_reason)
         deleted = plan.stale_keys
         if quarantined:
-            deleted = (*plan.target_keys.values(), *plan.stale_keys)
+            deleted = (*plan.target_keys.values(), *plan.stale_keys,
+                       *((plan.manifest_key,) if plan.manifest_key else ()))
             writes = [calls.start(quarantine, key, settings, aws) for key in deleted]
         elif gated:
             writes = [calls.start(store, upload, source, plan, image, settings, aws)
-                      for image in rendered.images if image.name != rekognition.ANALYSIS_NAME]
+                      for image in rendered.images
+                      if image.name not in (rekognition.ANALYSIS_NAME, placeholder.NAME)]
+        manifest_written = (calls.start(store_manifest, upload, source, plan, rendered,
+                                        settings, aws)
+                            if plan.manifest_key and not quarantined else None)
         removals = [] if quarantined else [calls.start(quarantine, key, settings, aws)
                                            for key in plan.stale_keys]
         sidecar = (calls.start(store_sidecar, upload, source, analysis, _analysis_picture(rendered),
@@ -160,6 +176,7 @@ def _render_and_store(upload: Upload, source: storage.SourceObject, plan: Plan,
         reason=analysis.quarantine_reason if quarantined else "",
         source=_read(source, rendered), outputs=stored, deleted=deleted, analysis=analysis,
         labels_key=sidecar.result() if sidecar else "", render_ms=render_ms,
+        manifest_key=manifest_written.result() if manifest_written else "",
         notes=(*rendered.notes, *notes)), rendered
 
 
@@ -184,6 +201,8 @@ def plan_outputs(upload: Upload, settings: Settings, outputs: list | None = None
     on upload (those made on request are stale keys), and with LABELS (unless `analyse` is
     False) Rekognition's picture; or exactly `outputs`."""
     stale: tuple[str, ...] = ()
+    whole_stage = outputs is None  # an upload's event, not one output made on request
+    applying: list = []
     if outputs is None:
         applying = applicable_outputs(upload.key, settings)
         outputs = [output for output in applying if not output.on_request]
@@ -199,9 +218,16 @@ def plan_outputs(upload: Upload, settings: Settings, outputs: list | None = None
         after_render += calls * expected["rekognition"] + expected["s3"]  # and the sidecar
     if settings.event_bus is not None:
         after_render += expected["events"]
+    manifest_key, listed = "", ()
+    if settings.manifest and whole_stage:
+        manifest_key = manifest.manifest_key(upload.key)
+        listed = tuple(applying)
+        requests.append(placeholder.request())
+        after_render += expected["s3"] + PLACEHOLDER_S
     return Plan(requests=tuple(requests),
                 target_keys={output.name: output.key_for(upload.key) for output in outputs},
-                after_render_s=after_render, stale_keys=stale)
+                after_render_s=after_render, stale_keys=stale, manifest_key=manifest_key,
+                listed=listed)
 
 
 def back_up(upload: Upload, settings: Settings, aws: Clients) -> str:
@@ -276,6 +302,19 @@ def store_sidecar(upload: Upload, source: storage.SourceObject, analysis: rekogn
                          content_type="application/json", cache_control=settings.cache_control,
                          metadata=provenance(source, upload))
     return key
+
+
+def store_manifest(upload: Upload, source: storage.SourceObject, plan: Plan, rendered: Rendered,
+                   settings: Settings, aws: Clients) -> str:
+    """MANIFEST: `{folder}{stem}-manifest.json` (pipeline/manifest.py); its key."""
+    made = {image.name: image for image in rendered.images}
+    described = placeholder.describe(made[placeholder.NAME].data)
+    document = manifest.manifest(upload.key, rendered.source_size, list(plan.listed), made,
+                                 described)
+    storage.store_object(aws.s3, settings.target_bucket, plan.manifest_key, document,
+                         content_type="application/json", cache_control=settings.cache_control,
+                         metadata=provenance(source, upload))
+    return plan.manifest_key
 
 
 def verify(upload: Upload, source: storage.SourceObject, aws: Clients) -> bool:

@@ -75,6 +75,7 @@ class RecordResult:
     backup: str = ""  # what the backup copy did (BACKUP_BUCKET); absent when off
     analysis: Analysis | None = None  # Rekognition's answers (LABELS)
     labels_key: str = ""  # the sidecar written (LABELS)
+    manifest_key: str = ""  # the manifest written (MANIFEST)
     event: str = ""  # what the processed-image event did (EVENT_BUS); absent when off
     # Set once the record is known to be an upload of this stage (our source bucket, an output
     # applies): from there a skip is about the upload itself, which the event announces.
@@ -111,6 +112,7 @@ class RecordResult:
             "labels": list(labels),
             "moderation_labels": list(moderation_labels),
             "labels_key": self.labels_key,
+            "manifest_key": self.manifest_key,
             "event": self.event,
             "bytes_in": self.source.bytes if self.source else 0,
             "bytes_out": self.bytes_out,

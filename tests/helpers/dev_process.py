@@ -18,9 +18,11 @@ from tests.helpers.ports import free_port
 class DevProcess:
     """`python -m devtools.dev` in `project`, on a free port, with one worker."""
 
-    def __init__(self, project: Path, *arguments: str):
-        self.port = free_port()
-        if "--renditions-port" not in arguments:  # not port + 1, which may be taken
+    def __init__(self, project: Path, *arguments: str, port: int | None = None,
+                 choose_renditions_port: bool = False):
+        """`choose_renditions_port`: let make dev pick it (port + 1, which may be taken)."""
+        self.port = port or free_port()
+        if "--renditions-port" not in arguments and not choose_renditions_port:
             arguments = ("--renditions-port", str(free_port()), *arguments)
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         for name in ("AWS_ENDPOINT_URL", "TRIGGER"):

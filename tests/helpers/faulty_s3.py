@@ -15,10 +15,9 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from devtools.loopback import LoopbackServer, forward
+from devtools.loopback import LoopbackServer, QuietHandler, forward
 
 FAULTS = ("slowdown", "internal", "drop_before", "drop_after", "cut_response", "cut_upload")
 _ERROR_BODIES = {
@@ -68,12 +67,7 @@ class FaultyS3(LoopbackServer):
     def _handler_class(self):
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 fault = proxy._choose_fault(self.command,
