@@ -128,10 +128,15 @@ def _output_row(output: outputs.Output) -> tuple[str, ...]:
 
 
 def _quality(output: outputs.Output) -> str:
-    from chalicelib.image.encode import DEFAULT_QUALITY
+    from chalicelib.image.encode import DEFAULT_QUALITY, QualityTarget
 
     if output.format == "png":
         return "lossless"
+    if isinstance(output.quality, QualityTarget):
+        target = output.quality
+        bounds = "".join(f", {end} {getattr(target, end)}" for end in ("min", "max")
+                         if getattr(target, end) is not None)
+        return f"auto (score {target.target:g}{bounds})"
     if output.quality is not None:
         return str(output.quality)
     if output.format == "same":

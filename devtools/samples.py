@@ -148,3 +148,88 @@ def png_header_only(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+# Content that encoders find easy or hard, for the perceptual-quality search and its bench: each
+# deterministic, made at the size asked (no resampling artefacts of their own).
+
+def screenshot_like(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.Image:
+    """A UI screenshot: flat panels, thin rules, lines of small dark text on light ground."""
+    width, height = size
+    image = Image.new("RGB", size, (246, 247, 249))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, height // 12), fill=(36, 41, 46))
+    draw.rectangle((0, height // 12, width // 5, height), fill=(230, 233, 237))
+    words = ("thumbnail", "bucket", "quality", "lambda", "output", "render", "event", "key")
+    line_height = max(10, height // 40)
+    for row, y in enumerate(range(height // 12 + line_height, height - line_height, line_height)):
+        text = " ".join(words[(seed + row * 3 + i) % len(words)] for i in range(3 + row % 9))
+        draw.text((width // 5 + 16, y), text, fill=(30, 30, 30))
+        draw.text((12, y), words[(row + seed) % len(words)], fill=(80, 80, 90))
+        if row % 6 == 5:
+            draw.line((width // 5 + 8, y - 2, width - 8, y - 2), fill=(210, 210, 215))
+    draw.rectangle((width - width // 6, height // 6, width - 24, height // 6 + line_height * 2),
+                   fill=(46, 120, 220))
+    return image
+
+
+def flat_graphic(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.Image:
+    """A flat-colour graphic: a few saturated shapes with hard edges on a plain ground."""
+    width, height = size
+    image = Image.new("RGB", size, (250, 220, 60))
+    draw = ImageDraw.Draw(image)
+    colours = ((220, 40, 60), (30, 90, 200), (20, 160, 90), (250, 250, 250), (40, 40, 40))
+    for i in range(9):
+        x = (seed * 53 + i * 211) % width
+        y = (seed * 31 + i * 97) % height
+        r = min(width, height) // (4 + i % 4)
+        box = (x - r, y - r, x + r, y + r)
+        if i % 3 == 0:
+            draw.ellipse(box, fill=colours[i % len(colours)])
+        elif i % 3 == 1:
+            draw.rectangle(box, fill=colours[i % len(colours)])
+        else:
+            draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=colours[i % 5])
+    return image
+
+
+def night_scene(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.Image:
+    """A noisy night photo: dark ground, a few bright lights, heavy sensor noise everywhere."""
+    width, height = size
+    base = Image.linear_gradient("L").resize(size).point(lambda v: 8 + v // 10)
+    image = Image.merge("RGB", [base, base, base.point(lambda v: v + 10)])
+    draw = ImageDraw.Draw(image)
+    for i in range(14):
+        x = (seed * 71 + i * 173) % width
+        y = (seed * 29 + i * 61) % (height * 2 // 3)
+        r = 3 + i % 6
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 220 - i * 5, 150))
+    image = image.filter(ImageFilter.GaussianBlur(2))
+    grain = Image.effect_noise(size, 30 + seed % 5)
+    chroma = Image.effect_noise((width // 2, height // 2), 20).resize(size)
+    noise = Image.merge("RGB", [grain, chroma, grain.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+    return Image.blend(image, noise.point(lambda v: max(0, v - 100)), 0.35)
+
+
+def portrait_like(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.Image:
+    """A smooth portrait-like picture: soft skin tones, a blurred background, few edges."""
+    width, height = size
+    image = Image.new("RGB", size, (120, 140, 150))
+    draw = ImageDraw.Draw(image)
+    for i in range(6):  # background bokeh
+        x, y = (seed * 41 + i * 233) % width, (i * 127) % height
+        r = min(width, height) // 5
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(150 + i * 12, 160, 130 + i * 8))
+    image = image.filter(ImageFilter.GaussianBlur(min(width, height) // 25))
+    draw = ImageDraw.Draw(image)
+    cx, cy = width // 2, height // 2
+    face = min(width, height) // 3
+    draw.ellipse((cx - face, cy - face * 5 // 4, cx + face, cy + face * 5 // 4),
+                 fill=(224, 172, 140))
+    draw.ellipse((cx - face, cy - face * 3 // 2, cx + face, cy - face // 3), fill=(70, 45, 30))
+    for dx in (-face // 3, face // 3):
+        draw.ellipse((cx + dx - face // 10, cy - face // 5, cx + dx + face // 10, cy),
+                     fill=(60, 50, 45))
+    image = image.filter(ImageFilter.GaussianBlur(max(1, min(width, height) // 240)))
+    skin = Image.effect_noise(size, 6).resize(size)
+    return Image.blend(image, Image.merge("RGB", [skin] * 3), 0.04)

@@ -23,6 +23,7 @@ from chalicelib.config import keys, labels, manifest
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 from chalicelib.image.effects import GRAVITIES
+from chalicelib.image.encode import QUALITY_RANGE, QualityTarget
 from chalicelib.image.fits import FITS
 from chalicelib.image.render import OutputRequest
 
@@ -72,7 +73,7 @@ class Output:
     size: tuple[int, int]
     fit: str
     format: str
-    quality: int | None
+    quality: int | QualityTarget | None  # QualityTarget: quality = "auto" or {target, ...}
     background: tuple[int, int, int] | None
     prefix: str
     effects: tuple[Effect, ...]
@@ -224,6 +225,8 @@ def _output(name: str, table: object, asset_root: Path, problems: _Problems) -> 
     effects = _effects(where, table.get("effects", []), asset_root, problems)
     if values["key"] is not None and values["format"] is not None:
         _check_key_against_format(where, values["key"], values["format"], problems)
+    if values["format"] is not None:
+        _check_quality_against_format(where, values["quality"], values["format"], problems)
     if any(value is None for field, value in values.items()
            if _FIELDS[field][1] is _REQUIRED) or effects is None:
         return None
@@ -285,12 +288,58 @@ def _size(value: object) -> tuple[int, int]:
         raise _Invalid(str(error)) from None
 
 
-def _quality(value: object) -> int:
+def _quality(value: object) -> int | QualityTarget:
+    if value == "auto":
+        return QualityTarget()
+    if isinstance(value, dict):
+        return _quality_target(value)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Invalid(f"must be an integer from 1 to 100, got {value!r}")
+        raise _Invalid(f'must be an integer from 1 to 100, "auto" or a table '
+                       f"{{target = ..., min = ..., max = ...}}, got {value!r}")
     if not 1 <= value <= 100:
         raise _Invalid(f"must be from 1 to 100, got {value}")
     return value
+
+
+def _quality_target(table: dict) -> QualityTarget:
+    unknown = sorted(set(table) - {"target", "min", "max"})
+    if unknown:
+        raise _Invalid(f"unknown field {unknown[0]!r}; a quality target has target, min, max")
+    target = table.get("target", QualityTarget.target)
+    if not isinstance(target, (int, float)) or isinstance(target, bool) \
+            or not 0.5 <= target <= 0.999:
+        raise _Invalid(f"target must be a score from 0.5 to 0.999 (default "
+                       f"{QualityTarget.target}), got {target!r}")
+    bounds = {}
+    for end in ("min", "max"):
+        if end in table:
+            bound = table[end]
+            if not isinstance(bound, int) or isinstance(bound, bool) or not 1 <= bound <= 100:
+                raise _Invalid(f"{end} must be an integer from 1 to 100, got {bound!r}")
+            bounds[end] = bound
+    if bounds.get("min", 1) > bounds.get("max", 100):
+        raise _Invalid(f"min {bounds['min']} is above max {bounds['max']}")
+    return QualityTarget(target=float(target), **bounds)
+
+
+def _check_quality_against_format(where: str, quality: object, output_format: str,
+                                  problems: _Problems) -> None:
+    """A quality target needs a lossy format whose range holds its bounds."""
+    if not isinstance(quality, QualityTarget):
+        return
+    if output_format == "png":
+        problems.at(f"{where}.quality", "a quality target needs a lossy format (jpeg, webp, "
+                                        "avif or same): PNG is lossless and has no quality")
+        return
+    formats = ("JPEG", "WEBP", "AVIF") if output_format == "same" else (
+        PILLOW_FORMAT[output_format],)
+    for pillow_format in formats:
+        low, high = quality.range_for(pillow_format)
+        if low > high:
+            problems.at(f"{where}.quality", f"min {low} is above max {high} for "
+                                            f"{pillow_format} (its default range is "
+                                            f"{QUALITY_RANGE[pillow_format][0]} to "
+                                            f"{QUALITY_RANGE[pillow_format][1]})")
 
 
 def _color(value: object) -> tuple[int, int, int]:

@@ -79,6 +79,14 @@ NS_PER_FULL_DECODE_PIXEL = {"HEIF": 20, "AVIF": 20, "WEBP": 22}
 # PNG 80-90; WebP method 4 76-78; AVIF speed 8 133), plus a few ms each for the fixed part.
 NS_PER_OUTPUT_PIXEL = {"JPEG": 15, "PNG": 100, "WEBP": 90, "AVIF": 150}
 MS_PER_OUTPUT = 3
+# A quality searched to a target (encode.QualityTarget): more encodes, and for each a decode of
+# the result and the score (similarity.py), per pixel of the output. Measured at 1280x720
+# (docs/performance.md): 2.4 encodes on average; decode + score 15-35 ns a pixel.
+SEARCH_EXTRA_ENCODES = 1.5
+NS_PER_SEARCHED_PIXEL = 30
+# The search holds the luma reference, a decoded candidate, five float planes (4 bytes each)
+# and the best encode so far, per pixel of the output.
+SEARCH_BYTES_PER_PIXEL = 30
 # Lambda gives a function one full vCPU at 1,769 MB and a proportional share below (AWS Lambda
 # docs, "memory and computing power"); the render is single-threaded, so more does not help.
 FULL_VCPU_MB = 1769
@@ -131,9 +139,10 @@ def jpeg_draft_scale(size: tuple[int, int], target: tuple[int, int],
 
 def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
              target: tuple[int, int], needs_conversion: bool,
-             output_pixels: int | None = None) -> Estimate:
+             output_pixels: int | None = None, searched_pixels: int = 0) -> Estimate:
     """Peak bytes to decode an image of `size` and Pillow `mode` down to `target` and make
-    outputs of `output_pixels` in all (default: one output of `target`'s size).
+    outputs of `output_pixels` in all (default: one output of `target`'s size), the largest
+    of them with a searched quality of `searched_pixels`.
 
     `needs_conversion`: the decoded mode must change before resampling (palette, colour-key
     transparency, 1-bit, 16-bit grey, premultiplied alpha), which the renderer does in strips.
@@ -167,6 +176,7 @@ def estimate(inspected: Inspected, mode: str, size: tuple[int, int],
         parts["converted"] = width * height * _STORED_DEFAULT
     outputs = target[0] * target[1] if output_pixels is None else output_pixels
     parts["output"] = OUTPUT_COPIES * max(outputs, target[0] * target[1]) * _STORED_DEFAULT
+    parts["quality search"] = searched_pixels * SEARCH_BYTES_PER_PIXEL
     return Estimate(parts)
 
 
@@ -188,11 +198,11 @@ def cpu_share(function_memory_mb: int) -> float:
 
 def render_seconds(inspected: Inspected, mode: str, size: tuple[int, int],
                    target: tuple[int, int], needs_conversion: bool,
-                   outputs: Sequence[tuple[int, str]] = (), function_memory_mb: int = FULL_VCPU_MB,
+                   outputs: Sequence[tuple] = (), function_memory_mb: int = FULL_VCPU_MB,
                    ) -> float:
     """What the render is expected to take in a function of this size: the decode of an image
     of `size` and Pillow `mode` to `target`, and making each of `outputs` ((pixels, Pillow
-    format) each)."""
+    format) each, and True third when its quality is searched to a target)."""
     pixels = size[0] * size[1]
     work = 0.0
     frame = inspected.jpeg
@@ -215,8 +225,11 @@ def render_seconds(inspected: Inspected, mode: str, size: tuple[int, int],
                  + pixels * stored_bytes(mode) * NS_PER_PNG_DECODED_BYTE)
     if needs_conversion:
         work += pixels * NS_PER_CONVERTED_PIXEL
-    for output_pixels, output_format in outputs:
+    for output_pixels, output_format, *searched in outputs:
         work += output_pixels * NS_PER_OUTPUT_PIXEL[output_format] + MS_PER_OUTPUT * 1e6
+        if searched and searched[0]:
+            work += output_pixels * (SEARCH_EXTRA_ENCODES * NS_PER_OUTPUT_PIXEL[output_format]
+                                     + (1 + SEARCH_EXTRA_ENCODES) * NS_PER_SEARCHED_PIXEL)
     return work / 1e9 / cpu_share(function_memory_mb)
 
 

@@ -10,10 +10,12 @@ under fully transparent pixels either: their colour is zeroed, so a picture hidd
 from __future__ import annotations
 
 import io
+import math
+from dataclasses import dataclass
 
 from PIL import Image
 
-from chalicelib.image import decode
+from chalicelib.image import decode, similarity
 
 CONTENT_TYPES = {
     "JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "AVIF": "image/avif"}
@@ -32,6 +34,48 @@ PNG_COMPRESSIBLE_RATIO = 4
 WEBP_METHOD = 4
 AVIF_SPEED = 8
 
+# quality = "auto" (QualityTarget): the lowest quality whose output scores at least the target
+# (similarity.score against the pixels as they go into the encoder), found in a few encodes.
+# DEFAULT_TARGET, START_QUALITY and the slope are measured (docs/performance.md, "Quality chosen
+# per image"): the start is where a typical photo meets the default target, so most searches end
+# after one or two encodes.
+DEFAULT_TARGET = 0.90
+# The range searched unless the output says otherwise: below these the eye finds banding and
+# ringing that a luma score misses (smooth skin and sky score well at any quality).
+QUALITY_RANGE = {"JPEG": (50, 95), "WEBP": (50, 95), "AVIF": (35, 90)}
+START_QUALITY = {"JPEG": 72, "WEBP": 70, "AVIF": 52}
+MAX_ENCODES = 4
+# A score at most this far above the target is close enough: stop there.
+CLOSE_ENOUGH = 0.015
+# How fast the dissimilarity (1 - score) falls with quality, as a factor a quality point, until
+# two encodes tell the image's own (measured: it halves every 8-20 points).
+DEFAULT_FALL_PER_POINT = 0.95
+# Aim a little inside the target, so that the encode aimed at is not just below it.
+AIM = 0.9
+
+
+@dataclass(frozen=True)
+class QualityTarget:
+    """quality = "auto" or {target, min, max}: the lowest quality in [min, max] whose output
+    scores at least `target` (similarity.score, 0 to 1); `max` when none does."""
+
+    target: float = DEFAULT_TARGET
+    min: int | None = None  # None: QUALITY_RANGE's for the format
+    max: int | None = None
+
+    def range_for(self, pillow_format: str) -> tuple[int, int]:
+        low, high = QUALITY_RANGE[pillow_format]
+        return (low if self.min is None else self.min, high if self.max is None else self.max)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    quality: int | None  # None for PNG (lossless)
+    score: float | None = None  # similarity.score reached, when a target chose the quality
+    encodes: int = 1
+
+
 def encode(
     image: Image.Image,
     pillow_format: str,
@@ -43,8 +87,31 @@ def encode(
     format's default. `background` is used only where alpha must be flattened (JPEG).
     The profile is dropped if it describes another colour space than the pixels (an effect
     such as colorize can turn grey pixels into RGB)."""
+    return encode_output(image, pillow_format, quality, background, icc_profile).data
+
+
+def encode_output(
+    image: Image.Image,
+    pillow_format: str,
+    quality: int | QualityTarget | None,
+    background: tuple[int, int, int],
+    icc_profile: bytes | None,
+) -> Encoded:
+    """As `encode`, with the quality used (and the score reached, for a QualityTarget)."""
     if pillow_format not in CONTENT_TYPES:
         raise ValueError(f"unsupported output format {pillow_format!r}")
+    image, extra = _prepare(image, pillow_format, background, icc_profile)
+    if pillow_format == "PNG":
+        return Encoded(_png(image, extra), None)
+    if isinstance(quality, QualityTarget):
+        return _search(image, pillow_format, quality, extra)
+    quality = DEFAULT_QUALITY[pillow_format] if quality is None else quality
+    return Encoded(_lossy(image, pillow_format, quality, extra), quality)
+
+
+def _prepare(image: Image.Image, pillow_format: str, background: tuple[int, int, int],
+             icc_profile: bytes | None) -> tuple[Image.Image, dict]:
+    """The pixels exactly as the encoder gets them, and the profile option."""
     if pillow_format == "JPEG" and image.mode in ("RGBA", "LA"):
         image = flatten(image, background)
     if pillow_format == "WEBP" and image.mode in ("L", "LA"):  # WebP stores colour only: say so
@@ -56,16 +123,75 @@ def encode(
         image.info = {}
     if icc_profile and not decode.profile_describes(icc_profile, image.mode):
         icc_profile = None
-    extra = {"icc_profile": icc_profile} if icc_profile else {}
-    quality = DEFAULT_QUALITY.get(pillow_format) if quality is None else quality
+    return image, ({"icc_profile": icc_profile} if icc_profile else {})
+
+
+def _lossy(image: Image.Image, pillow_format: str, quality: int, extra: dict) -> bytes:
     if pillow_format == "JPEG":
         # optimize=True saved 1-2% of bytes for 2.5x the encode time: not worth it here.
         return _save(image, "JPEG", quality=quality, **extra)
-    if pillow_format == "PNG":
-        return _png(image, extra)
     if pillow_format == "WEBP":
         return _save(image, "WEBP", quality=quality, method=WEBP_METHOD, **extra)
     return _save(image, "AVIF", quality=quality, speed=AVIF_SPEED, **extra)
+
+
+def _search(image: Image.Image, pillow_format: str, wanted: QualityTarget,
+            extra: dict) -> Encoded:
+    """At most MAX_ENCODES encodes: the predicted start, then steps along the image's own
+    quality-to-dissimilarity curve (log-linear, from the last two encodes) toward the target;
+    the last try goes to `max` while none meets it."""
+    reference = similarity.luma(image)
+    low, high = wanted.range_for(pillow_format)
+    tried: dict[int, tuple[bytes, float]] = {}
+    quality = min(max(START_QUALITY[pillow_format], low), high)
+    while True:
+        data = _lossy(image, pillow_format, quality, extra)
+        tried[quality] = data, similarity.score(reference, _decoded_luma(data))
+        passing = [q for q, (_, s) in tried.items() if s >= wanted.target]
+        if passing and tried[min(passing)][1] - wanted.target <= CLOSE_ENOUGH:
+            break
+        quality = _next_quality(tried, wanted.target, low, high)
+        if quality is None or len(tried) == MAX_ENCODES:
+            break
+        if len(tried) == MAX_ENCODES - 1 and not passing and high not in tried:
+            quality = high  # the last try: the best this output may be
+    passing = [q for q, (_, s) in tried.items() if s >= wanted.target]
+    chosen = min(passing) if passing else max(tried)
+    data, reached = tried[chosen]
+    return Encoded(data, chosen, reached, len(tried))
+
+
+def _next_quality(tried: dict[int, tuple[bytes, float]], target: float, low: int,
+                  high: int) -> int | None:
+    """The quality to try next in [low, high], or None when no untried one can do better."""
+    passing = sorted(q for q, (_, s) in tried.items() if s >= target)
+    failing = sorted(q for q, (_, s) in tried.items() if s < target)
+    low = failing[-1] if failing else low - 1  # highest known to fail
+    high = passing[0] if passing else high + 1  # lowest known to pass
+    if high - low <= 1:
+        return None
+    points = sorted(tried.items(), key=lambda item: abs(item[1][1] - target))[:2]
+    (q1, (_, s1)), *rest = points
+    fall = DEFAULT_FALL_PER_POINT
+    if rest:
+        q2, (_, s2) = rest[0]
+        ratio = _deficit(s2) / _deficit(s1)
+        if q2 != q1 and ratio > 0:
+            fall = min(0.99, max(0.8, ratio ** (1 / (q2 - q1))))
+    aim = _deficit(target) * AIM
+    guess = q1 + math.log(aim / _deficit(s1)) / math.log(fall)
+    return min(high - 1, max(low + 1, round(guess)))
+
+
+def _deficit(score: float) -> float:
+    return max(1e-6, 1.0 - score)
+
+
+def _decoded_luma(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as picture:
+        picture.draft("L", picture.size)  # JPEG: the Y plane only, no colour conversion
+        picture.load()
+        return similarity.luma(picture)
 
 
 def flatten(image: Image.Image, background: tuple[int, int, int]) -> Image.Image:

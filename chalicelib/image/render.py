@@ -76,7 +76,8 @@ class OutputRequest:
     box: tuple[int, int]
     fit: str = "contain"  # fits.py: contain, cover, pad
     pillow_format: str = "JPEG"  # JPEG, PNG, WEBP, AVIF
-    quality: int | None = None  # None: the format's default (encode.py)
+    # None: the format's default; a QualityTarget: chosen per image (encode.py)
+    quality: int | encode.QualityTarget | None = None
     background: tuple[int, int, int] = (255, 255, 255)
     effects: tuple = ()  # objects with .op and .params (outputs.Effect); file paths absolute
 
@@ -87,6 +88,8 @@ class RenderedImage:
     data: bytes
     content_type: str
     size: tuple[int, int]
+    quality: int | None = None  # the encoder quality used (None: PNG)
+    score: float | None = None  # similarity.score reached, when a quality target chose it
 
     @property
     def format(self) -> str:
@@ -194,10 +197,11 @@ def _make_output(working: Image.Image, upright: tuple[int, int], request: Output
         pixels = fits.pad(pixels, request.box, request.background)
     if request.effects:
         pixels = effects.apply(pixels, request.effects)
-    data = encode.encode(pixels, request.pillow_format, request.quality, request.background,
-                         icc_profile)
-    return RenderedImage(name=request.name, data=data, size=pixels.size,
-                         content_type=encode.CONTENT_TYPES[request.pillow_format])
+    encoded = encode.encode_output(pixels, request.pillow_format, request.quality,
+                                   request.background, icc_profile)
+    return RenderedImage(name=request.name, data=encoded.data, size=pixels.size,
+                         content_type=encode.CONTENT_TYPES[request.pillow_format],
+                         quality=encoded.quality, score=encoded.score)
 
 
 def _for_good(step: str, error: BaseException) -> ImageRejected:
@@ -288,7 +292,8 @@ def _check_budget(size: tuple[int, int], mode: str, image_format: str | None,
         budget.check(worst, limits.memory_mb)
     except budget.OverBudget as over:
         raise ImageRejected(f"over the memory budget: {kind} {over}") from None
-    outputs = [(_output_pixels(size, request), request.pillow_format) for request in requests]
+    outputs = [(_output_pixels(size, request), request.pillow_format,
+                isinstance(request.quality, encode.QualityTarget)) for request in requests]
     seconds = budget.render_seconds(inspected, mode, size, _decode_size(size, requests, False),
                                     needs_conversion, outputs, limits.memory_mb)
     if seconds > limits.seconds_left:  # transient: a fresh invocation has its whole timeout
@@ -305,6 +310,12 @@ def _output_pixels(size: tuple[int, int], request: OutputRequest) -> int:
         return request.box[0] * request.box[1]
     width, height = fits.needed_size(size, request.box, request.fit)
     return width * height
+
+
+def _searched_pixels(size: tuple[int, int], requests: Sequence[OutputRequest]) -> int:
+    """The largest output whose quality is searched (outputs are made one at a time)."""
+    return max((_output_pixels(size, request) for request in requests
+                if isinstance(request.quality, encode.QualityTarget)), default=0)
 
 
 def _held_pixels(stored: tuple[int, int], requests: Sequence[OutputRequest],

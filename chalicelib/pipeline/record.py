@@ -281,7 +281,8 @@ def store(upload: Upload, source: storage.SourceObject, plan: Plan, image: Rende
     storage.store_object(aws.s3, settings.target_bucket, key, image.data,
                          content_type=image.content_type, cache_control=settings.cache_control,
                          metadata=provenance(source, upload))
-    return StoredOutput(image.name, key, image.size, image.format, len(image.data))
+    return StoredOutput(image.name, key, image.size, image.format, len(image.data),
+                        image.quality, image.score)
 
 
 def quarantine(key: str, settings: Settings, aws: Clients) -> None:

@@ -33,11 +33,22 @@ class StoredOutput:
     size: tuple[int, int]
     format: str  # jpeg, png, webp or avif
     bytes: int
+    quality: int | None = None  # the encoder quality used (None: PNG)
+    score: float | None = None  # the perceptual score reached, when a target chose the quality
 
     def summary(self) -> dict:
-        """As the log line and the processed-image event carry it."""
+        """As the processed-image event carries it."""
         return {"name": self.name, "key": self.key, "size": "{}x{}".format(*self.size),
                 "format": self.format, "bytes": self.bytes}
+
+    def log_summary(self) -> dict:
+        """As the log line carries it: the summary, the quality used and the score reached."""
+        summary = self.summary()
+        if self.quality is not None:
+            summary["quality"] = self.quality
+        if self.score is not None:
+            summary["score"] = round(self.score, 4)
+        return summary
 
 
 @dataclass(frozen=True)
@@ -95,7 +106,7 @@ class RecordResult:
             "source_size": "{}x{}".format(*self.source.size) if self.source and self.source.size
             else "",
             "thumbnail_size": "{}x{}".format(*first.size) if first else "",
-            "outputs": [output.summary() for output in self.outputs],
+            "outputs": [output.log_summary() for output in self.outputs],
             "deleted": list(self.deleted),
             "backup": self.backup,
             "labels": list(labels),
