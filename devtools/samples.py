@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import struct
 import zlib
@@ -33,6 +34,9 @@ CARD_COLOURS = {
 }
 
 
+_C_LIBRARY = ctypes.CDLL(None)
+
+
 def photo_like(size: tuple[int, int], seed: int = 1) -> Image.Image:
     """A photo-like RGB image: smooth sky and ground gradients, hard edges, fine noise."""
     width, height = size
@@ -54,7 +58,10 @@ def photo_like(size: tuple[int, int], seed: int = 1) -> Image.Image:
         y = horizon + (i * 53 % max(1, height - horizon))
         r = max(2, min(width, height) // (20 + i))
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(120 + i * 9, 80 + i * 5, 40))
-    # Texture at several scales, so it survives downscaling the way real detail does.
+    # Texture at several scales, so it survives downscaling the way real detail does. Pillow's
+    # noise comes from the C library's rand(): seeded here, the same seed gives the same
+    # picture whatever ran before in the process (tests no longer depend on their order).
+    _C_LIBRARY.srand(seed)
     for divisor, weight in ((16, 0.18), (4, 0.12), (1, 0.10)):
         small = (max(1, width // divisor), max(1, height // divisor))
         noise = Image.effect_noise(small, 60).resize(size, Image.Resampling.BICUBIC)
@@ -205,6 +212,7 @@ def night_scene(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.Ima
         r = 3 + i % 6
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 220 - i * 5, 150))
     image = image.filter(ImageFilter.GaussianBlur(2))
+    _C_LIBRARY.srand(seed)  # the same picture for the same seed (see photo_like)
     grain = Image.effect_noise(size, 30 + seed % 5)
     chroma = Image.effect_noise((width // 2, height // 2), 20).resize(size)
     noise = Image.merge("RGB", [grain, chroma, grain.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
@@ -231,5 +239,6 @@ def portrait_like(size: tuple[int, int] = (1280, 720), seed: int = 1) -> Image.I
         draw.ellipse((cx + dx - face // 10, cy - face // 5, cx + dx + face // 10, cy),
                      fill=(60, 50, 45))
     image = image.filter(ImageFilter.GaussianBlur(max(1, min(width, height) // 240)))
+    _C_LIBRARY.srand(seed)
     skin = Image.effect_noise(size, 6).resize(size)
     return Image.blend(image, Image.merge("RGB", [skin] * 3), 0.04)
