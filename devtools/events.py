@@ -88,14 +88,22 @@ def eventbridge_event(bucket: str, key: str, size: int | None = None, etag: str 
 
 
 def function_url_event(path: str, method: str = "GET") -> dict:
-    """A Lambda function URL request as AWS delivers it (payload format 2.0): `rawPath`
-    percent-encoded as the client sent it, the method in requestContext.http."""
+    """A Lambda function URL request as AWS documents it (payload format 2.0, AWS Lambda's
+    "Invoking Lambda function URLs"; tests/samples/aws-docs-lambda-function-url-request.json):
+    `rawPath` percent-encoded as the client sent it, the method in requestContext.http, and,
+    the URL being `AuthType AWS_IAM` (make cdn), the signed caller in requestContext.authorizer.
+    A GET or HEAD has no `body`, as in captured events. The caller's identity holds the
+    documentation's placeholders (the renditions function reads none of it)."""
     return {
         "version": "2.0", "routeKey": "$default", "rawPath": path, "rawQueryString": "",
         "headers": {"host": "abcdefghij.lambda-url.us-east-1.on.aws", "accept": "image/*",
                     "x-forwarded-proto": "https", "user-agent": "test"},
         "requestContext": {
-            "accountId": "123456789012", "apiId": "abcdefghij",
+            "accountId": "123456789012", "apiId": "abcdefghij", "authentication": None,
+            "authorizer": {"iam": {
+                "accessKey": "AKIA...", "accountId": "111122223333", "callerId": "AIDA...",
+                "cognitoIdentity": None, "principalOrgId": None,
+                "userArn": "arn:aws:iam::111122223333:user/example-user", "userId": "AIDA..."}},
             "domainName": "abcdefghij.lambda-url.us-east-1.on.aws", "domainPrefix": "abcdefghij",
             "http": {"method": method, "path": path, "protocol": "HTTP/1.1",
                      "sourceIp": "127.0.0.1", "userAgent": "test"},
@@ -104,5 +112,5 @@ def function_url_event(path: str, method: str = "GET") -> dict:
             "time": datetime.now(UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
             "timeEpoch": int(datetime.now(UTC).timestamp() * 1000),
         },
-        "isBase64Encoded": False,
+        "pathParameters": None, "isBase64Encoded": False, "stageVariables": None,
     }

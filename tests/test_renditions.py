@@ -8,6 +8,7 @@ import base64
 import io
 import json
 import logging
+from pathlib import Path
 
 import boto3
 import pytest
@@ -139,6 +140,47 @@ def test_an_upload_that_is_no_image_is_422_and_other_methods_405(
     posted = request(chalice_app, "/bad-avatar.webp", "POST")
     assert posted["statusCode"] == 405 and posted["headers"]["Allow"] == "GET, HEAD"
     assert keys_of(s3, target_bucket) == []
+
+
+SAMPLES = Path(__file__).parent / "samples"
+DOCUMENTED = "aws-docs-lambda-function-url-request.json"  # POST /my/path, AuthType AWS_IAM
+CAPTURED_GET = "powertools-lambdaFunctionUrlEvent.json"  # GET /, AuthType NONE
+
+
+def _shape(value):
+    """The keys of a JSON value, nested, and where a value is null: what a builder must match."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    return None if value is None else type(value).__name__
+
+
+def test_our_function_url_events_have_the_shape_aws_documents():
+    """devtools/events.function_url_event, which every renditions test and make dev's URL use,
+    against the request payload in AWS Lambda's developer guide (tests/samples): every field and
+    its type, the documented nulls too. A GET has no body, query or cookies, as captured GETs."""
+    documented = _shape(json.loads((SAMPLES / DOCUMENTED).read_text()))
+    for request_only in ("body", "cookies", "queryStringParameters"):
+        documented.pop(request_only)
+    event = function_url_event("/people/ana%20mar%C3%ADa-avatar.webp", "HEAD")
+    # Headers are the request's own: names lower-case (as Lambda passes them), values strings.
+    documented.pop("headers")
+    headers = event.pop("headers")
+    assert all(name == name.lower() and isinstance(value, str)
+               for name, value in headers.items())
+    assert _shape(event) == documented
+    captured = json.loads((SAMPLES / CAPTURED_GET).read_text())
+    assert not {"body", "cookies", "queryStringParameters"} & set(captured)
+
+
+def test_aws_samples_of_function_url_requests_are_answered(s3, chalice_app, stage):
+    """As AWS sends them: the documented POST is refused (405), a captured GET of / is 404."""
+    posted = chalice_app.renditions(json.loads((SAMPLES / DOCUMENTED).read_text()),
+                                    lambda_context("renditions"))
+    assert posted["statusCode"] == 405 and posted["headers"]["Allow"] == "GET, HEAD"
+    assert "POST is not served" in reason(posted)
+    root = chalice_app.renditions(json.loads((SAMPLES / CAPTURED_GET).read_text()),
+                                  lambda_context("renditions"))
+    assert root["statusCode"] == 404 and "no key" in reason(root)
 
 
 def test_an_output_over_what_lambda_can_return_is_413_and_stored(
