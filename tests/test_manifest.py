@@ -80,8 +80,10 @@ def test_the_manifest_lists_every_output_with_the_size_it_has_or_will_have(
         assert size_of(s3, target_bucket, entry["key"]) == (entry["width"], entry["height"])
         assert entry["bytes"] == s3.head_object(Bucket=target_bucket,
                                                 Key=entry["key"])["ContentLength"]
+    assert (listed["thumbnail"]["quality"], listed["card"]["quality"]) == (85, 80)
+    assert listed["thumbnail"]["score"] is None  # a fixed quality: nothing measured
     hero = listed["hero"]
-    assert (hero["when"], hero["bytes"]) == ("request", None)
+    assert (hero["when"], hero["bytes"], hero["quality"]) == ("request", None, None)
     # The size it will have, before anyone asks: then asked for, it has exactly that size.
     response = chalice_app.renditions(function_url_event("/trips/my%20photo-hero.webp"),
                                       lambda_context("renditions"))
@@ -97,6 +99,30 @@ def test_the_manifest_lists_every_output_with_the_size_it_has_or_will_have(
     [written] = [line for line in lines if line["key"] == "trips/my photo.jpg"
                  and line["outcome"] == "written" and "manifest_key" in line]
     assert written["manifest_key"] == "trips/my photo-manifest.json"
+
+
+def test_the_manifest_records_the_quality_auto_chose_and_the_score_reached(
+        s3, chalice_app, stage, source_bucket, target_bucket, monkeypatch, caplog):
+    declared = outputs.load_outputs(ON_REQUEST + """
+[small]
+key = "{folder}{stem}-small.jpg"
+size = "320x180"
+format = "jpeg"
+quality = "auto"
+""")
+    monkeypatch.setattr(setup, "declared_outputs", lambda: declared)
+    stage("OUTPUTS", "small,hero")
+    upload(s3, chalice_app, source_bucket, "easy.jpg",
+           samples.jpeg_bytes(samples.portrait_like((1200, 800))))
+    [small] = [entry for entry in manifest_of(s3, target_bucket, "easy-manifest.json")["outputs"]
+               if entry["name"] == "small"]
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER_NAME]
+    [logged] = [output for line in lines for output in line.get("outputs", ())
+                if output["name"] == "small"]
+    assert (small["quality"], small["score"]) == (logged["quality"], logged["score"])
+    assert small["quality"] < 85 and small["score"] >= 0.9  # an easy picture: lower than fixed
+    stored = Image.open(io.BytesIO(s3.get_object(Bucket=target_bucket, Key=small["key"])["Body"].read()))
+    assert stored.size == (small["width"], small["height"])
 
 
 def reference_picture(size: tuple[int, int], alpha: bool | int) -> Image.Image:

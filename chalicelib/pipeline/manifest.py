@@ -2,7 +2,8 @@
 
 Every output of the stage that applies to the key is listed, those made on upload and those
 made on request alike, with its pixel size computed from the upright source's size (so an
-output not made yet has one too), and `bytes` once made (null until then). Per format, a
+output not made yet has one too), and `bytes` and the encoder `quality` once made (null until
+then; `score` is the perceptual score reached when `quality = "auto"` chose it). Per format, a
 `srcset` string of the outputs' keys (URL-encoded, relative to where the bucket is served) and
 widths. The placeholder comes from a small picture of the same render (image/placeholder.py).
 """
@@ -43,7 +44,9 @@ def manifest(upload_key: str, source_size: tuple[int, int], outputs: list[Output
             "name": output.name, "key": output.key_for(upload_key),
             "width": width, "height": height,
             "format": output.request_for(upload_key).pillow_format.lower(),
-            "when": output.when, "bytes": len(image.data) if image else None})
+            "when": output.when, "bytes": len(image.data) if image else None,
+            "quality": image.quality if image else None,
+            "score": round(image.score, 4) if image and image.score is not None else None})
     srcset: dict[str, list[dict]] = {}
     for entry in sorted(listed, key=lambda entry: entry["width"]):
         srcset.setdefault(entry["format"], []).append(entry)
