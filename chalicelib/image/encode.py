@@ -140,7 +140,7 @@ def _search(image: Image.Image, pillow_format: str, wanted: QualityTarget,
     """At most MAX_ENCODES encodes: the predicted start, then steps along the image's own
     quality-to-dissimilarity curve (log-linear, from the last two encodes) toward the target;
     the last try goes to `max` while none meets it."""
-    reference = similarity.luma(image)
+    reference = similarity.prepare(image)
     low, high = wanted.range_for(pillow_format)
     tried: dict[int, tuple[bytes, float]] = {}
     quality = min(max(START_QUALITY[pillow_format], low), high)

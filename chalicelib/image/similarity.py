@@ -11,6 +11,8 @@ The windows are 7 pixels wide so that JPEG's 8x8 block edges fall inside them, n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PIL import Image, ImageMath
 
 WINDOW = 7
@@ -23,28 +25,50 @@ def luma(image: Image.Image) -> Image.Image:
     return image if image.mode == "L" else image.convert("L")
 
 
-def score(reference: Image.Image, candidate: Image.Image) -> float:
+@dataclass(frozen=True)
+class Reference:
+    """The reference's half of the score, computed once for every candidate a search tries."""
+
+    size: tuple[int, int]  # of the pictures compared
+    window: int
+    x: Image.Image  # luma as floats, cropped to whole windows
+    mean: Image.Image  # per window
+    mean_of_squares: Image.Image
+
+
+def prepare(reference: Image.Image) -> Reference:
+    window = max(1, min(WINDOW, *reference.size))
+    x = _windowed_floats(reference, window)
+    return Reference(reference.size, window, x, x.reduce(window),
+                     _product(x, x).reduce(window))
+
+
+def score(reference: Image.Image | Reference, candidate: Image.Image) -> float:
     """1 for identical luma, lower as local structure is lost; both images the same size.
     Images narrower or shorter than a window are compared over one smaller window."""
+    if not isinstance(reference, Reference):
+        reference = prepare(reference)
     if reference.size != candidate.size:
         raise ValueError(f"sizes differ: {reference.size} and {candidate.size}")
-    window = max(1, min(WINDOW, *reference.size))
-    width = reference.width // window * window
-    height = reference.height // window * window
-    x = luma(reference).crop((0, 0, width, height)).convert("F")
-    y = luma(candidate).crop((0, 0, width, height)).convert("F")
-    planes = (x, y, _product(x, x), _product(y, y), _product(x, y))
-    mx, my, mxx, myy, mxy = (plane.reduce(window) for plane in planes)
+    y = _windowed_floats(candidate, reference.window)
+    my, myy, mxy = (plane.reduce(reference.window)
+                    for plane in (y, _product(y, y), _product(reference.x, y)))
     dissimilarity = ImageMath.lambda_eval(
         lambda v: v["max"](1 - ((2 * v["mx"] * v["my"] + _C1)
                                 * (2 * (v["mxy"] - v["mx"] * v["my"]) + _C2))
                            / ((v["mx"] * v["mx"] + v["my"] * v["my"] + _C1)
                               * (v["mxx"] - v["mx"] * v["mx"] + v["myy"] - v["my"] * v["my"]
                                  + _C2)), 0.0),
-        mx=mx, my=my, mxx=mxx, myy=myy, mxy=mxy)
-    values = dissimilarity.get_flattened_data()
-    return 1.0 - (sum(value ** POOLING_NORM for value in values) / len(values)) ** (
-        1 / POOLING_NORM)
+        mx=reference.mean, my=my, mxx=reference.mean_of_squares, myy=myy, mxy=mxy)
+    powered = ImageMath.lambda_eval(lambda v: v["d"] ** POOLING_NORM, d=dissimilarity)
+    mean = powered.reduce(powered.size).getpixel((0, 0))  # in C: a Python sum took 1.3 ms
+    return 1.0 - mean ** (1 / POOLING_NORM)
+
+
+def _windowed_floats(image: Image.Image, window: int) -> Image.Image:
+    width = image.width // window * window
+    height = image.height // window * window
+    return luma(image).crop((0, 0, width, height)).convert("F")
 
 
 def _product(a: Image.Image, b: Image.Image) -> Image.Image:
