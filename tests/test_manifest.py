@@ -121,8 +121,7 @@ quality = "auto"
                 if output["name"] == "small"]
     assert (small["quality"], small["score"]) == (logged["quality"], logged["score"])
     assert small["quality"] < 85 and small["score"] >= 0.9  # an easy picture: lower than fixed
-    stored = Image.open(io.BytesIO(s3.get_object(Bucket=target_bucket, Key=small["key"])["Body"].read()))
-    assert stored.size == (small["width"], small["height"])
+    assert size_of(s3, target_bucket, small["key"]) == (small["width"], small["height"])
 
 
 def reference_picture(size: tuple[int, int], alpha: bool | int) -> Image.Image:
