@@ -136,7 +136,13 @@ def _quality(output: outputs.Output) -> str:
         target = output.quality
         bounds = "".join(f", {end} {getattr(target, end)}" for end in ("min", "max")
                          if getattr(target, end) is not None)
-        return f"auto (score {target.target:g}{bounds})"
+        if target.target is not None:
+            score = f"{target.target:g}"
+        elif output.format in outputs.PILLOW_FORMAT:
+            score = f"{target.target_for(outputs.PILLOW_FORMAT[output.format]):g}"
+        else:  # format "same": JPEG's, WebP's or AVIF's, as the upload is
+            score = "the format's default"
+        return f"auto (score {score}{bounds})"
     if output.quality is not None:
         return str(output.quality)
     if output.format == "same":

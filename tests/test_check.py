@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from chalicelib.image import encode
 from devtools import samples
 from tests.helpers.dev_process import DevProcess
 from tests.helpers.project_copy import (
@@ -101,6 +102,35 @@ def test_make_check_prints_each_output_the_stage_makes_and_the_features_on(proje
 
     on_eventbridge = run_check(project, "--trigger", "eventbridge")
     assert feature(on_eventbridge.stdout, "trigger").startswith("eventbridge: ")
+
+
+def test_make_check_shows_the_score_a_searched_quality_aims_at(project):
+    (project / OUTPUTS_TOML).write_text(OUTPUTS + """
+[small]
+key = "{folder}{stem}-small.jpg"
+size = "320x180"
+format = "jpeg"
+quality = "auto"
+
+[hero]
+key = "{folder}{stem}-hero.avif"
+size = "1600x900"
+format = "avif"
+quality = { target = 0.95, min = 40 }
+
+[any]
+key = "{folder}{stem}-any.{ext}"
+size = "320x180"
+format = "same"
+quality = "auto"
+""")
+    set_stage_variables(project, OUTPUTS="small,hero,any")
+    run = run_check(project)
+    assert run.returncode == 0, run.stderr
+    jpeg_default = encode.DEFAULT_TARGET["JPEG"]
+    assert table_row(run.stdout, "small")[5] == f"auto (score {jpeg_default:g})"
+    assert table_row(run.stdout, "hero")[5] == "auto (score 0.95, min 40)"
+    assert table_row(run.stdout, "any")[5] == "auto (score the format's default)"
 
 
 def test_make_check_reads_the_memory_the_stage_gives_the_function(project):

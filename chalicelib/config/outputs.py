@@ -23,7 +23,7 @@ from chalicelib.config import keys, labels, manifest
 from chalicelib.config.values import parse_color, parse_size
 from chalicelib.errors import PermanentError
 from chalicelib.image.effects import GRAVITIES
-from chalicelib.image.encode import QUALITY_RANGE, QualityTarget
+from chalicelib.image.encode import DEFAULT_TARGET, QUALITY_RANGE, QualityTarget
 from chalicelib.image.fits import FITS
 from chalicelib.image.render import OutputRequest
 
@@ -305,11 +305,11 @@ def _quality_target(table: dict) -> QualityTarget:
     unknown = sorted(set(table) - {"target", "min", "max"})
     if unknown:
         raise _Invalid(f"unknown field {unknown[0]!r}; a quality target has target, min, max")
-    target = table.get("target", QualityTarget.target)
-    if not isinstance(target, (int, float)) or isinstance(target, bool) \
-            or not 0.5 <= target <= 0.999:
-        raise _Invalid(f"target must be a score from 0.5 to 0.999 (default "
-                       f"{QualityTarget.target}), got {target!r}")
+    target = table.get("target")
+    if target is not None and (not isinstance(target, (int, float)) or isinstance(target, bool)
+                               or not 0.5 <= target <= 0.999):
+        raise _Invalid(f"target must be a score from 0.5 to 0.999 (default: the format's, "
+                       f"{_default_targets()}), got {target!r}")
     bounds = {}
     for end in ("min", "max"):
         if end in table:
@@ -319,7 +319,11 @@ def _quality_target(table: dict) -> QualityTarget:
             bounds[end] = bound
     if bounds.get("min", 1) > bounds.get("max", 100):
         raise _Invalid(f"min {bounds['min']} is above max {bounds['max']}")
-    return QualityTarget(target=float(target), **bounds)
+    return QualityTarget(target=None if target is None else float(target), **bounds)
+
+
+def _default_targets() -> str:
+    return ", ".join(f"{name} {value:g}" for name, value in DEFAULT_TARGET.items())
 
 
 def _check_quality_against_format(where: str, quality: object, output_format: str,

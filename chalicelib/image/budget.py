@@ -81,11 +81,13 @@ NS_PER_OUTPUT_PIXEL = {"JPEG": 15, "PNG": 100, "WEBP": 90, "AVIF": 150}
 MS_PER_OUTPUT = 3
 # A quality searched to a target (encode.QualityTarget): more encodes, and for each a decode of
 # the result and the score (similarity.py), per pixel of the output. Measured at 1280x720
-# (docs/performance.md): 2.4 encodes on average; decode + score 15-35 ns a pixel.
-SEARCH_EXTRA_ENCODES = 1.5
-NS_PER_SEARCHED_PIXEL = 30
-# The search holds the luma reference, a decoded candidate, five float planes (4 bytes each)
-# and the best encode so far, per pixel of the output.
+# (docs/performance.md): 2.2 encodes on average; decode + score 4 ns a pixel for JPEG, 14-20
+# for WebP and AVIF.
+SEARCH_EXTRA_ENCODES = 1.2
+NS_PER_SEARCHED_PIXEL = 20
+# The search holds the reference's halved float planes, a decoded candidate (RGB for WebP and
+# AVIF), its luma as floats before halving (4 bytes) and the encodes tried so far, per pixel of
+# the output: under 20 bytes, counted with room to spare.
 SEARCH_BYTES_PER_PIXEL = 30
 # Lambda gives a function one full vCPU at 1,769 MB and a proportional share below (AWS Lambda
 # docs, "memory and computing power"); the render is single-threaded, so more does not help.
