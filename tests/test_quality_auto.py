@@ -90,7 +90,8 @@ def test_an_easy_picture_gets_a_lower_quality_than_a_hard_one(pillow_format):
     hard = encode.encode_output(samples.night_scene(SIZE), pillow_format, target,
                                 (255, 255, 255), None)
     assert easy.quality < hard.quality
-    assert 1 <= easy.encodes <= encode.MAX_ENCODES and 1 <= hard.encodes <= encode.MAX_ENCODES
+    most = encode.MAX_ENCODES + (encode.PROBE_CHECKS if pillow_format == "WEBP" else 0)
+    assert 1 <= easy.encodes <= most and 1 <= hard.encodes <= most
 
 
 @pytest.mark.parametrize("pillow_format", LOSSY)
@@ -110,6 +111,18 @@ def test_the_output_meets_its_target_when_measured_again(pillow_format, picture)
     assert measured == pytest.approx(auto.score, abs=0.01)  # JPEG: Y plane vs RGB's luma
     low, high = target.range_for(pillow_format)
     assert low <= auto.quality <= high
+
+
+def test_webp_searched_with_probes_is_encoded_as_a_fixed_quality_output_is():
+    """The probes (method 0) only choose the quality: the bytes are method 4's at that
+    quality, and the score is of those bytes."""
+    picture = samples.photo_like(SIZE)
+    auto = encode.encode_output(picture, "WEBP", encode.QualityTarget(), (255, 255, 255), None)
+    fixed = encode.encode_output(picture, "WEBP", auto.quality, (255, 255, 255), None)
+    assert auto.data == fixed.data
+    assert auto.score == pytest.approx(
+        similarity.score(picture, Image.open(io.BytesIO(auto.data))), abs=1e-6)
+    assert auto.score >= encode.DEFAULT_TARGET["WEBP"]
 
 
 @pytest.mark.parametrize("pillow_format", LOSSY)
