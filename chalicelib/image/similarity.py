@@ -4,10 +4,10 @@ SSIM on luma at half resolution (each 2x2 block averaged), over 7x7 windows, poo
 4-norm of the local dissimilarity (1 - SSIM): a few blocky or smeared areas weigh far more than
 in SSIM's plain mean, which is where the eye finds them. Pillow alone (float images, box
 reductions, ImageMath): no numpy in the Lambda. Chosen by measurement (docs/performance.md,
-"Quality chosen per image"): against SSIMULACRA2 on 570 encodes (19 pictures, JPEG/WebP/AVIF,
-9-10 qualities each) its rank correlation is 0.94; the same at full resolution 0.88 (SSIM's
+"Quality chosen per image"): against SSIMULACRA2 on 532 encodes (19 pictures, JPEG/WebP/AVIF,
+9-10 qualities each) its rank correlation is 0.93; the same at full resolution 0.88 (SSIM's
 plain mean, as scikit-image computes it, 0.70 on an earlier set). Half resolution also makes it
-a quarter of the work: about 1 ms at 1280x720. Pictures too small for two windows at half
+a quarter of the work: about 1.5 ms at 1280x720. Pictures too small for two windows at half
 resolution are compared at full resolution.
 """
 
