@@ -125,6 +125,22 @@ def test_webp_searched_with_probes_is_encoded_as_a_fixed_quality_output_is():
     assert auto.score >= encode.DEFAULT_TARGET["WEBP"]
 
 
+def test_a_webp_choice_that_misses_at_method_4_steps_up_then_takes_the_maximum(monkeypatch):
+    """Probes that pass where the real encode does not (a picture whose method-0 and method-4
+    scores part): the output still meets the target, at `max` when nothing below it does."""
+    scores = {(quality, True): 0.99 for quality in range(101)}  # every probe passes
+    scores |= {(quality, False): 0.9 for quality in range(101)}  # method 4 misses...
+    scores[(90, False)] = 0.99  # ...except at max
+    monkeypatch.setattr(encode, "_lossy", lambda image, fmt, quality, extra, probe=False:
+                        (quality, probe))
+    monkeypatch.setattr(encode, "_decoded_luma", lambda data: data)
+    monkeypatch.setattr(similarity, "score", lambda reference, tried: scores[tried])
+    out = encode.encode_output(samples.photo_like(SIZE), "WEBP",
+                               encode.QualityTarget(target=0.975, max=90), (255, 255, 255), None)
+    assert (out.data, out.quality, out.score) == ((90, False), 90, 0.99)
+    assert out.encodes <= encode.MAX_ENCODES + encode.PROBE_CHECKS
+
+
 @pytest.mark.parametrize("pillow_format", LOSSY)
 def test_a_target_met_everywhere_gives_the_lowest_quality_allowed(pillow_format):
     out = encode.encode_output(samples.portrait_like(SIZE), pillow_format,

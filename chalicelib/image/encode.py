@@ -61,7 +61,7 @@ MAX_ENCODES = 4
 CLOSE_ENOUGH = 0.6
 # How fast the dissimilarity (1 - score) falls with quality, as a factor a quality point, until
 # two encodes tell the image's own (measured: it halves every 7-35 points).
-DEFAULT_FALL_PER_POINT = {"JPEG": 0.93, "WEBP": 0.93, "AVIF": 0.93}
+DEFAULT_FALL_PER_POINT = 0.93
 # The furthest one step goes before a try on each side of the target bounds the answer.
 MAX_STEP = 12
 # Aim a little inside the target, so that the encode aimed at is not just below it.
@@ -157,11 +157,11 @@ def _lossy(image: Image.Image, pillow_format: str, quality: int, extra: dict,
 
 def _search(image: Image.Image, pillow_format: str, wanted: QualityTarget,
             extra: dict) -> Encoded:
-    """At most MAX_ENCODES encodes: the predicted start, then steps along the image's own
-    quality-to-dissimilarity curve (log-linear, from the last two encodes) toward the target;
-    the last try goes to `max` while none meets it. WebP's tries are probes (method 0); the
-    quality they choose is then encoded as the output is and checked, a step up while it
-    misses."""
+    """At most MAX_ENCODES tries: the usual start, then steps along the image's own
+    quality-to-dissimilarity curve (log-linear, from two tries) toward the target; the last try
+    goes to `max` while none meets it. WebP's tries are probes (method 0); the quality they
+    choose is then encoded as the output is and checked, a step up while it misses, and `max`
+    for the last of PROBE_CHECKS: an output meets its target unless `max` cannot."""
     reference = similarity.prepare(image)
     target = wanted.target_for(pillow_format)
     low, high = wanted.range_for(pillow_format)
@@ -174,7 +174,7 @@ def _search(image: Image.Image, pillow_format: str, wanted: QualityTarget,
         passing = [q for q, (_, s) in tried.items() if s >= target]
         if passing and _deficit(tried[min(passing)][1]) >= CLOSE_ENOUGH * _deficit(target):
             break
-        quality = _next_quality(tried, target, low, high, pillow_format)
+        quality = _next_quality(tried, target, low, high)
         if quality is None or len(tried) == MAX_ENCODES:
             break
         if len(tried) == MAX_ENCODES - 1 and not passing and high not in tried:
@@ -184,18 +184,19 @@ def _search(image: Image.Image, pillow_format: str, wanted: QualityTarget,
     data, reached = tried[chosen]
     encodes = len(tried)
     if probing:
-        for _ in range(PROBE_CHECKS):
+        for check in range(PROBE_CHECKS):
             data = _lossy(image, pillow_format, chosen, extra)
             reached = similarity.score(reference, _decoded_luma(data))
             encodes += 1
             if reached >= target or chosen >= high:
                 break
-            chosen = min(high, chosen + PROBE_STEP_UP)
+            last = check == PROBE_CHECKS - 2
+            chosen = high if last else min(high, chosen + PROBE_STEP_UP)
     return Encoded(data, chosen, reached, encodes)
 
 
 def _next_quality(tried: dict[int, tuple[bytes, float]], target: float, low: int,
-                  high: int, pillow_format: str) -> int | None:
+                  high: int) -> int | None:
     """The quality to try next in [low, high], or None when no untried one can do better.
     Between a failing and a passing quality: the secant of the log-dissimilarity through the
     two. Otherwise a step from the try nearest the target along the slope of the two tries
@@ -213,7 +214,7 @@ def _next_quality(tried: dict[int, tuple[bytes, float]], target: float, low: int
     else:
         points = sorted(tried, key=lambda q: abs(tried[q][1] - target))[:2]
         q1, q2 = points[0], (points[1] if len(points) > 1 else None)
-    fall = DEFAULT_FALL_PER_POINT[pillow_format]
+    fall = DEFAULT_FALL_PER_POINT
     if q2 is not None:
         ratio = _deficit(tried[q2][1]) / _deficit(tried[q1][1])
         if ratio > 0:
