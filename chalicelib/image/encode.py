@@ -38,7 +38,7 @@ AVIF_SPEED = 8
 # 4 and checks it, stepping up while it misses: on the 19 test pictures the time the search adds
 # fell from 1.8x to 1.35x one encode, for 2% more bytes. AVIF's faster speeds saved too little.
 PROBE_WEBP_METHOD = 0
-PROBE_CHECKS, PROBE_STEP_UP = 3, 2
+PROBE_CHECKS, PROBE_STEP_UP = 4, 2
 
 # quality = "auto" (QualityTarget): the lowest quality whose output scores at least the target
 # (similarity.score against the pixels as they go into the encoder), found in a few encodes.
