@@ -74,7 +74,7 @@ def measure(image: Image.Image, pillow_format: str, target: encode.QualityTarget
 
 def ssimulacra2_judge():
     """SSIMULACRA2 of an encode against its reference, from the `ssimulacra2` package (0.3.0:
-    numpy and scipy, a few seconds a picture), when it is installed: not a project dependency,
+    numpy and scipy, about a second a picture), when it is installed: not a project dependency,
     only the judge the bench reports beside our own score."""
     try:
         from ssimulacra2 import compute_ssimulacra2

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from chalicelib.image import encode
-from devtools import quality_bench
+from devtools import quality_bench, samples
 
 pytestmark = pytest.mark.slow
 
@@ -35,3 +35,21 @@ def test_the_quick_bench_writes_results_and_a_chart(tmp_path):
     assert everything["below_target"] == 0
     assert set(results["summary"]) >= {f"{kind} any" for kind in quality_bench.GENERATED}
     assert Image.open(chart).size[0] > 1000
+
+
+def test_a_judge_scores_both_outputs_and_the_summary_reports_its_spread():
+    """What SSIMULACRA2 would fill in (the package is not a project dependency): a stand-in
+    judge that scores by size, so the fixed and the auto outputs differ."""
+    picture = samples.photo_like((96, 54))
+    rows = []
+    for name in ("one", "two"):
+        row = quality_bench.measure(picture, "JPEG", encode.QualityTarget(), 1,
+                                    judge=lambda reference, data: len(data) / 100)
+        assert row["fixed_ssimulacra2"] == row["fixed_bytes"] / 100
+        assert row["auto_ssimulacra2"] == row["auto_bytes"] / 100
+        rows.append({"image": name, "format": "JPEG", "generated": False,
+                     "target": encode.DEFAULT_TARGET["JPEG"], **row})
+    summary = quality_bench.summarise(rows)["photos JPEG"]
+    worst, _, median = summary["auto_ssimulacra2_min_p10_median"]
+    assert worst == min(r["auto_ssimulacra2"] for r in rows)
+    assert median == pytest.approx(sum(r["auto_ssimulacra2"] for r in rows) / 2, abs=0.05)
